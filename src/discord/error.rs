@@ -1,0 +1,156 @@
+//! Every error a member can meet becomes one short ephemeral sentence; details go to the log.
+
+use poise::serenity_prelude as serenity;
+use poise::FrameworkError;
+
+use super::{reply, Data};
+use crate::domain::TimeZoneError;
+use crate::store::StoreError;
+
+/// The error a command handler returns.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Something the member can fix; the text is shown to them as is.
+    #[error("{0}")]
+    User(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Discord request failed: {0}")]
+    Discord(#[from] serenity::Error),
+}
+
+impl From<TimeZoneError> for CommandError {
+    fn from(e: TimeZoneError) -> Self {
+        CommandError::User(e.to_string())
+    }
+}
+
+/// What a member reads when the fault is ours.
+pub const INTERNAL: &str = "Something went wrong on my side and nothing was changed. Please try again in a moment.";
+
+/// The error with its causes, for the log.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
+    let (ctx, text) = match error {
+        FrameworkError::Command { error, ctx, .. } => match error {
+            CommandError::User(text) => (ctx, text),
+            internal => {
+                tracing::error!(
+                    command = %ctx.command().qualified_name,
+                    error = %chain(&internal),
+                    "command failed"
+                );
+                (ctx, INTERNAL.to_owned())
+            }
+        },
+        FrameworkError::CommandPanic { payload, ctx, .. } => {
+            tracing::error!(
+                command = %ctx.command().qualified_name,
+                panic = payload.as_deref().unwrap_or("(no message)"),
+                "command panicked"
+            );
+            (ctx, INTERNAL.to_owned())
+        }
+        FrameworkError::ArgumentParse { error, ctx, .. } => {
+            tracing::info!(command = %ctx.command().qualified_name, error = %error, "option not understood");
+            (
+                ctx,
+                "I couldn't read one of the options. Pick a value from the list, or check its format, and try again."
+                    .to_owned(),
+            )
+        }
+        FrameworkError::CommandStructureMismatch { description, ctx, .. } => {
+            tracing::warn!(command = %ctx.command().qualified_name, description, "Discord sent an outdated command shape");
+            (
+                poise::Context::Application(ctx),
+                "This command was just updated. Close and reopen Discord (or wait a minute), then try again."
+                    .to_owned(),
+            )
+        }
+        FrameworkError::MissingUserPermissions {
+            missing_permissions,
+            ctx,
+            ..
+        } => {
+            let which = missing_permissions
+                .map(|p| reply::permission_names(p))
+                .unwrap_or_else(|| "the right".to_owned());
+            (
+                ctx,
+                format!("You need the {which} permission in this server to do that. Ask a server admin."),
+            )
+        }
+        FrameworkError::MissingBotPermissions {
+            missing_permissions,
+            ctx,
+            ..
+        } => (
+            ctx,
+            format!(
+                "I need the {} permission here to do that. Ask a server admin to grant it.",
+                reply::permission_names(missing_permissions)
+            ),
+        ),
+        FrameworkError::GuildOnly { ctx, .. } => (
+            ctx,
+            "This command needs a server: run it in your chapter's Discord server, not in a DM."
+                .to_owned(),
+        ),
+        FrameworkError::DmOnly { ctx, .. } => (
+            ctx,
+            "This command works only in a DM with me.".to_owned(),
+        ),
+        FrameworkError::CommandCheckFailed { error, ctx, .. } => match error {
+            Some(CommandError::User(text)) => (ctx, text),
+            Some(internal) => {
+                tracing::error!(
+                    command = %ctx.command().qualified_name,
+                    error = %chain(&internal),
+                    "command check failed"
+                );
+                (ctx, INTERNAL.to_owned())
+            }
+            None => (ctx, "You can't use this command here.".to_owned()),
+        },
+        FrameworkError::CooldownHit {
+            remaining_cooldown,
+            ctx,
+            ..
+        } => (
+            ctx,
+            format!(
+                "Please wait {} seconds before using this again.",
+                remaining_cooldown.as_secs().max(1)
+            ),
+        ),
+        FrameworkError::SubcommandRequired { ctx } => (
+            ctx,
+            "Pick one of this command's subcommands from the list.".to_owned(),
+        ),
+        FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %chain(&error), "bot set-up failed");
+            return;
+        }
+        FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!(event = event.snake_case_name(), error = %chain(&error), "event handling failed");
+            return;
+        }
+        other => {
+            tracing::warn!(error = %other, "unhandled framework error");
+            return;
+        }
+    };
+    if let Err(e) = ctx.send(reply::ephemeral(text)).await {
+        tracing::warn!(error = %e, "could not tell the member about an error");
+    }
+}

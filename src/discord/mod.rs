@@ -1,0 +1,103 @@
+//! The only place that knows serenity and poise: framework set-up, commands, components,
+//! and how replies are rendered.
+
+pub mod commands;
+mod components;
+mod error;
+pub mod reply;
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+use crate::clock::Clock;
+use crate::domain::{GuildId, TimeZone, UserId};
+use crate::store::Store;
+
+pub use error::CommandError;
+
+/// What every command handler can reach.
+pub struct Data {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub default_timezone: TimeZone,
+}
+
+pub type Context<'a> = poise::Context<'a, Data, CommandError>;
+pub type Command = poise::Command<Data, CommandError>;
+
+/// Where commands are registered at start-up.
+#[derive(Debug, Clone, Copy)]
+pub enum Registration {
+    Global,
+    Guild(u64),
+}
+
+/// The framework with every command; `on_ready` hears whether registration worked, because a
+/// failed poise setup would otherwise leave the bot connected but deaf.
+pub fn framework(
+    data: Data,
+    registration: Registration,
+    on_ready: tokio::sync::mpsc::UnboundedSender<Result<(), String>>,
+) -> poise::Framework<Data, CommandError> {
+    let options = poise::FrameworkOptions {
+        commands: commands::all(),
+        on_error: |err| Box::pin(error::on_error(err)),
+        command_check: Some(|ctx| Box::pin(record_presence(ctx))),
+        event_handler: |ctx, event| Box::pin(components::on_event(ctx, event)),
+        allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
+        initialize_owners: false,
+        ..Default::default()
+    };
+    poise::Framework::builder()
+        .options(options)
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                let registered = match registration {
+                    Registration::Global => {
+                        poise::builtins::register_globally(ctx, commands).await
+                    }
+                    Registration::Guild(id) => {
+                        poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(id))
+                            .await
+                    }
+                };
+                match registered {
+                    Ok(()) => {
+                        tracing::info!(
+                            bot = %ready.user.name,
+                            commands = commands.len(),
+                            ?registration,
+                            "connected and commands registered"
+                        );
+                        let _ = on_ready.send(Ok(()));
+                        Ok(data)
+                    }
+                    Err(e) => {
+                        let _ = on_ready.send(Err(format!("registering slash commands failed: {e}")));
+                        Err(CommandError::Discord(e))
+                    }
+                }
+            })
+        })
+        .build()
+}
+
+/// Runs before every command: a member belongs to each chapter where they use the bot.
+async fn record_presence(ctx: Context<'_>) -> Result<bool, CommandError> {
+    let data = ctx.data();
+    data.store
+        .record_presence(
+            author(ctx),
+            ctx.guild_id().map(|g| GuildId(g.get())),
+            data.clock.now(),
+        )
+        .await?;
+    Ok(true)
+}
+
+/// The member who ran the command.
+pub fn author(ctx: Context<'_>) -> UserId {
+    UserId(ctx.author().id.get())
+}

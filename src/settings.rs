@@ -1,0 +1,537 @@
+//! Typed settings: the compiled-in `config/default.toml` < an optional file < environment.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::TimeZone;
+
+/// The defaults, compiled in so the binary runs from any folder.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Discord's own API base: only with this one does serenity's ratelimiter stay on.
+pub const DISCORD_API_BASE: &str = "https://discord.com";
+
+/// Every environment variable the bot reads, with the key it sets. Earlier names win when
+/// several set the same key (`EMIG_DISCORD_TOKEN` over `DISCORD_TOKEN`).
+pub const ENV_KEYS: &[(&str, &str)] = &[
+    ("EMIG_DISCORD_TOKEN", "discord.token"),
+    ("DISCORD_TOKEN", "discord.token"),
+    ("EMIG_DISCORD_API_BASE", "discord.api_base"),
+    ("EMIG_DEV_GUILD_ID", "discord.dev_guild_id"),
+    ("EMIG_DATABASE_URL", "database.url"),
+    ("EMIG_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
+    ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "database.busy_timeout_ms"),
+    ("EMIG_DEFAULT_TIMEZONE", "members.default_timezone"),
+    ("EMIG_LOG", "log.filter"),
+    ("EMIG_LOG_FORMAT", "log.format"),
+];
+
+/// The variable naming an extra settings file (same as `--config`).
+pub const CONFIG_ENV: &str = "EMIG_CONFIG";
+
+/// A setting that cannot be used; `Display` is the one line a person reads on stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the config file {path}: {reason}. Check the path given by --config or EMIG_CONFIG.")]
+    UnreadableFile { path: PathBuf, reason: String },
+    #[error("the config file {path} is not valid TOML: {reason}")]
+    MalformedFile { path: PathBuf, reason: String },
+    #[error("{key} (from {origin}): {reason}")]
+    Invalid {
+        key: String,
+        origin: String,
+        reason: String,
+    },
+    #[error("{key} is missing: set EMIG_DISCORD_TOKEN to your bot's token (Developer Portal > your app > Bot > Reset Token).")]
+    MissingToken { key: String },
+}
+
+/// A secret that never prints: `Debug` and `Display` both redact it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub discord: DiscordSettings,
+    pub database: DatabaseSettings,
+    pub members: MemberSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct DiscordSettings {
+    pub token: Secret,
+    pub api_base: String,
+    pub dev_guild_id: Option<u64>,
+}
+
+impl DiscordSettings {
+    /// serenity's ratelimiter talks to discord.com directly, so it is only safe there.
+    pub fn uses_real_discord(&self) -> bool {
+        self.api_base == DISCORD_API_BASE
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub max_connections: u32,
+    pub busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberSettings {
+    pub default_timezone: TimeZone,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+/// The raw shape of the TOML; unknown keys are refused so a typo does not pass silently.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    discord: RawDiscord,
+    database: RawDatabase,
+    members: RawMembers,
+    log: RawLog,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    token: String,
+    api_base: String,
+    dev_guild_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: String,
+    max_connections: i64,
+    busy_timeout_ms: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMembers {
+    default_timezone: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    filter: String,
+    format: String,
+}
+
+/// The merged TOML table plus, for each dotted key, where its value came from.
+struct Layers {
+    table: toml::Table,
+    origin: HashMap<String, String>,
+}
+
+impl Layers {
+    fn origin(&self, key: &str) -> String {
+        self.origin
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| "the built-in defaults".to_owned())
+    }
+
+    fn invalid(&self, key: &str, reason: impl Into<String>) -> SettingsError {
+        SettingsError::Invalid {
+            key: key.to_owned(),
+            origin: self.origin(key),
+            reason: reason.into(),
+        }
+    }
+
+    fn merge_file(&mut self, path: &Path) -> Result<(), SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SettingsError::UnreadableFile {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            SettingsError::MalformedFile {
+                path: path.to_owned(),
+                reason: e.message().to_owned(),
+            }
+        })?;
+        for (section, value) in file {
+            let toml::Value::Table(entries) = value else {
+                return Err(SettingsError::MalformedFile {
+                    path: path.to_owned(),
+                    reason: format!("`{section}` must be a [section]"),
+                });
+            };
+            for (key, value) in entries {
+                let dotted = format!("{section}.{key}");
+                self.set(&dotted, value);
+                self.origin
+                    .insert(dotted, format!("config file {}", path.display()));
+            }
+        }
+        Ok(())
+    }
+
+    fn set(&mut self, dotted: &str, value: toml::Value) {
+        let (section, key) = dotted.split_once('.').unwrap_or((dotted, ""));
+        let entry = self
+            .table
+            .entry(section.to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let toml::Value::Table(t) = entry {
+            t.insert(key.to_owned(), value);
+        }
+    }
+
+    /// An environment value replaces the key's value, typed like the default it replaces.
+    fn merge_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), SettingsError> {
+        let mut done: Vec<&str> = Vec::new();
+        for (name, key) in ENV_KEYS {
+            if done.contains(key) {
+                continue;
+            }
+            let Some(raw) = env(name) else { continue };
+            done.push(key);
+            let origin = format!("environment variable {name}");
+            let is_integer = matches!(self.lookup(key), Some(toml::Value::Integer(_)));
+            let value = if is_integer {
+                match raw.trim().parse::<i64>() {
+                    Ok(n) => toml::Value::Integer(n),
+                    Err(_) => {
+                        return Err(SettingsError::Invalid {
+                            key: (*key).to_owned(),
+                            origin,
+                            reason: format!("`{raw}` is not a whole number"),
+                        })
+                    }
+                }
+            } else {
+                toml::Value::String(raw)
+            };
+            self.set(key, value);
+            self.origin.insert((*key).to_owned(), origin);
+        }
+        Ok(())
+    }
+
+    fn lookup(&self, dotted: &str) -> Option<&toml::Value> {
+        let (section, key) = dotted.split_once('.')?;
+        self.table.get(section)?.get(key)
+    }
+}
+
+impl Settings {
+    /// Loads the layers. `env` reads one environment variable (tests pass a map); a `.env` file
+    /// is the caller's business (main loads it into the environment first).
+    pub fn load(
+        config_file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Settings, SettingsError> {
+        let table: toml::Table = DEFAULT_TOML
+            .parse()
+            .map_err(|e: toml::de::Error| SettingsError::MalformedFile {
+                path: PathBuf::from("config/default.toml (built in)"),
+                reason: e.message().to_owned(),
+            })?;
+        let mut layers = Layers {
+            table,
+            origin: HashMap::new(),
+        };
+        let from_env = env(CONFIG_ENV).map(PathBuf::from);
+        if let Some(path) = config_file.map(Path::to_path_buf).or(from_env) {
+            layers.merge_file(&path)?;
+        }
+        layers.merge_env(env)?;
+        Self::from_layers(&layers)
+    }
+
+    fn from_layers(layers: &Layers) -> Result<Settings, SettingsError> {
+        let raw: Raw = toml::Value::Table(layers.table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| SettingsError::Invalid {
+                key: "settings".to_owned(),
+                origin: "the config file".to_owned(),
+                reason: e.message().to_owned(),
+            })?;
+
+        let token = raw.discord.token.trim().to_owned();
+        if token.is_empty() {
+            return Err(SettingsError::MissingToken {
+                key: "discord.token".to_owned(),
+            });
+        }
+        if serenity::utils::token::validate(&token).is_err() {
+            return Err(layers.invalid(
+                "discord.token",
+                "this does not look like a bot token (three parts separated by dots); copy it again from the Developer Portal (Bot > Reset Token)",
+            ));
+        }
+
+        let api_base = raw.discord.api_base.trim().trim_end_matches('/').to_owned();
+        if !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+            return Err(layers.invalid(
+                "discord.api_base",
+                format!("`{api_base}` is not an http(s) URL; leave it at {DISCORD_API_BASE}"),
+            ));
+        }
+
+        let dev_guild_id = match raw.discord.dev_guild_id.trim() {
+            "" => None,
+            id => Some(id.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                layers.invalid(
+                    "discord.dev_guild_id",
+                    format!("`{id}` is not a server id; copy it with Developer Mode on (right-click the server > Copy Server ID), or leave it empty"),
+                )
+            })?),
+        };
+
+        let max_connections = u32::try_from(raw.database.max_connections)
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| layers.invalid("database.max_connections", "use a number from 1 to 100"))?;
+        let busy_timeout_ms = u64::try_from(raw.database.busy_timeout_ms)
+            .ok()
+            .filter(|n| *n <= 600_000)
+            .ok_or_else(|| {
+                layers.invalid("database.busy_timeout_ms", "use milliseconds from 0 to 600000")
+            })?;
+        if raw.database.url.trim().is_empty() {
+            return Err(layers.invalid(
+                "database.url",
+                "is empty; use e.g. sqlite://data/emig-bot.db",
+            ));
+        }
+
+        let default_timezone = TimeZone::parse(&raw.members.default_timezone)
+            .map_err(|e| layers.invalid("members.default_timezone", e.to_string()))?;
+
+        let format = match raw.log.format.trim().to_ascii_lowercase().as_str() {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(layers.invalid(
+                    "log.format",
+                    format!("`{other}` is not a log format; use pretty or json"),
+                ))
+            }
+        };
+        if tracing_subscriber::EnvFilter::try_new(&raw.log.filter).is_err() {
+            return Err(layers.invalid(
+                "log.filter",
+                format!(
+                    "`{}` is not a log filter; use e.g. info or emig_bot=debug",
+                    raw.log.filter
+                ),
+            ));
+        }
+
+        Ok(Settings {
+            discord: DiscordSettings {
+                token: Secret::new(token),
+                api_base,
+                dev_guild_id,
+            },
+            database: DatabaseSettings {
+                url: raw.database.url.trim().to_owned(),
+                max_connections,
+                busy_timeout_ms,
+            },
+            members: MemberSettings { default_timezone },
+            log: LogSettings {
+                filter: raw.log.filter,
+                format,
+            },
+        })
+    }
+}
+
+impl fmt::Display for Settings {
+    /// What `emig-bot check` prints; the token is redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "discord.token            = {}", self.discord.token)?;
+        writeln!(f, "discord.api_base         = {}", self.discord.api_base)?;
+        match self.discord.dev_guild_id {
+            Some(id) => writeln!(
+                f,
+                "discord.dev_guild_id     = {id} (commands register in this server only)"
+            )?,
+            None => writeln!(
+                f,
+                "discord.dev_guild_id     = (none: commands register globally)"
+            )?,
+        }
+        writeln!(f, "database.url             = {}", self.database.url)?;
+        writeln!(f, "database.max_connections = {}", self.database.max_connections)?;
+        writeln!(f, "database.busy_timeout_ms = {}", self.database.busy_timeout_ms)?;
+        writeln!(f, "members.default_timezone = {}", self.members.default_timezone)?;
+        writeln!(f, "log.filter               = {}", self.log.filter)?;
+        let format = match self.log.format {
+            LogFormat::Pretty => "pretty",
+            LogFormat::Json => "json",
+        };
+        write!(f, "log.format               = {format}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "MTIzNDU2Nzg5.GabcDE.fake-token-for-tests";
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_plus_token_load() {
+        let s = Settings::load(None, &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN)])).unwrap();
+        assert_eq!(s.discord.token.expose(), TOKEN);
+        assert!(s.discord.uses_real_discord());
+        assert_eq!(s.database.url, "sqlite://data/emig-bot.db");
+        assert_eq!(s.discord.dev_guild_id, None);
+    }
+
+    #[test]
+    fn missing_token_names_the_variable() {
+        let err = Settings::load(None, &env_of(&[])).unwrap_err();
+        assert!(err.to_string().contains("EMIG_DISCORD_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn emig_token_wins_over_plain_discord_token() {
+        let s = Settings::load(
+            None,
+            &env_of(&[("DISCORD_TOKEN", "a.bbbbbb.c"), ("EMIG_DISCORD_TOKEN", TOKEN)]),
+        )
+        .unwrap();
+        assert_eq!(s.discord.token.expose(), TOKEN);
+        let s = Settings::load(None, &env_of(&[("DISCORD_TOKEN", TOKEN)])).unwrap();
+        assert_eq!(s.discord.token.expose(), TOKEN);
+    }
+
+    #[test]
+    fn malformed_token_is_refused_without_echoing_it() {
+        let err = Settings::load(None, &env_of(&[("EMIG_DISCORD_TOKEN", "notatoken")])).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("discord.token"), "{text}");
+        assert!(!text.contains("notatoken"), "{text}");
+    }
+
+    #[test]
+    fn file_layer_is_overridden_by_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("emig.toml");
+        std::fs::write(
+            &path,
+            "[members]\ndefault_timezone = \"Europe/Berlin\"\n[database]\nmax_connections = 3\n",
+        )
+        .unwrap();
+        let s = Settings::load(
+            Some(&path),
+            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN), ("EMIG_DATABASE_MAX_CONNECTIONS", "7")]),
+        )
+        .unwrap();
+        assert_eq!(s.members.default_timezone.name(), "Europe/Berlin");
+        assert_eq!(s.database.max_connections, 7);
+    }
+
+    #[test]
+    fn invalid_values_name_key_and_origin() {
+        let err = Settings::load(
+            None,
+            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN), ("EMIG_DEFAULT_TIMEZONE", "Mars/Base")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("members.default_timezone"), "{err}");
+        assert!(err.contains("EMIG_DEFAULT_TIMEZONE"), "{err}");
+
+        let err = Settings::load(
+            None,
+            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN), ("EMIG_DEV_GUILD_ID", "abc")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("discord.dev_guild_id"), "{err}");
+
+        let err = Settings::load(
+            None,
+            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN), ("EMIG_LOG_FORMAT", "xml")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("log.format"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_in_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("emig.toml");
+        std::fs::write(&path, "[database]\nurll = \"x\"\n").unwrap();
+        let err = Settings::load(Some(&path), &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("urll"), "{err}");
+    }
+
+    #[test]
+    fn unreadable_file_is_named() {
+        let err = Settings::load(
+            Some(Path::new("/nonexistent/emig.toml")),
+            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN)]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("/nonexistent/emig.toml"), "{err}");
+    }
+
+    #[test]
+    fn display_redacts_the_token() {
+        let s = Settings::load(None, &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN)])).unwrap();
+        let shown = format!("{s}\n{s:?}");
+        assert!(!shown.contains(TOKEN));
+        assert!(shown.contains("[redacted]"));
+    }
+}

@@ -1,0 +1,171 @@
+//! Members and where they have used the bot.
+
+use chrono::{DateTime, Utc};
+
+use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult};
+use crate::domain::{DmPreferences, GuildId, Member, Stage, TimeZone, UserId};
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    user_id: i64,
+    timezone: Option<String>,
+    stage: Option<String>,
+    dms_enabled: bool,
+    nudge_hour: i64,
+}
+
+impl TryFrom<MemberRow> for Member {
+    type Error = StoreError;
+
+    fn try_from(row: MemberRow) -> StoreResult<Member> {
+        let timezone = row
+            .timezone
+            .map(|name| {
+                TimeZone::parse(&name).map_err(|_| StoreError::Corrupt {
+                    what: "time zone",
+                    value: name,
+                })
+            })
+            .transpose()?;
+        let stage = row
+            .stage
+            .map(|code| {
+                Stage::from_code(&code).ok_or(StoreError::Corrupt {
+                    what: "stage",
+                    value: code,
+                })
+            })
+            .transpose()?;
+        let hour = u8::try_from(row.nudge_hour)
+            .ok()
+            .filter(|h| *h < 24)
+            .ok_or(StoreError::Corrupt {
+                what: "nudge hour",
+                value: row.nudge_hour.to_string(),
+            })?;
+        Ok(Member {
+            user_id: UserId(from_sql_id(row.user_id)),
+            timezone,
+            stage,
+            dms: DmPreferences {
+                enabled: row.dms_enabled,
+                hour,
+            },
+        })
+    }
+}
+
+impl Store {
+    /// The member's settings, or the defaults for someone the bot has not seen yet.
+    pub async fn member(&self, user: UserId) -> StoreResult<Member> {
+        let row: Option<MemberRow> = sqlx::query_as(
+            "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = ?",
+        )
+        .bind(sql_id(user.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
+    }
+
+    /// Notes that `user` ran a command, in `guild` when it was in a server: this is how a
+    /// chapter knows its members without the privileged member-list intent.
+    pub async fn record_presence(
+        &self,
+        user: UserId,
+        guild: Option<GuildId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let now = sql_instant(now);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO members (user_id, created_at, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(sql_id(user.0))
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(guild) = guild {
+            sqlx::query(
+                "INSERT INTO chapters (guild_id, created_at) VALUES (?, ?)
+                 ON CONFLICT (guild_id) DO NOTHING",
+            )
+            .bind(sql_id(guild.0))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO chapter_members (guild_id, user_id, first_seen_at, last_seen_at)
+                 VALUES (?, ?, ?, ?)
+                 ON CONFLICT (guild_id, user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+            )
+            .bind(sql_id(guild.0))
+            .bind(sql_id(user.0))
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_timezone(
+        &self,
+        user: UserId,
+        zone: TimeZone,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (user_id, timezone, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone,
+                                                 updated_at = excluded.updated_at",
+        )
+        .bind(sql_id(user.0))
+        .bind(zone.name())
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_stage(&self, user: UserId, stage: Stage, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (user_id, stage, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET stage = excluded.stage,
+                                                 updated_at = excluded.updated_at",
+        )
+        .bind(sql_id(user.0))
+        .bind(stage.code())
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The servers where the member has used the bot, oldest first.
+    pub async fn chapters_of(&self, user: UserId) -> StoreResult<Vec<GuildId>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT guild_id FROM chapter_members WHERE user_id = ? ORDER BY first_seen_at, guild_id",
+        )
+        .bind(sql_id(user.0))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id,)| GuildId(from_sql_id(id)))
+            .collect())
+    }
+
+    /// Erases everything the bot keeps about the member. Returns whether there was anything.
+    pub async fn delete_member(&self, user: UserId) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM members WHERE user_id = ?")
+            .bind(sql_id(user.0))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

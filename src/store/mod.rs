@@ -1,0 +1,58 @@
+//! All SQL lives here, one file per table group; functions take and return domain types.
+
+mod chapters;
+mod members;
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+/// The database, as the rest of the bot sees it.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored {what} is unreadable: {value}")]
+    Corrupt { what: &'static str, value: String },
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl Store {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Waits for running queries and closes every connection (clean shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Snowflakes are below 2^63, and the cast round-trips every u64 anyway.
+fn sql_id(id: u64) -> i64 {
+    id as i64
+}
+
+fn from_sql_id(id: i64) -> u64 {
+    id as u64
+}
+
+fn sql_instant(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
+}
+
+fn from_sql_instant(secs: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp(secs, 0).ok_or(StoreError::Corrupt {
+        what: "timestamp",
+        value: secs.to_string(),
+    })
+}
