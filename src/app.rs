@@ -67,9 +67,10 @@ impl App {
                 .proxy(settings.discord.api_base.clone())
                 .ratelimiter_disabled(true);
         }
-        let client = serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
-            .framework(framework)
-            .await?;
+        let client =
+            serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
+                .framework(framework)
+                .await?;
         Ok(App {
             client,
             store,
@@ -83,7 +84,10 @@ impl App {
 
     /// Connects and serves until `shutdown` completes (clean exit, `Ok`) or something fatal
     /// happens: command registration failing or the gateway ending on its own.
-    pub async fn run_until_stopped(mut self, shutdown: impl Future<Output = ()>) -> Result<(), AppError> {
+    pub async fn run_until_stopped(
+        mut self,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), AppError> {
         let shards = self.client.shard_manager.clone();
         let outcome = {
             let start = self.client.start();

@@ -10,7 +10,9 @@ use crate::settings::DatabaseSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("database.url `{url}` is not a SQLite URL (use e.g. sqlite://data/emig-bot.db): {source}")]
+    #[error(
+        "database.url `{url}` is not a SQLite URL (use e.g. sqlite://data/emig-bot.db): {source}"
+    )]
     BadUrl { url: String, source: sqlx::Error },
     #[error("cannot create the database folder {path}: {source}")]
     Folder {

@@ -186,12 +186,12 @@ impl Layers {
             path: path.to_owned(),
             reason: e.to_string(),
         })?;
-        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            SettingsError::MalformedFile {
-                path: path.to_owned(),
-                reason: e.message().to_owned(),
-            }
-        })?;
+        let file: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| SettingsError::MalformedFile {
+                    path: path.to_owned(),
+                    reason: e.message().to_owned(),
+                })?;
         for (section, value) in file {
             let toml::Value::Table(entries) = value else {
                 return Err(SettingsError::MalformedFile {
@@ -264,12 +264,13 @@ impl Settings {
         config_file: Option<&Path>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Settings, SettingsError> {
-        let table: toml::Table = DEFAULT_TOML
-            .parse()
-            .map_err(|e: toml::de::Error| SettingsError::MalformedFile {
-                path: PathBuf::from("config/default.toml (built in)"),
-                reason: e.message().to_owned(),
-            })?;
+        let table: toml::Table =
+            DEFAULT_TOML
+                .parse()
+                .map_err(|e: toml::de::Error| SettingsError::MalformedFile {
+                    path: PathBuf::from("config/default.toml (built in)"),
+                    reason: e.message().to_owned(),
+                })?;
         let mut layers = Layers {
             table,
             origin: HashMap::new(),
@@ -325,12 +326,17 @@ impl Settings {
         let max_connections = u32::try_from(raw.database.max_connections)
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| layers.invalid("database.max_connections", "use a number from 1 to 100"))?;
+            .ok_or_else(|| {
+                layers.invalid("database.max_connections", "use a number from 1 to 100")
+            })?;
         let busy_timeout_ms = u64::try_from(raw.database.busy_timeout_ms)
             .ok()
             .filter(|n| *n <= 600_000)
             .ok_or_else(|| {
-                layers.invalid("database.busy_timeout_ms", "use milliseconds from 0 to 600000")
+                layers.invalid(
+                    "database.busy_timeout_ms",
+                    "use milliseconds from 0 to 600000",
+                )
             })?;
         if raw.database.url.trim().is_empty() {
             return Err(layers.invalid(
@@ -398,9 +404,21 @@ impl fmt::Display for Settings {
             )?,
         }
         writeln!(f, "database.url             = {}", self.database.url)?;
-        writeln!(f, "database.max_connections = {}", self.database.max_connections)?;
-        writeln!(f, "database.busy_timeout_ms = {}", self.database.busy_timeout_ms)?;
-        writeln!(f, "members.default_timezone = {}", self.members.default_timezone)?;
+        writeln!(
+            f,
+            "database.max_connections = {}",
+            self.database.max_connections
+        )?;
+        writeln!(
+            f,
+            "database.busy_timeout_ms = {}",
+            self.database.busy_timeout_ms
+        )?;
+        writeln!(
+            f,
+            "members.default_timezone = {}",
+            self.members.default_timezone
+        )?;
         writeln!(f, "log.filter               = {}", self.log.filter)?;
         let format = match self.log.format {
             LogFormat::Pretty => "pretty",
@@ -443,7 +461,10 @@ mod tests {
     fn emig_token_wins_over_plain_discord_token() {
         let s = Settings::load(
             None,
-            &env_of(&[("DISCORD_TOKEN", "a.bbbbbb.c"), ("EMIG_DISCORD_TOKEN", TOKEN)]),
+            &env_of(&[
+                ("DISCORD_TOKEN", "a.bbbbbb.c"),
+                ("EMIG_DISCORD_TOKEN", TOKEN),
+            ]),
         )
         .unwrap();
         assert_eq!(s.discord.token.expose(), TOKEN);
@@ -453,7 +474,8 @@ mod tests {
 
     #[test]
     fn malformed_token_is_refused_without_echoing_it() {
-        let err = Settings::load(None, &env_of(&[("EMIG_DISCORD_TOKEN", "notatoken")])).unwrap_err();
+        let err =
+            Settings::load(None, &env_of(&[("EMIG_DISCORD_TOKEN", "notatoken")])).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("discord.token"), "{text}");
         assert!(!text.contains("notatoken"), "{text}");
@@ -470,7 +492,10 @@ mod tests {
         .unwrap();
         let s = Settings::load(
             Some(&path),
-            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN), ("EMIG_DATABASE_MAX_CONNECTIONS", "7")]),
+            &env_of(&[
+                ("EMIG_DISCORD_TOKEN", TOKEN),
+                ("EMIG_DATABASE_MAX_CONNECTIONS", "7"),
+            ]),
         )
         .unwrap();
         assert_eq!(s.members.default_timezone.name(), "Europe/Berlin");
@@ -481,7 +506,10 @@ mod tests {
     fn invalid_values_name_key_and_origin() {
         let err = Settings::load(
             None,
-            &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN), ("EMIG_DEFAULT_TIMEZONE", "Mars/Base")]),
+            &env_of(&[
+                ("EMIG_DISCORD_TOKEN", TOKEN),
+                ("EMIG_DEFAULT_TIMEZONE", "Mars/Base"),
+            ]),
         )
         .unwrap_err()
         .to_string();

@@ -40,8 +40,10 @@ fn parse_custom_id(id: &str) -> Option<(Action, UserId)> {
 }
 
 const STALE_BUTTON: &str = "This button is no longer active. Run the command again.";
-const STALE_FORM: &str = "This form is no longer active and nothing was saved. Run the command again.";
-const NOT_YOURS: &str = "This button belongs to someone else's command. Run the command yourself to get your own.";
+const STALE_FORM: &str =
+    "This form is no longer active and nothing was saved. Run the command again.";
+const NOT_YOURS: &str =
+    "This button belongs to someone else's command. Run the command yourself to get your own.";
 
 pub async fn on_event(
     framework: poise::FrameworkContext<'_, Data, CommandError>,
@@ -68,7 +70,13 @@ async fn on_click(
     click: &serenity::ComponentInteraction,
 ) -> Result<(), CommandError> {
     let Some((action, owner)) = parse_custom_id(&click.data.custom_id) else {
-        return respond(ctx, &click.id, &click.token, ephemeral_message(STALE_BUTTON)).await;
+        return respond(
+            ctx,
+            &click.id,
+            &click.token,
+            ephemeral_message(STALE_BUTTON),
+        )
+        .await;
     };
     if owner.get() != click.user.id.get() {
         return respond(ctx, &click.id, &click.token, ephemeral_message(NOT_YOURS)).await;
@@ -120,7 +128,10 @@ mod tests {
     #[test]
     fn custom_ids_round_trip_and_reject_strangers() {
         let id = custom_id(Action::DeleteMeConfirm, UserId(42));
-        assert_eq!(parse_custom_id(&id), Some((Action::DeleteMeConfirm, UserId(42))));
+        assert_eq!(
+            parse_custom_id(&id),
+            Some((Action::DeleteMeConfirm, UserId(42)))
+        );
         assert_eq!(parse_custom_id("emig:me-delete-yes:abc"), None);
         assert_eq!(parse_custom_id("emig:unknown:42"), None);
         assert_eq!(parse_custom_id("emig:me-delete-yes:42:extra"), None);

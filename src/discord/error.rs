@@ -15,8 +15,15 @@ pub enum CommandError {
     User(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Boxed: serenity's error is large and would bloat every `Result` of ours.
     #[error("Discord request failed: {0}")]
-    Discord(#[from] serenity::Error),
+    Discord(Box<serenity::Error>),
+}
+
+impl From<serenity::Error> for CommandError {
+    fn from(e: serenity::Error) -> Self {
+        CommandError::Discord(Box::new(e))
+    }
 }
 
 impl From<TimeZoneError> for CommandError {
@@ -26,7 +33,8 @@ impl From<TimeZoneError> for CommandError {
 }
 
 /// What a member reads when the fault is ours.
-pub const INTERNAL: &str = "Something went wrong on my side and nothing was changed. Please try again in a moment.";
+pub const INTERNAL: &str =
+    "Something went wrong on my side and nothing was changed. Please try again in a moment.";
 
 /// The error with its causes, for the log.
 fn chain(error: &dyn std::error::Error) -> String {
@@ -69,7 +77,9 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
                     .to_owned(),
             )
         }
-        FrameworkError::CommandStructureMismatch { description, ctx, .. } => {
+        FrameworkError::CommandStructureMismatch {
+            description, ctx, ..
+        } => {
             tracing::warn!(command = %ctx.command().qualified_name, description, "Discord sent an outdated command shape");
             (
                 poise::Context::Application(ctx),
@@ -83,7 +93,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
             ..
         } => {
             let which = missing_permissions
-                .map(|p| reply::permission_names(p))
+                .map(reply::permission_names)
                 .unwrap_or_else(|| "the right".to_owned());
             (
                 ctx,
@@ -106,10 +116,9 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
             "This command needs a server: run it in your chapter's Discord server, not in a DM."
                 .to_owned(),
         ),
-        FrameworkError::DmOnly { ctx, .. } => (
-            ctx,
-            "This command works only in a DM with me.".to_owned(),
-        ),
+        FrameworkError::DmOnly { ctx, .. } => {
+            (ctx, "This command works only in a DM with me.".to_owned())
+        }
         FrameworkError::CommandCheckFailed { error, ctx, .. } => match error {
             Some(CommandError::User(text)) => (ctx, text),
             Some(internal) => {

@@ -46,21 +46,24 @@ pub fn framework(
         command_check: Some(|ctx| Box::pin(record_presence(ctx))),
         event_handler: |ctx, event| Box::pin(components::on_event(ctx, event)),
         allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
-        initialize_owners: false,
         ..Default::default()
     };
     poise::Framework::builder()
         .options(options)
+        // Owners are not used; looking them up is a needless call at every start.
+        .initialize_owners(false)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 let commands = &framework.options().commands;
                 let registered = match registration {
-                    Registration::Global => {
-                        poise::builtins::register_globally(ctx, commands).await
-                    }
+                    Registration::Global => poise::builtins::register_globally(ctx, commands).await,
                     Registration::Guild(id) => {
-                        poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(id))
-                            .await
+                        poise::builtins::register_in_guild(
+                            ctx,
+                            commands,
+                            serenity::GuildId::new(id),
+                        )
+                        .await
                     }
                 };
                 match registered {
@@ -75,8 +78,9 @@ pub fn framework(
                         Ok(data)
                     }
                     Err(e) => {
-                        let _ = on_ready.send(Err(format!("registering slash commands failed: {e}")));
-                        Err(CommandError::Discord(e))
+                        let _ =
+                            on_ready.send(Err(format!("registering slash commands failed: {e}")));
+                        Err(CommandError::from(e))
                     }
                 }
             })

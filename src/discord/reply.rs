@@ -38,7 +38,24 @@ pub fn split_for_discord(text: &str) -> Vec<String> {
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '#' | '-' | '[' | ']' | '(' | ')' | '<' | '@' | ':') {
+        if matches!(
+            c,
+            '\\' | '*'
+                | '_'
+                | '~'
+                | '`'
+                | '|'
+                | '>'
+                | '#'
+                | '-'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '@'
+                | ':'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -100,9 +117,14 @@ mod tests {
 
     #[test]
     fn permission_names_read_like_discord() {
-        assert_eq!(permission_names(serenity::Permissions::MANAGE_GUILD), "Manage Server");
         assert_eq!(
-            permission_names(serenity::Permissions::MANAGE_GUILD | serenity::Permissions::SEND_MESSAGES),
+            permission_names(serenity::Permissions::MANAGE_GUILD),
+            "Manage Server"
+        );
+        assert_eq!(
+            permission_names(
+                serenity::Permissions::MANAGE_GUILD | serenity::Permissions::SEND_MESSAGES
+            ),
             "Manage Server and Send Messages"
         );
     }

@@ -209,8 +209,14 @@ mod tests {
 
     #[test]
     fn time_zone_parses_any_case() {
-        assert_eq!(TimeZone::parse("Europe/Berlin").unwrap().name(), "Europe/Berlin");
-        assert_eq!(TimeZone::parse(" europe/berlin ").unwrap().name(), "Europe/Berlin");
+        assert_eq!(
+            TimeZone::parse("Europe/Berlin").unwrap().name(),
+            "Europe/Berlin"
+        );
+        assert_eq!(
+            TimeZone::parse(" europe/berlin ").unwrap().name(),
+            "Europe/Berlin"
+        );
     }
 
     #[test]

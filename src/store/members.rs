@@ -131,7 +131,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_stage(&self, user: UserId, stage: Stage, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_stage(
+        &self,
+        user: UserId,
+        stage: Stage,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO members (user_id, stage, created_at, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id) DO UPDATE SET stage = excluded.stage,

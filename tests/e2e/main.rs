@@ -1,1 +1,13 @@
+//! End-to-end tests: the real bot against a fake Discord on 127.0.0.1, one test binary so
+//! serenity and sqlx are linked once.
 
+#[path = "../support/mod.rs"]
+mod support;
+
+mod binary;
+mod chapter;
+mod components;
+mod fake_discord;
+mod me;
+mod startup;
+mod store;

@@ -20,9 +20,11 @@ pub async fn chapter(_ctx: Context<'_>) -> Result<(), CommandError> {
 }
 
 fn guild(ctx: Context<'_>) -> Result<GuildId, CommandError> {
-    ctx.guild_id()
-        .map(|g| GuildId(g.get()))
-        .ok_or_else(|| CommandError::User("This command needs a server: run it in your chapter's Discord server.".into()))
+    ctx.guild_id().map(|g| GuildId(g.get())).ok_or_else(|| {
+        CommandError::User(
+            "This command needs a server: run it in your chapter's Discord server.".into(),
+        )
+    })
 }
 
 /// Choose the officer role and the channel reminders fall back to
@@ -47,7 +49,9 @@ async fn setup(
         ));
     }
     if fallback_channel.kind != serenity::ChannelType::Text {
-        return Err(CommandError::User("Pick a text channel for the fallback channel.".into()));
+        return Err(CommandError::User(
+            "Pick a text channel for the fallback channel.".into(),
+        ));
     }
     let data = ctx.data();
     data.store

@@ -9,7 +9,8 @@ use crate::discord::{reply, Command, CommandError, Context};
     interaction_context = "Guild|BotDm|PrivateChannel"
 )]
 pub async fn help(ctx: Context<'_>) -> Result<(), CommandError> {
-    let mut text = String::from("**emig-bot commands** (replies about you are visible only to you)\n");
+    let mut text =
+        String::from("**emig-bot commands** (replies about you are visible only to you)\n");
     for (usage, description) in help_lines(&ctx.framework().options().commands) {
         text.push_str(&format!("\n`{usage}` — {description}"));
     }
@@ -53,7 +54,10 @@ mod tests {
         assert!(usages.contains(&"/help"));
         assert!(usages.contains(&"/me timezone"));
         assert!(usages.contains(&"/chapter setup"));
-        assert!(!usages.contains(&"/me"), "a group is not a command: {usages:?}");
+        assert!(
+            !usages.contains(&"/me"),
+            "a group is not a command: {usages:?}"
+        );
         assert!(lines.iter().all(|(_, d)| !d.is_empty()), "{lines:?}");
     }
 }

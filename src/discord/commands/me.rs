@@ -18,7 +18,10 @@ pub async fn me(_ctx: Context<'_>) -> Result<(), CommandError> {
     Ok(())
 }
 
-async fn autocomplete_zone(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+async fn autocomplete_zone(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     let choices = TimeZone::suggest(partial)
         .into_iter()
         .map(|name| serenity::AutocompleteChoice::new(name, name))
@@ -37,7 +40,10 @@ async fn timezone(
 ) -> Result<(), CommandError> {
     let zone = TimeZone::parse(&zone)?;
     let now = ctx.data().clock.now();
-    ctx.data().store.set_timezone(author(ctx), zone, now).await?;
+    ctx.data()
+        .store
+        .set_timezone(author(ctx), zone, now)
+        .await?;
     let local = now.with_timezone(&zone.tz()).format("%a %-d %b, %H:%M");
     ctx.send(reply::ephemeral(format!(
         "Time zone set to **{zone}** (it is {local} there now). Dates and nudges now follow it."
@@ -99,9 +105,14 @@ async fn stage(
 ) -> Result<(), CommandError> {
     let stage = Stage::from(stage);
     let data = ctx.data();
-    data.store.set_stage(author(ctx), stage, data.clock.now()).await?;
-    ctx.send(reply::ephemeral(format!("Stage set to **{}**.", stage.label())))
+    data.store
+        .set_stage(author(ctx), stage, data.clock.now())
         .await?;
+    ctx.send(reply::ephemeral(format!(
+        "Stage set to **{}**.",
+        stage.label()
+    )))
+    .await?;
     Ok(())
 }
 

@@ -1,0 +1,160 @@
+//! `/chapter`: officer-only settings of a server.
+
+use emig_bot::domain::{ChannelId, GuildId, RoleId, UserId};
+
+use crate::support::interactions::{
+    GUILD_ID, MEMBER_PERMISSIONS, OTHER_GUILD_ID, PERM_MANAGE_GUILD,
+};
+use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
+
+const OFFICERS: u64 = 810_000_000_000_000_001;
+const FALLBACK: u64 = 820_000_000_000_000_001;
+
+fn setup_options(channel_type: u8) -> [(&'static str, OptValue); 2] {
+    [
+        ("officer-role", OptValue::Role(OFFICERS)),
+        (
+            "fallback-channel",
+            OptValue::Channel(FALLBACK, channel_type),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn setup_without_manage_server_is_refused() {
+    let bot = TestBot::start().await;
+    let reply = bot
+        .member(MEMBER_B)
+        .with_permissions(MEMBER_PERMISSIONS)
+        .run_command("chapter setup", setup_options(0))
+        .await;
+    assert!(reply.ephemeral);
+    assert!(reply.content.contains("Manage Server"), "{}", reply.content);
+    let chapter = bot.store.chapter(GuildId(GUILD_ID)).await.expect("read");
+    assert!(
+        chapter.is_none_or(|c| c.officer_role.is_none()),
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn setup_stores_the_settings_and_show_reports_them_without_pinging() {
+    let bot = TestBot::start().await;
+    let officer = bot
+        .member(MEMBER_A)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD);
+    let reply = officer.run_command("chapter setup", setup_options(0)).await;
+    assert!(reply.ephemeral);
+    assert!(reply.pings_nobody(), "{reply:?}");
+    assert!(
+        reply.content.contains(&format!("<@&{OFFICERS}>")),
+        "{}",
+        reply.content
+    );
+
+    let chapter = bot
+        .store
+        .chapter(GuildId(GUILD_ID))
+        .await
+        .expect("read")
+        .expect("chapter exists");
+    assert_eq!(chapter.officer_role, Some(RoleId(OFFICERS)));
+    assert_eq!(chapter.fallback_channel, Some(ChannelId(FALLBACK)));
+    assert_eq!(chapter.configured_by, Some(UserId(MEMBER_A)));
+
+    let shown = officer.run_command::<&str>("chapter show", []).await;
+    assert!(shown.pings_nobody(), "{shown:?}");
+    assert!(
+        shown.content.contains(&format!("<#{FALLBACK}>")),
+        "{}",
+        shown.content
+    );
+    assert!(
+        shown.content.contains("Members who have used me here: 1"),
+        "{}",
+        shown.content
+    );
+}
+
+#[tokio::test]
+async fn a_voice_channel_is_refused_as_fallback() {
+    let bot = TestBot::start().await;
+    let reply = bot
+        .member(MEMBER_A)
+        .with_permissions(PERM_MANAGE_GUILD)
+        .run_command("chapter setup", setup_options(2))
+        .await;
+    assert!(reply.content.contains("text channel"), "{}", reply.content);
+    let chapter = bot.store.chapter(GuildId(GUILD_ID)).await.expect("read");
+    assert!(chapter.is_none_or(|c| !c.is_configured()));
+}
+
+#[tokio::test]
+async fn chapter_commands_in_a_dm_say_they_need_a_server() {
+    let bot = TestBot::start().await;
+    for path in ["chapter show", "chapter setup"] {
+        let options: Vec<(&str, OptValue)> = if path == "chapter setup" {
+            setup_options(0).to_vec()
+        } else {
+            Vec::new()
+        };
+        let reply = bot
+            .member(MEMBER_A)
+            .in_dm()
+            .run_command(path, options)
+            .await;
+        assert!(reply.ephemeral);
+        assert!(
+            reply.content.contains("needs a server"),
+            "{path}: {}",
+            reply.content
+        );
+    }
+}
+
+#[tokio::test]
+async fn show_before_setup_says_how_to_set_up() {
+    let bot = TestBot::start().await;
+    let shown = bot
+        .member(MEMBER_A)
+        .with_permissions(PERM_MANAGE_GUILD)
+        .run_command::<&str>("chapter show", [])
+        .await;
+    assert!(
+        shown.content.contains("not set up yet"),
+        "{}",
+        shown.content
+    );
+}
+
+#[tokio::test]
+async fn members_are_recorded_in_each_chapter_where_they_use_the_bot() {
+    let bot = TestBot::start().await;
+    bot.member(MEMBER_A).run_command::<&str>("help", []).await;
+    bot.member(MEMBER_A)
+        .in_guild(OTHER_GUILD_ID)
+        .run_command::<&str>("me show", [])
+        .await;
+    bot.member(MEMBER_A)
+        .in_dm()
+        .run_command::<&str>("help", [])
+        .await;
+    bot.member(MEMBER_B).run_command::<&str>("help", []).await;
+
+    let chapters = bot.store.chapters_of(UserId(MEMBER_A)).await.expect("read");
+    assert_eq!(chapters, vec![GuildId(GUILD_ID), GuildId(OTHER_GUILD_ID)]);
+    let here = bot
+        .store
+        .chapter(GuildId(GUILD_ID))
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(here.member_count, 2);
+    let other = bot
+        .store
+        .chapter(GuildId(OTHER_GUILD_ID))
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(other.member_count, 1);
+}

@@ -1,0 +1,244 @@
+//! `/me`: time zone, stage, show, delete.
+
+use emig_bot::domain::{Stage, UserId};
+use serde_json::Value;
+
+use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
+
+/// The value Discord sends for choice `name` of option `option` of `/command sub`.
+fn choice_value(
+    registered: &Value,
+    command: &str,
+    sub: &str,
+    option: &str,
+    name: &str,
+) -> OptValue {
+    let cmd = registered
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == command)
+        .expect("command registered");
+    let sub = cmd["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["name"] == sub)
+        .expect("subcommand registered");
+    let opt = sub["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["name"] == option)
+        .expect("option registered");
+    let choice = opt["choices"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no choice {name} in {opt}"));
+    match &choice["value"] {
+        Value::Number(n) => OptValue::Int(n.as_i64().expect("integer choice")),
+        Value::String(s) => OptValue::Str(s.clone()),
+        other => panic!("unexpected choice value {other}"),
+    }
+}
+
+#[tokio::test]
+async fn timezone_is_saved_and_survives_a_restart() {
+    let bot = TestBot::start().await;
+    let reply = bot
+        .run_command("me timezone", [("zone", "Europe/Berlin")])
+        .await;
+    assert!(reply.ephemeral, "{reply:?}");
+    assert!(
+        reply.content.contains("**Europe/Berlin**"),
+        "{}",
+        reply.content
+    );
+    let member = bot.store.member(UserId(MEMBER_A)).await.expect("read");
+    assert_eq!(member.timezone.map(|z| z.name()), Some("Europe/Berlin"));
+
+    let bot = bot.restart().await;
+    let shown = bot.run_command::<&str>("me show", []).await;
+    assert!(
+        shown.content.contains("**Europe/Berlin**"),
+        "{}",
+        shown.content
+    );
+}
+
+#[tokio::test]
+async fn timezone_accepts_any_letter_case() {
+    let bot = TestBot::start().await;
+    bot.run_command("me timezone", [("zone", "america/chicago")])
+        .await;
+    let member = bot.store.member(UserId(MEMBER_A)).await.expect("read");
+    assert_eq!(member.timezone.map(|z| z.name()), Some("America/Chicago"));
+}
+
+#[tokio::test]
+async fn unknown_timezone_is_refused_and_changes_nothing() {
+    let bot = TestBot::start().await;
+    bot.run_command("me timezone", [("zone", "America/Chicago")])
+        .await;
+    let reply = bot
+        .run_command("me timezone", [("zone", "Mars/Olympus_Mons")])
+        .await;
+    assert!(reply.ephemeral);
+    assert!(
+        reply.content.contains("not a time zone I know"),
+        "{}",
+        reply.content
+    );
+    assert!(
+        reply.content.contains("Europe/Berlin"),
+        "names an example: {}",
+        reply.content
+    );
+    let member = bot.store.member(UserId(MEMBER_A)).await.expect("read");
+    assert_eq!(member.timezone.map(|z| z.name()), Some("America/Chicago"));
+}
+
+#[tokio::test]
+async fn timezone_autocomplete_offers_matching_zones() {
+    let bot = TestBot::start().await;
+    let choices = bot
+        .member(MEMBER_A)
+        .autocomplete("me timezone", [("zone", "berl")], "zone")
+        .await;
+    assert_eq!(
+        choices.first().map(|(n, _)| n.as_str()),
+        Some("Europe/Berlin")
+    );
+
+    let choices = bot
+        .member(MEMBER_A)
+        .autocomplete("me timezone", [("zone", "america")], "zone")
+        .await;
+    assert_eq!(choices.len(), 25, "Discord shows at most 25");
+    assert!(choices
+        .iter()
+        .all(|(n, v)| n == v && n.starts_with("America/")));
+
+    let none = bot
+        .member(MEMBER_A)
+        .autocomplete("me timezone", [("zone", "qqqq")], "zone")
+        .await;
+    assert!(none.is_empty());
+}
+
+#[tokio::test]
+async fn stage_is_chosen_from_a_list_and_shown() {
+    let bot = TestBot::start().await;
+    let m3 = choice_value(&bot.registered, "me", "stage", "stage", "M3");
+    let reply = bot.run_command("me stage", [("stage", m3)]).await;
+    assert!(reply.ephemeral);
+    assert!(reply.content.contains("M3"), "{}", reply.content);
+    let member = bot.store.member(UserId(MEMBER_A)).await.expect("read");
+    assert_eq!(member.stage, Some(Stage::M3));
+    let shown = bot.run_command::<&str>("me show", []).await;
+    assert!(
+        shown.content.contains("M3 (third-year"),
+        "{}",
+        shown.content
+    );
+}
+
+#[tokio::test]
+async fn show_uses_the_default_zone_until_one_is_set_and_works_in_dms() {
+    let bot = TestBot::start().await;
+    let shown = bot
+        .member(MEMBER_B)
+        .in_dm()
+        .run_command::<&str>("me show", [])
+        .await;
+    assert!(shown.ephemeral);
+    assert!(
+        shown
+            .content
+            .contains("not set — using **America/New_York**"),
+        "{}",
+        shown.content
+    );
+    assert!(
+        shown
+            .content
+            .contains("Chapters (servers where you used me): 0"),
+        "{}",
+        shown.content
+    );
+}
+
+#[tokio::test]
+async fn one_member_settings_never_touch_another() {
+    let bot = TestBot::start().await;
+    bot.member(MEMBER_A)
+        .run_command("me timezone", [("zone", "Asia/Tokyo")])
+        .await;
+    bot.member(MEMBER_B)
+        .run_command("me timezone", [("zone", "Europe/Paris")])
+        .await;
+    let a = bot.store.member(UserId(MEMBER_A)).await.expect("read");
+    let b = bot.store.member(UserId(MEMBER_B)).await.expect("read");
+    assert_eq!(a.timezone.map(|z| z.name()), Some("Asia/Tokyo"));
+    assert_eq!(b.timezone.map(|z| z.name()), Some("Europe/Paris"));
+    let shown_b = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("me show", [])
+        .await;
+    assert!(
+        !shown_b.content.contains("Asia/Tokyo"),
+        "{}",
+        shown_b.content
+    );
+}
+
+#[tokio::test]
+async fn delete_asks_first_and_only_the_owner_can_confirm() {
+    let bot = TestBot::start().await;
+    bot.run_command("me timezone", [("zone", "Europe/Berlin")])
+        .await;
+    let ask = bot.run_command::<&str>("me delete", []).await;
+    assert!(ask.ephemeral);
+    let confirm = ask.button("Delete everything");
+    let cancel = ask.button("Cancel");
+
+    let stranger = bot.member(MEMBER_B).click(&confirm).await;
+    assert!(stranger.ephemeral);
+    assert!(
+        stranger.content.contains("someone else's"),
+        "{}",
+        stranger.content
+    );
+    assert!(bot
+        .store
+        .member(UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .timezone
+        .is_some());
+
+    let cancelled = bot.member(MEMBER_A).click(&cancel).await;
+    assert_eq!(cancelled.kind, 7, "the question is replaced: {cancelled:?}");
+    assert!(cancelled.content.contains("Nothing was deleted"));
+    assert!(bot
+        .store
+        .member(UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .timezone
+        .is_some());
+
+    let done = bot.member(MEMBER_A).click(&confirm).await;
+    assert_eq!(done.kind, 7);
+    assert!(done.buttons().is_empty(), "buttons removed: {done:?}");
+    let member = bot.store.member(UserId(MEMBER_A)).await.expect("read");
+    assert_eq!(member.timezone, None);
+    assert!(bot
+        .store
+        .chapters_of(UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .is_empty());
+}

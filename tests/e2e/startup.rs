@@ -1,0 +1,187 @@
+//! Start-up, registration, /help and shutdown.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use emig_bot::clock::ManualClock;
+use emig_bot::{App, AppError, Deps};
+use serde_json::Value;
+
+use crate::support::bot::{settings, test_start};
+use crate::support::{FakeDiscord, Fault, TestBot, MEMBER_A};
+
+/// "me timezone" for every invocable command in a registration payload.
+fn registered_paths(registered: &Value) -> BTreeSet<String> {
+    fn walk(prefix: &str, option: &Value, out: &mut BTreeSet<String>) {
+        let path = format!("{prefix}{}", option["name"].as_str().unwrap_or_default());
+        let subs: Vec<&Value> = option["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| matches!(o["type"].as_u64(), Some(1) | Some(2)))
+            .collect();
+        if subs.is_empty() {
+            out.insert(path);
+        } else {
+            for sub in subs {
+                walk(&format!("{path} "), sub, out);
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for command in registered.as_array().expect("an array of commands") {
+        walk("", command, &mut out);
+    }
+    out
+}
+
+fn command<'a>(registered: &'a Value, name: &str) -> &'a Value {
+    registered
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not registered: {registered}"))
+}
+
+#[tokio::test]
+async fn help_lists_exactly_the_registered_commands() {
+    let bot = TestBot::start().await;
+    let registered = registered_paths(&bot.registered);
+    assert!(registered.contains("me timezone") && registered.contains("chapter setup"));
+
+    let reply = bot.run_command::<&str>("help", []).await;
+    assert!(reply.ephemeral, "{reply:?}");
+    assert!(reply.pings_nobody(), "{reply:?}");
+    let listed: BTreeSet<String> = reply
+        .content
+        .lines()
+        .filter_map(|l| l.strip_prefix("`/"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(listed, registered, "/help said:\n{}", reply.content);
+}
+
+#[tokio::test]
+async fn help_works_in_a_dm_with_the_bot() {
+    let bot = TestBot::start().await;
+    let reply = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .run_command::<&str>("help", [])
+        .await;
+    assert!(reply.ephemeral);
+    assert!(reply.content.contains("/me timezone"), "{}", reply.content);
+}
+
+#[tokio::test]
+async fn personal_commands_install_for_users_and_chapter_commands_for_servers() {
+    let bot = TestBot::start().await;
+    for personal in ["help", "me"] {
+        let c = command(&bot.registered, personal);
+        assert_eq!(c["integration_types"], serde_json::json!([0, 1]), "{c}");
+        assert_eq!(c["contexts"], serde_json::json!([0, 1, 2]), "{c}");
+    }
+    let chapter = command(&bot.registered, "chapter");
+    assert_eq!(chapter["integration_types"], serde_json::json!([0]));
+    assert_eq!(chapter["contexts"], serde_json::json!([0]));
+    // Manage Server is bit 5: the Discord client hides /chapter from others by default.
+    assert_eq!(chapter["default_member_permissions"], "32");
+}
+
+#[tokio::test]
+async fn commands_register_globally_by_default() {
+    let bot = TestBot::start().await;
+    let put = bot
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "PUT")
+        .expect("a registration");
+    assert!(
+        put.path.ends_with(&format!(
+            "/applications/{}/commands",
+            crate::support::fake_discord::APP_ID
+        )),
+        "{}",
+        put.path
+    );
+}
+
+#[tokio::test]
+async fn dev_guild_setting_registers_in_that_server_only() {
+    let bot = TestBot::start_with(&[("EMIG_DEV_GUILD_ID", "123456789012345678")]).await;
+    let puts: Vec<String> = bot
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PUT")
+        .map(|c| c.path)
+        .collect();
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert!(
+        puts[0].ends_with("/guilds/123456789012345678/commands"),
+        "{puts:?}"
+    );
+}
+
+#[tokio::test]
+async fn bot_never_calls_anything_but_the_fake_and_skips_owner_lookup() {
+    let bot = TestBot::start().await;
+    bot.run_command::<&str>("help", []).await;
+    let paths: Vec<String> = bot.fake.calls().into_iter().map(|c| c.path).collect();
+    assert!(paths.iter().any(|p| p == "/api/v10/gateway"), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("oauth2")), "{paths:?}");
+}
+
+#[tokio::test]
+async fn gateway_closes_when_the_bot_stops() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+    let app = App::build(
+        &settings(&fake.api_base, &db_url, &[]),
+        Deps {
+            clock: Arc::new(ManualClock::new(test_start())),
+        },
+    )
+    .await
+    .expect("builds");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    fake.wait_for_registration().await;
+    assert!(fake.is_connected());
+    tx.send(()).expect("app still running");
+    let outcome = running.await.expect("no panic");
+    assert!(outcome.is_ok(), "{outcome:?}");
+    fake.wait_for_disconnect().await;
+}
+
+#[tokio::test]
+async fn failed_registration_stops_the_app_with_an_error() {
+    let fake = FakeDiscord::start().await;
+    fake.fail("PUT", "/commands", Fault::ServerError, None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+    let app = App::build(
+        &settings(&fake.api_base, &db_url, &[]),
+        Deps {
+            clock: Arc::new(ManualClock::new(test_start())),
+        },
+    )
+    .await
+    .expect("builds");
+    let outcome = tokio::time::timeout(
+        crate::support::fake_discord::WAIT,
+        app.run_until_stopped(std::future::pending()),
+    )
+    .await
+    .expect("the app gives up instead of hanging");
+    assert!(
+        matches!(outcome, Err(AppError::Registration(_))),
+        "{outcome:?}"
+    );
+}

@@ -1,0 +1,179 @@
+//! Store functions against a real SQLite file, each with its outcome checked.
+
+use chrono::Duration;
+use emig_bot::db;
+use emig_bot::domain::{ChannelId, GuildId, RoleId, Stage, TimeZone, UserId};
+use emig_bot::settings::DatabaseSettings;
+use emig_bot::store::{Store, StoreError};
+
+use crate::support::bot::test_start;
+
+const A: UserId = UserId(1);
+const B: UserId = UserId(2);
+const G1: GuildId = GuildId(10);
+const G2: GuildId = GuildId(20);
+
+async fn store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = DatabaseSettings {
+        // A folder that does not exist yet: it is created.
+        url: format!(
+            "sqlite://{}",
+            dir.path().join("nested/data/emig.db").display()
+        ),
+        max_connections: 2,
+        busy_timeout_ms: 1000,
+    };
+    let pool = db::connect(&settings).await.expect("open + migrate");
+    (Store::new(pool), dir)
+}
+
+fn zone(name: &str) -> TimeZone {
+    TimeZone::parse(name).expect("zone")
+}
+
+#[tokio::test]
+async fn an_unknown_member_has_the_defaults() {
+    let (store, _dir) = store().await;
+    let m = store.member(A).await.expect("read");
+    assert_eq!(m.user_id, A);
+    assert_eq!(m.timezone, None);
+    assert_eq!(m.stage, None);
+    assert!(m.dms.enabled);
+    assert_eq!(m.dms.hour, 9);
+}
+
+#[tokio::test]
+async fn timezone_and_stage_are_set_per_member() {
+    let (store, _dir) = store().await;
+    let now = test_start();
+    store
+        .set_timezone(A, zone("Europe/Berlin"), now)
+        .await
+        .expect("write");
+    store.set_stage(A, Stage::Pgy2, now).await.expect("write");
+    store
+        .set_timezone(A, zone("Asia/Tokyo"), now)
+        .await
+        .expect("overwrite");
+    let a = store.member(A).await.expect("read");
+    assert_eq!(a.timezone, Some(zone("Asia/Tokyo")));
+    assert_eq!(a.stage, Some(Stage::Pgy2));
+    assert_eq!(store.member(B).await.expect("read").timezone, None);
+}
+
+#[tokio::test]
+async fn presence_records_chapters_once_each() {
+    let (store, _dir) = store().await;
+    let now = test_start();
+    store
+        .record_presence(A, Some(G2), now)
+        .await
+        .expect("write");
+    store
+        .record_presence(A, Some(G1), now + Duration::hours(1))
+        .await
+        .expect("write");
+    store
+        .record_presence(A, Some(G2), now + Duration::hours(2))
+        .await
+        .expect("again");
+    store.record_presence(A, None, now).await.expect("a DM");
+    store
+        .record_presence(B, Some(G1), now)
+        .await
+        .expect("write");
+    assert_eq!(store.chapters_of(A).await.expect("read"), vec![G2, G1]);
+    assert_eq!(store.chapters_of(B).await.expect("read"), vec![G1]);
+    let g1 = store.chapter(G1).await.expect("read").expect("exists");
+    assert_eq!(g1.member_count, 2);
+    assert!(!g1.is_configured());
+}
+
+#[tokio::test]
+async fn configuring_a_chapter_overwrites_its_settings() {
+    let (store, _dir) = store().await;
+    let now = test_start();
+    assert_eq!(store.chapter(G1).await.expect("read"), None);
+    store
+        .configure_chapter(G1, RoleId(5), ChannelId(6), A, now)
+        .await
+        .expect("write");
+    store
+        .configure_chapter(G1, RoleId(7), ChannelId(8), B, now + Duration::days(1))
+        .await
+        .expect("write");
+    let c = store.chapter(G1).await.expect("read").expect("exists");
+    assert_eq!(c.officer_role, Some(RoleId(7)));
+    assert_eq!(c.fallback_channel, Some(ChannelId(8)));
+    assert_eq!(c.configured_by, Some(B));
+    assert_eq!(c.configured_at, Some(now + Duration::days(1)));
+    assert_eq!(store.chapter(G2).await.expect("read"), None);
+}
+
+#[tokio::test]
+async fn deleting_a_member_erases_their_chapter_memberships_only() {
+    let (store, _dir) = store().await;
+    let now = test_start();
+    store
+        .record_presence(A, Some(G1), now)
+        .await
+        .expect("write");
+    store
+        .record_presence(B, Some(G1), now)
+        .await
+        .expect("write");
+    store
+        .set_timezone(A, zone("Europe/Berlin"), now)
+        .await
+        .expect("write");
+    assert!(store.delete_member(A).await.expect("delete"));
+    assert!(!store.delete_member(A).await.expect("nothing left"));
+    assert_eq!(store.member(A).await.expect("read").timezone, None);
+    assert!(store.chapters_of(A).await.expect("read").is_empty());
+    assert_eq!(store.chapters_of(B).await.expect("read"), vec![G1]);
+    assert_eq!(
+        store
+            .chapter(G1)
+            .await
+            .expect("read")
+            .expect("kept")
+            .member_count,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_stored_value_is_an_error_not_a_guess() {
+    let (store, _dir) = store().await;
+    sqlx::query(
+        "INSERT INTO members (user_id, stage, created_at, updated_at) VALUES (1, 'm9', 0, 0)",
+    )
+    .execute(store.pool())
+    .await
+    .expect("raw insert");
+    let err = store.member(A).await.expect_err("corrupt stage");
+    assert!(
+        matches!(err, StoreError::Corrupt { what: "stage", .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_database_uses_wal_and_enforces_foreign_keys() {
+    let (store, _dir) = store().await;
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let orphan = sqlx::query(
+        "INSERT INTO chapter_members (guild_id, user_id, first_seen_at, last_seen_at) VALUES (99, 99, 0, 0)",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(
+        orphan.is_err(),
+        "a membership without member and chapter is refused"
+    );
+}

@@ -1,0 +1,280 @@
+//! The whole bot, in-process, against its own fake Discord and its own SQLite file; helpers
+//! read like what a member does.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use emig_bot::clock::ManualClock;
+use emig_bot::settings::Settings;
+use emig_bot::store::Store;
+use emig_bot::{App, AppError, Deps};
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::fake_discord::{FakeDiscord, APP_ID};
+use super::interactions::{self, Invoker, OptValue, Reply, GUILD_ID, MEMBER_PERMISSIONS};
+
+/// A token serenity accepts; never a real one.
+pub const TEST_TOKEN: &str = "OTAwMDAwMDAwMDAwMDAwMDAx.GfAkEt.test-token-not-real-0123456789";
+
+/// The member most tests act as.
+pub const MEMBER_A: u64 = 100_000_000_000_000_001;
+pub const MEMBER_B: u64 = 100_000_000_000_000_002;
+
+/// 25 Nov 2026, 14:00 UTC: tests start from a fixed instant.
+pub fn test_start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_795_615_200, 0).expect("valid instant")
+}
+
+/// Settings pointing at `fake` and a database file.
+pub fn settings(fake_api_base: &str, db_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let mut env: Vec<(String, String)> = vec![
+        ("EMIG_DISCORD_TOKEN".into(), TEST_TOKEN.into()),
+        ("EMIG_DISCORD_API_BASE".into(), fake_api_base.into()),
+        ("EMIG_DATABASE_URL".into(), db_url.into()),
+    ];
+    env.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    Settings::load(None, &move |name| {
+        env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    })
+    .expect("test settings are valid")
+}
+
+pub struct TestBot {
+    pub fake: FakeDiscord,
+    pub clock: Arc<ManualClock>,
+    pub store: Store,
+    /// The commands the bot registered at start-up.
+    pub registered: Value,
+    pub db_url: String,
+    dir: Arc<tempfile::TempDir>,
+    shutdown: Option<oneshot::Sender<()>>,
+    running: Option<JoinHandle<Result<(), AppError>>>,
+}
+
+impl TestBot {
+    /// A fresh bot on a fresh database, connected and registered.
+    pub async fn start() -> TestBot {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+        Self::start_on(dir, db_url, &[]).await
+    }
+
+    /// With extra `EMIG_*` settings.
+    pub async fn start_with(extra: &[(&str, &str)]) -> TestBot {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+        Self::start_on(dir, db_url, extra).await
+    }
+
+    async fn start_on(
+        dir: Arc<tempfile::TempDir>,
+        db_url: String,
+        extra: &[(&str, &str)],
+    ) -> TestBot {
+        let fake = FakeDiscord::start().await;
+        let clock = Arc::new(ManualClock::new(test_start()));
+        let settings = settings(&fake.api_base, &db_url, extra);
+        let app = App::build(
+            &settings,
+            Deps {
+                clock: clock.clone(),
+            },
+        )
+        .await
+        .expect("the app builds");
+        let store = app.store();
+        let (tx, rx) = oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async move {
+            let _ = rx.await;
+        }));
+        let registered = fake.wait_for_registration().await;
+        TestBot {
+            fake,
+            clock,
+            store,
+            registered,
+            db_url,
+            dir,
+            shutdown: Some(tx),
+            running: Some(running),
+        }
+    }
+
+    /// Asks the bot to stop, as on ctrl-c, and returns how it ended.
+    pub async fn stop(mut self) -> Result<(), AppError> {
+        self.stop_inner().await
+    }
+
+    async fn stop_inner(&mut self) -> Result<(), AppError> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.running.take() {
+            Some(handle) => handle.await.expect("the app task did not panic"),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops the bot and starts a new one on the same database file.
+    pub async fn restart(mut self) -> TestBot {
+        self.stop_inner().await.expect("clean stop");
+        let dir = self.dir.clone();
+        let db_url = self.db_url.clone();
+        drop(self);
+        Self::start_on(dir, db_url, &[]).await
+    }
+
+    /// A member in the test server with ordinary permissions.
+    pub fn member(&self, user_id: u64) -> Actor<'_> {
+        Actor {
+            bot: self,
+            invoker: Invoker {
+                user_id,
+                guild_id: Some(GUILD_ID),
+                permissions: MEMBER_PERMISSIONS,
+            },
+        }
+    }
+
+    /// `MEMBER_A` running a command in the test server.
+    pub async fn run_command<V: Into<OptValue>>(
+        &self,
+        path: &str,
+        options: impl IntoIterator<Item = (&str, V)>,
+    ) -> Reply {
+        self.member(MEMBER_A).run_command(path, options).await
+    }
+
+    /// The first answer to interaction `id`: its callback, or after a deferral the follow-up.
+    pub async fn reply_to(&self, id: &str) -> Reply {
+        let callback_path = format!(
+            "/api/v10/interactions/{id}/{}/callback",
+            interactions::token_for(id)
+        );
+        let callback = self
+            .fake
+            .wait_for(&format!("the bot's answer to interaction {id}"), |calls| {
+                calls
+                    .iter()
+                    .find(|c| c.is("POST", &callback_path))
+                    .map(|c| c.body.clone())
+            })
+            .await;
+        let reply = Reply::from_callback(&callback);
+        if reply.kind == 5 {
+            return self.followups_to(id, 1).await.remove(0);
+        }
+        reply
+    }
+
+    /// The first `n` follow-up messages sent on interaction `id`'s token.
+    pub async fn followups_to(&self, id: &str, n: usize) -> Vec<Reply> {
+        let path = format!("/api/v10/webhooks/{APP_ID}/{}", interactions::token_for(id));
+        self.fake
+            .wait_for(&format!("{n} follow-up(s) to interaction {id}"), |calls| {
+                let found: Vec<Reply> = calls
+                    .iter()
+                    .filter(|c| c.is("POST", &path))
+                    .map(|c| Reply::from_followup(&c.body))
+                    .collect();
+                (found.len() >= n).then_some(found)
+            })
+            .await
+    }
+}
+
+/// A member acting somewhere: in a server with some permissions, or in a DM.
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    bot: &'a TestBot,
+    pub invoker: Invoker,
+}
+
+impl<'a> Actor<'a> {
+    pub fn in_dm(mut self) -> Self {
+        self.invoker.guild_id = None;
+        self
+    }
+
+    pub fn in_guild(mut self, guild_id: u64) -> Self {
+        self.invoker.guild_id = Some(guild_id);
+        self
+    }
+
+    pub fn with_permissions(mut self, permissions: u64) -> Self {
+        self.invoker.permissions = permissions;
+        self
+    }
+
+    /// Runs a slash command and returns the bot's first answer.
+    pub async fn run_command<V: Into<OptValue>>(
+        self,
+        path: &str,
+        options: impl IntoIterator<Item = (&str, V)>,
+    ) -> Reply {
+        let options: Vec<(String, OptValue)> = options
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into()))
+            .collect();
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::command(&id, self.invoker, path, &options, None),
+        );
+        self.bot.reply_to(&id).await
+    }
+
+    /// Types `partial` into option `focused` and returns the suggestions.
+    pub async fn autocomplete<V: Into<OptValue>>(
+        self,
+        path: &str,
+        options: impl IntoIterator<Item = (&str, V)>,
+        focused: &str,
+    ) -> Vec<(String, String)> {
+        let options: Vec<(String, OptValue)> = options
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into()))
+            .collect();
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::command(&id, self.invoker, path, &options, Some(focused)),
+        );
+        let reply = self.bot.reply_to(&id).await;
+        assert_eq!(reply.kind, 8, "autocomplete answered with {reply:?}");
+        reply.choices()
+    }
+
+    /// Clicks the button with `custom_id`.
+    pub async fn click(self, custom_id: &str) -> Reply {
+        let id = self.bot.fake.new_id();
+        let message_id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::button_click(&id, self.invoker, custom_id, &message_id),
+        );
+        self.bot.reply_to(&id).await
+    }
+
+    /// Submits the modal `custom_id` with its text fields.
+    pub async fn submit_modal(self, custom_id: &str, fields: &[(&str, &str)]) -> Reply {
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::modal_submit(&id, self.invoker, custom_id, fields),
+        );
+        self.bot.reply_to(&id).await
+    }
+}
+
+/// The path of the SQLite file behind a `sqlite://` URL.
+pub fn db_file(db_url: &str) -> PathBuf {
+    PathBuf::from(db_url.trim_start_matches("sqlite://"))
+}

@@ -1,0 +1,518 @@
+//! A fake Discord on 127.0.0.1: REST (axum) and the gateway (tungstenite), both on port 0.
+//! It records every REST call, answers like Discord does, can be told to fail a route, and
+//! refuses to dispatch any event serenity would silently drop.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The bot's application id and user id in READY.
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+pub const BOT_USER_ID: u64 = 900_000_000_000_000_001;
+
+/// How long a test waits for the bot before failing with the whole log.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// One REST request as the fake saw it, with the status it answered.
+#[derive(Debug, Clone)]
+pub struct RestCall {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+    pub status: u16,
+}
+
+impl RestCall {
+    pub fn is(&self, method: &str, path: &str) -> bool {
+        self.method == method && self.path == path
+    }
+}
+
+/// A way for a route to fail.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// 429 with `retry_after` in seconds, as Discord rate limits.
+    RateLimited { retry_after: f64 },
+    /// 403 with Discord error code 50007: the member's DMs are closed.
+    DmsClosed,
+    /// 500.
+    ServerError,
+}
+
+struct FaultRule {
+    method: String,
+    path_contains: String,
+    fault: Fault,
+    remaining: Option<usize>,
+}
+
+#[derive(Default)]
+struct Gateway {
+    /// Frames for the currently connected bot, if any.
+    session: Option<mpsc::UnboundedSender<Message>>,
+    identifies: Vec<Value>,
+    resumes: u64,
+}
+
+struct State {
+    gateway_url: String,
+    calls: Mutex<Vec<RestCall>>,
+    faults: Mutex<Vec<FaultRule>>,
+    gateway: Mutex<Gateway>,
+    /// Bumped on every recorded call or gateway change; waiters watch it.
+    version: watch::Sender<u64>,
+    seq: AtomicU64,
+    next_id: AtomicU64,
+    dm_channels: Mutex<HashMap<String, String>>,
+    /// (channel, nonce) → the message created with it, for `enforce_nonce`.
+    nonces: Mutex<HashMap<(String, String), Value>>,
+}
+
+impl State {
+    fn bump(&self) {
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    fn id(&self) -> String {
+        (1_000_000_000_000_000_000 + self.next_id.fetch_add(1, Ordering::SeqCst)).to_string()
+    }
+}
+
+/// The fake itself. Dropping it stops both servers.
+pub struct FakeDiscord {
+    pub api_base: String,
+    state: Arc<State>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let rest = TcpListener::bind("127.0.0.1:0").await.expect("bind REST");
+        let gw = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind gateway");
+        let api_base = format!("http://{}", rest.local_addr().expect("rest addr"));
+        let gateway_url = format!("ws://{}", gw.local_addr().expect("gateway addr"));
+        let (version, _) = watch::channel(0);
+        let state = Arc::new(State {
+            gateway_url,
+            calls: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            gateway: Mutex::new(Gateway::default()),
+            version,
+            seq: AtomicU64::new(0),
+            next_id: AtomicU64::new(1),
+            dm_channels: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(HashMap::new()),
+        });
+
+        let router = axum::Router::new()
+            .fallback(rest_handler)
+            .with_state(state.clone());
+        let rest_task = tokio::spawn(async move {
+            let _ = axum::serve(rest, router).await;
+        });
+        let gw_state = state.clone();
+        let gw_task = tokio::spawn(async move {
+            while let Ok((stream, _)) = gw.accept().await {
+                tokio::spawn(serve_gateway(stream, gw_state.clone()));
+            }
+        });
+        FakeDiscord {
+            api_base,
+            state,
+            tasks: vec![rest_task, gw_task],
+        }
+    }
+
+    /// Every REST call so far.
+    pub fn calls(&self) -> Vec<RestCall> {
+        lock(&self.state.calls).clone()
+    }
+
+    /// The log, one line a call, for failure messages.
+    pub fn describe(&self) -> String {
+        let mut out = String::from("REST calls seen by the fake Discord:\n");
+        for c in lock(&self.state.calls).iter() {
+            out.push_str(&format!(
+                "  {} {} -> {}  {}\n",
+                c.method, c.path, c.status, c.body
+            ));
+        }
+        let gw = lock(&self.state.gateway);
+        out.push_str(&format!(
+            "gateway: {} identify, {} resume, connected: {}\n",
+            gw.identifies.len(),
+            gw.resumes,
+            gw.session.is_some()
+        ));
+        out
+    }
+
+    /// Waits until `found` returns something from the call log; fails with the log after
+    /// [`WAIT`].
+    pub async fn wait_for<T>(
+        &self,
+        what: &str,
+        mut found: impl FnMut(&[RestCall]) -> Option<T>,
+    ) -> T {
+        let mut version = self.state.version.subscribe();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Some(hit) = found(&lock(&self.state.calls)) {
+                return hit;
+            }
+            match tokio::time::timeout_at(deadline, version.changed()).await {
+                Ok(Ok(())) => {}
+                _ => panic!("timed out waiting for {what}\n{}", self.describe()),
+            }
+        }
+    }
+
+    /// Waits for the bot's command registration (the "bot is ready" barrier); returns the
+    /// registered commands.
+    pub async fn wait_for_registration(&self) -> Value {
+        self.wait_for("slash command registration", |calls| {
+            calls
+                .iter()
+                .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+                .map(|c| c.body.clone())
+        })
+        .await
+    }
+
+    /// Number of IDENTIFYs so far, and the payload of the last one.
+    pub fn identifies(&self) -> Vec<Value> {
+        lock(&self.state.gateway).identifies.clone()
+    }
+
+    pub fn is_connected(&self) -> bool {
+        lock(&self.state.gateway).session.is_some()
+    }
+
+    /// Waits until no bot is connected to the gateway.
+    pub async fn wait_for_disconnect(&self) {
+        let mut version = self.state.version.subscribe();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.is_connected() {
+            if tokio::time::timeout_at(deadline, version.changed())
+                .await
+                .is_err()
+            {
+                panic!("the bot did not disconnect\n{}", self.describe());
+            }
+        }
+    }
+
+    /// Makes the next `times` requests (None: all) whose method matches and whose path
+    /// contains `path_contains` fail with `fault`.
+    pub fn fail(&self, method: &str, path_contains: &str, fault: Fault, times: Option<usize>) {
+        lock(&self.state.faults).push(FaultRule {
+            method: method.to_owned(),
+            path_contains: path_contains.to_owned(),
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// Sends a gateway dispatch to the connected bot. Panics if serenity could not read it.
+    pub fn dispatch(&self, event: &str, d: Value) {
+        let s = self.state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let payload = json!({"op": 0, "s": s, "t": event, "d": d});
+        assert_serenity_reads(&payload);
+        let gw = lock(&self.state.gateway);
+        let session = gw
+            .session
+            .as_ref()
+            .unwrap_or_else(|| panic!("no bot connected to dispatch {event} to"));
+        session
+            .send(Message::Text(payload.to_string()))
+            .expect("gateway session closed");
+    }
+
+    /// Asks the bot to reconnect (op 7), as Discord does before maintenance.
+    pub fn request_reconnect(&self) {
+        if let Some(session) = &lock(&self.state.gateway).session {
+            let _ = session.send(Message::Text(json!({"op": 7, "d": null}).to_string()));
+        }
+    }
+
+    pub fn new_id(&self) -> String {
+        self.state.id()
+    }
+}
+
+/// serenity turns an event it cannot parse into `Event::Unknown` and drops it with a DEBUG
+/// line; a fake that sent one would make a test hang instead of fail.
+fn assert_serenity_reads(payload: &Value) {
+    use serenity::model::event::{Event, GatewayEvent};
+    match serde_json::from_value::<GatewayEvent>(payload.clone()) {
+        Ok(GatewayEvent::Dispatch(_, Event::Unknown(unknown))) => {
+            panic!("serenity would drop this event as unknown: {unknown:?}\npayload: {payload}")
+        }
+        Ok(_) => {}
+        Err(e) => panic!("serenity cannot read this event: {e}\npayload: {payload}"),
+    }
+}
+
+async fn serve_gateway(stream: tokio::net::TcpStream, state: Arc<State>) {
+    let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
+        return;
+    };
+    let (mut sink, mut source) = ws.split();
+    // A long interval: heartbeats are not what these tests are about.
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 45_000}});
+    if sink.send(Message::Text(hello.to_string())).await.is_err() {
+        return;
+    }
+    let first = loop {
+        match source.next().await {
+            Some(Ok(Message::Text(text))) => {
+                break serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)
+            }
+            Some(Ok(_)) => continue,
+            _ => return,
+        }
+    };
+    let s = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+    let answer = match first["op"].as_u64() {
+        Some(2) => {
+            lock(&state.gateway).identifies.push(first.clone());
+            json!({"op": 0, "s": s, "t": "READY", "d": {
+                "v": 10,
+                "user": {"id": BOT_USER_ID.to_string(), "username": "emig-bot", "discriminator": "0",
+                         "avatar": null, "bot": true, "global_name": null},
+                "guilds": [],
+                "session_id": "fake-session",
+                "resume_gateway_url": state.gateway_url,
+                "application": {"id": APP_ID.to_string(), "flags": 0}
+            }})
+        }
+        Some(6) => {
+            lock(&state.gateway).resumes += 1;
+            json!({"op": 0, "s": s, "t": "RESUMED", "d": {}})
+        }
+        _ => return,
+    };
+    assert_serenity_reads(&answer);
+    if sink.send(Message::Text(answer.to_string())).await.is_err() {
+        return;
+    }
+    let (tx, mut outgoing) = mpsc::unbounded_channel();
+    lock(&state.gateway).session = Some(tx.clone());
+    state.bump();
+    loop {
+        tokio::select! {
+            incoming = source.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    let frame: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    if frame["op"].as_u64() == Some(1) {
+                        let _ = sink.send(Message::Text(json!({"op": 11}).to_string())).await;
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+            Some(frame) = outgoing.recv() => {
+                if sink.send(frame).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let mut gw = lock(&state.gateway);
+    if gw.session.as_ref().is_some_and(|s| s.same_channel(&tx)) {
+        gw.session = None;
+    }
+    drop(gw);
+    state.bump();
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+async fn rest_handler(
+    AxumState(state): AxumState<Arc<State>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let body: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&body)}))
+    };
+    let method = method.as_str().to_owned();
+    let response = match injected_fault(&state, &method, &path) {
+        Some(fault) => fault_response(fault),
+        None => route(&state, &method, &path, &body),
+    };
+    lock(&state.calls).push(RestCall {
+        method,
+        path,
+        body,
+        status: response.status().as_u16(),
+    });
+    state.bump();
+    response
+}
+
+fn injected_fault(state: &State, method: &str, path: &str) -> Option<Fault> {
+    let mut faults = lock(&state.faults);
+    let rule = faults.iter_mut().find(|r| {
+        r.method == method && path.contains(&r.path_contains) && r.remaining != Some(0)
+    })?;
+    if let Some(n) = rule.remaining.as_mut() {
+        *n -= 1;
+    }
+    Some(rule.fault)
+}
+
+fn fault_response(fault: Fault) -> Response {
+    match fault {
+        Fault::RateLimited { retry_after } => {
+            let mut response = json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": false}),
+            );
+            let headers: &mut HeaderMap = response.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                headers.insert("retry-after", v);
+            }
+            response
+        }
+        Fault::DmsClosed => json_response(
+            StatusCode::FORBIDDEN,
+            json!({"message": "Cannot send messages to this user", "code": 50007}),
+        ),
+        Fault::ServerError => json_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"message": "500: Internal Server Error", "code": 0}),
+        ),
+    }
+}
+
+/// A full Message object, as webhook and channel endpoints return.
+pub fn message(id: &str, channel_id: &str, body: &Value) -> Value {
+    json!({
+        "id": id,
+        "channel_id": channel_id,
+        "author": {"id": BOT_USER_ID.to_string(), "username": "emig-bot", "discriminator": "0",
+                   "avatar": null, "bot": true, "global_name": null},
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-11-25T09:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "components": body.get("components").cloned().unwrap_or(json!([])),
+        "pinned": false,
+        "type": 0,
+        "flags": body.get("flags").cloned().unwrap_or(json!(0)),
+        "nonce": body.get("nonce").cloned().unwrap_or(Value::Null)
+    })
+}
+
+fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
+    let parts: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    match (method, parts.as_slice()) {
+        ("GET", ["gateway"]) => json_response(StatusCode::OK, json!({"url": state.gateway_url})),
+        ("GET", ["gateway", "bot"]) => json_response(
+            StatusCode::OK,
+            json!({"url": state.gateway_url, "shards": 1,
+                   "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}),
+        ),
+        ("PUT", ["applications", app, "commands"])
+        | ("PUT", ["applications", app, "guilds", _, "commands"]) => {
+            let registered: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut c| {
+                    c["id"] = json!(state.id());
+                    c["application_id"] = json!(app);
+                    c["version"] = json!("1");
+                    if c.get("type").is_none() {
+                        c["type"] = json!(1);
+                    }
+                    c
+                })
+                .collect();
+            json_response(StatusCode::OK, Value::Array(registered))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["webhooks", _, _]) => {
+            json_response(StatusCode::OK, message(&state.id(), "0", body))
+        }
+        ("PATCH", ["webhooks", _, _, "messages", id])
+        | ("GET", ["webhooks", _, _, "messages", id]) => {
+            json_response(StatusCode::OK, message(id, "0", body))
+        }
+        ("DELETE", ["webhooks", _, _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["users", "@me", "channels"]) => {
+            let recipient = body["recipient_id"].as_str().unwrap_or("0").to_owned();
+            let channel = lock(&state.dm_channels)
+                .entry(recipient.clone())
+                .or_insert_with(|| state.id())
+                .clone();
+            json_response(
+                StatusCode::OK,
+                json!({"id": channel, "type": 1, "last_message_id": null,
+                       "recipients": [{"id": recipient, "username": "member", "discriminator": "0",
+                                       "avatar": null, "global_name": null}]}),
+            )
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let nonce = body["nonce"].as_str().map(str::to_owned);
+            if let (Some(nonce), Some(true)) = (&nonce, body["enforce_nonce"].as_bool()) {
+                let key = ((*channel).to_owned(), nonce.clone());
+                let mut nonces = lock(&state.nonces);
+                let created = nonces
+                    .entry(key)
+                    .or_insert_with(|| message(&state.id(), channel, body))
+                    .clone();
+                return json_response(StatusCode::OK, created);
+            }
+            json_response(StatusCode::OK, message(&state.id(), channel, body))
+        }
+        ("PATCH", ["channels", channel, "messages", id]) => {
+            json_response(StatusCode::OK, message(id, channel, body))
+        }
+        ("DELETE", ["channels", _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            json!({"message": format!("fake Discord has no route for {method} {path}"), "code": 0}),
+        ),
+    }
+}

@@ -1,0 +1,11 @@
+//! Test support shared by the end-to-end tests and the benches: a fake Discord and the bot
+//! running against it. Each user takes a part of it, hence the dead-code allowance.
+#![allow(dead_code)]
+
+pub mod bot;
+pub mod fake_discord;
+pub mod interactions;
+
+pub use bot::{TestBot, MEMBER_A, MEMBER_B, TEST_TOKEN};
+pub use fake_discord::{FakeDiscord, Fault};
+pub use interactions::{OptValue, Reply};
