@@ -1,6 +1,6 @@
 //! Test support shared by the end-to-end tests and the benches: a fake Discord and the bot
-//! running against it. Each user takes a part of it, hence the dead-code allowance.
-#![allow(dead_code)]
+//! running against it. Each user (tests, benches) takes a part of it, hence the allowances.
+#![allow(dead_code, unused_imports)]
 
 pub mod bot;
 pub mod fake_discord;
