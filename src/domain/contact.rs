@@ -453,6 +453,50 @@ pub struct Interaction {
     pub happened_on: NaiveDate,
 }
 
+/// How `/contact list` orders contacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactSort {
+    #[default]
+    Name,
+    /// Most recently used first.
+    Recent,
+    /// Most recently met first.
+    Met,
+}
+
+/// Which contacts `/contact list` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContactFilter {
+    pub tag: Option<String>,
+    pub relationship: Option<Relationship>,
+    pub met_kind: Option<MetKind>,
+}
+
+/// Contacts on one page of `/contact list`.
+pub const PAGE_SIZE: u32 = 10;
+
+/// The lowercased text that autocomplete and `/contact find` match against.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// ",ultrasound,sim,": tags as stored, so one tag can be matched with a delimiter on each side.
+pub fn tags_to_stored(tags: &[String]) -> String {
+    if tags.is_empty() {
+        String::new()
+    } else {
+        format!(",{},", tags.join(","))
+    }
+}
+
+pub fn tags_from_stored(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,6 +591,15 @@ mod tests {
             assert_eq!(InteractionKind::from_code(k.code()), Some(*k));
         }
         assert_eq!(Relationship::from_code("enemy"), None);
+    }
+
+    #[test]
+    fn tags_round_trip_through_storage() {
+        let tags = vec!["ultrasound".to_owned(), "sim".to_owned()];
+        assert_eq!(tags_to_stored(&tags), ",ultrasound,sim,");
+        assert_eq!(tags_from_stored(",ultrasound,sim,"), tags);
+        assert_eq!(tags_to_stored(&[]), "");
+        assert!(tags_from_stored("").is_empty());
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! All SQL lives here, one file per table group; functions take and return domain types.
 
 mod chapters;
+mod contacts;
 mod members;
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
+
+pub use contacts::{ContactChoice, ContactPage};
 
 /// The database, as the rest of the bot sees it.
 #[derive(Debug, Clone)]

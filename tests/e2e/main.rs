@@ -11,3 +11,4 @@ mod fake_discord;
 mod me;
 mod startup;
 mod store;
+mod store_contacts;

@@ -13,7 +13,7 @@ const B: UserId = UserId(2);
 const G1: GuildId = GuildId(10);
 const G2: GuildId = GuildId(20);
 
-async fn store() -> (Store, tempfile::TempDir) {
+pub async fn store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = DatabaseSettings {
         // A folder that does not exist yet: it is created.
