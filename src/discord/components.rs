@@ -1,34 +1,96 @@
-//! Buttons and modal forms: custom ids name an action and the member it belongs to.
+//! Buttons, selects and modal forms. A custom id names an action, the member it belongs to and
+//! the action's arguments, so every click works after a restart and nobody uses another's.
 
 use poise::serenity_prelude as serenity;
 
-use super::{CommandError, Data};
+use super::{commands, CommandError, Data};
 use crate::domain::UserId;
 
-/// What a button or form does when used.
+/// What a component does when used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     DeleteMeConfirm,
     DeleteMeCancel,
+    /// Button: open the long-fields form of a contact.
+    ContactDetails,
+    /// Form: the long fields of a contact submitted.
+    ContactDetailsForm,
+    ContactDeleteConfirm,
+    ContactDeleteCancel,
+    /// Button: another page of `/contact list`.
+    ContactListPage,
+    /// Button: show one contact (from a list of namesakes).
+    ContactShow,
+    /// Select: which contact a saved message note belongs to.
+    NoteTarget,
+    /// Button: the note is for someone not in the list yet.
+    NoteSomeoneElse,
+    /// Form: the name of that someone.
+    NoteNewContactForm,
+    /// Form: a new contact from a member's profile ("Add as contact").
+    NewContactForm,
 }
 
 impl Action {
-    const ALL: [Action; 2] = [Action::DeleteMeConfirm, Action::DeleteMeCancel];
+    const ALL: [Action; 12] = [
+        Action::DeleteMeConfirm,
+        Action::DeleteMeCancel,
+        Action::ContactDetails,
+        Action::ContactDetailsForm,
+        Action::ContactDeleteConfirm,
+        Action::ContactDeleteCancel,
+        Action::ContactListPage,
+        Action::ContactShow,
+        Action::NoteTarget,
+        Action::NoteSomeoneElse,
+        Action::NoteNewContactForm,
+        Action::NewContactForm,
+    ];
 
     fn code(self) -> &'static str {
         match self {
             Action::DeleteMeConfirm => "me-delete-yes",
             Action::DeleteMeCancel => "me-delete-no",
+            Action::ContactDetails => "c-details",
+            Action::ContactDetailsForm => "c-details-form",
+            Action::ContactDeleteConfirm => "c-delete-yes",
+            Action::ContactDeleteCancel => "c-delete-no",
+            Action::ContactListPage => "c-page",
+            Action::ContactShow => "c-show",
+            Action::NoteTarget => "n-target",
+            Action::NoteSomeoneElse => "n-else",
+            Action::NoteNewContactForm => "n-new-form",
+            Action::NewContactForm => "c-new-form",
         }
     }
 }
 
-/// `emig:<action>:<owner>`; ids are ours, so anything else is stale or forged.
-pub fn custom_id(action: Action, owner: UserId) -> String {
-    format!("emig:{}:{}", action.code(), owner)
+/// `emig:<action>:<owner>[:<arg>…]`. Args must not contain ':'; Discord allows 100 chars.
+pub fn custom_id(action: Action, owner: UserId, args: &[&str]) -> String {
+    let mut id = format!("emig:{}:{}", action.code(), owner);
+    for arg in args {
+        id.push(':');
+        id.push_str(&arg.replace(':', ""));
+    }
+    id.chars().take(100).collect()
 }
 
-fn parse_custom_id(id: &str) -> Option<(Action, UserId)> {
+/// A parsed custom id of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub action: Action,
+    pub owner: UserId,
+    pub args: Vec<String>,
+}
+
+impl Parsed {
+    /// Argument `i` parsed as `T`; a malformed id is treated like a stale one.
+    pub fn arg<T: std::str::FromStr>(&self, i: usize) -> Option<T> {
+        self.args.get(i).and_then(|a| a.parse().ok())
+    }
+}
+
+fn parse_custom_id(id: &str) -> Option<Parsed> {
     let mut parts = id.split(':');
     if parts.next()? != "emig" {
         return None;
@@ -36,14 +98,99 @@ fn parse_custom_id(id: &str) -> Option<(Action, UserId)> {
     let code = parts.next()?;
     let action = Action::ALL.into_iter().find(|a| a.code() == code)?;
     let owner = UserId(parts.next()?.parse().ok()?);
-    parts.next().is_none().then_some((action, owner))
+    Some(Parsed {
+        action,
+        owner,
+        args: parts.map(str::to_owned).collect(),
+    })
 }
 
-const STALE_BUTTON: &str = "This button is no longer active. Run the command again.";
-const STALE_FORM: &str =
+pub const STALE_BUTTON: &str = "This button is no longer active. Run the command again.";
+pub const STALE_FORM: &str =
     "This form is no longer active and nothing was saved. Run the command again.";
 const NOT_YOURS: &str =
     "This button belongs to someone else's command. Run the command yourself to get your own.";
+
+/// An interaction we answer: a click/select or a submitted form.
+pub enum Incoming<'a> {
+    Click(&'a serenity::ComponentInteraction),
+    Form(&'a serenity::ModalInteraction),
+}
+
+impl Incoming<'_> {
+    pub fn user(&self) -> UserId {
+        match self {
+            Incoming::Click(c) => UserId(c.user.id.get()),
+            Incoming::Form(f) => UserId(f.user.id.get()),
+        }
+    }
+
+    pub async fn respond(
+        &self,
+        ctx: &serenity::Context,
+        response: serenity::CreateInteractionResponse,
+    ) -> Result<(), CommandError> {
+        match self {
+            Incoming::Click(c) => c.create_response(ctx, response).await?,
+            Incoming::Form(f) => f.create_response(ctx, response).await?,
+        }
+        Ok(())
+    }
+
+    /// An ephemeral sentence for the member.
+    pub async fn say(
+        &self,
+        ctx: &serenity::Context,
+        text: impl Into<String>,
+    ) -> Result<(), CommandError> {
+        self.respond(
+            ctx,
+            serenity::CreateInteractionResponse::Message(ephemeral_message(text)),
+        )
+        .await
+    }
+
+    /// Replaces the message the component was on.
+    pub async fn update(
+        &self,
+        ctx: &serenity::Context,
+        text: impl Into<String>,
+        components: Vec<serenity::CreateActionRow>,
+    ) -> Result<(), CommandError> {
+        let update = serenity::CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(components)
+            .allowed_mentions(serenity::CreateAllowedMentions::new());
+        self.respond(
+            ctx,
+            serenity::CreateInteractionResponse::UpdateMessage(update),
+        )
+        .await
+    }
+}
+
+pub fn ephemeral_message(text: impl Into<String>) -> serenity::CreateInteractionResponseMessage {
+    serenity::CreateInteractionResponseMessage::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+}
+
+/// The text inputs of a submitted form, by custom id.
+pub fn form_values(form: &serenity::ModalInteraction) -> Vec<(String, String)> {
+    form.data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .filter_map(|c| match c {
+            serenity::ActionRowComponent::InputText(input) => Some((
+                input.custom_id.clone(),
+                input.value.clone().unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
 
 pub async fn on_event(
     framework: poise::FrameworkContext<'_, Data, CommandError>,
@@ -52,73 +199,42 @@ pub async fn on_event(
     let serenity::FullEvent::InteractionCreate { interaction } = event else {
         return Ok(());
     };
+    let (incoming, custom_id, stale) = match interaction {
+        serenity::Interaction::Component(click) => (
+            Incoming::Click(click),
+            click.data.custom_id.as_str(),
+            STALE_BUTTON,
+        ),
+        serenity::Interaction::Modal(form) => (
+            Incoming::Form(form),
+            form.data.custom_id.as_str(),
+            STALE_FORM,
+        ),
+        _ => return Ok(()),
+    };
     let ctx = framework.serenity_context;
     let data = framework.user_data;
-    match interaction {
-        serenity::Interaction::Component(click) => on_click(ctx, data, click).await,
-        serenity::Interaction::Modal(form) => {
-            // No form of ours is open yet; any submit is from an older version of the bot.
-            respond(ctx, &form.id, &form.token, ephemeral_message(STALE_FORM)).await
-        }
-        _ => Ok(()),
-    }
-}
-
-async fn on_click(
-    ctx: &serenity::Context,
-    data: &Data,
-    click: &serenity::ComponentInteraction,
-) -> Result<(), CommandError> {
-    let Some((action, owner)) = parse_custom_id(&click.data.custom_id) else {
-        return respond(
-            ctx,
-            &click.id,
-            &click.token,
-            ephemeral_message(STALE_BUTTON),
-        )
-        .await;
+    let Some(parsed) = parse_custom_id(custom_id) else {
+        return incoming.say(ctx, stale).await;
     };
-    if owner.get() != click.user.id.get() {
-        return respond(ctx, &click.id, &click.token, ephemeral_message(NOT_YOURS)).await;
+    if parsed.owner != incoming.user() {
+        return incoming.say(ctx, NOT_YOURS).await;
     }
-    let text = match action {
-        Action::DeleteMeConfirm => {
-            data.store.delete_member(owner).await?;
-            tracing::info!("a member erased their data");
-            "Done: everything the bot kept about you is erased. Using a command again starts afresh."
+    let outcome = match parsed.action {
+        Action::DeleteMeConfirm | Action::DeleteMeCancel => {
+            commands::me::on_delete_choice(ctx, data, &incoming, &parsed).await
         }
-        Action::DeleteMeCancel => "Nothing was deleted.",
+        _ => commands::contact::on_component(ctx, data, &incoming, &parsed).await,
     };
-    let update = serenity::CreateInteractionResponseMessage::new()
-        .content(text)
-        .components(Vec::new())
-        .allowed_mentions(serenity::CreateAllowedMentions::new());
-    respond(
-        ctx,
-        &click.id,
-        &click.token,
-        serenity::CreateInteractionResponse::UpdateMessage(update),
-    )
-    .await
-}
-
-fn ephemeral_message(text: &str) -> serenity::CreateInteractionResponse {
-    serenity::CreateInteractionResponse::Message(
-        serenity::CreateInteractionResponseMessage::new()
-            .content(text)
-            .ephemeral(true)
-            .allowed_mentions(serenity::CreateAllowedMentions::new()),
-    )
-}
-
-async fn respond(
-    ctx: &serenity::Context,
-    id: &serenity::InteractionId,
-    token: &str,
-    response: serenity::CreateInteractionResponse,
-) -> Result<(), CommandError> {
-    serenity::builder::Builder::execute(response, ctx, (*id, token)).await?;
-    Ok(())
+    match outcome {
+        Ok(()) => Ok(()),
+        // A member-facing refusal: say it, change nothing.
+        Err(CommandError::User(text)) => incoming.say(ctx, text).await,
+        Err(internal) => {
+            tracing::error!(action = ?parsed.action, error = %super::error::chain(&internal), "component failed");
+            incoming.say(ctx, super::error::INTERNAL).await
+        }
+    }
 }
 
 #[cfg(test)]
@@ -127,14 +243,19 @@ mod tests {
 
     #[test]
     fn custom_ids_round_trip_and_reject_strangers() {
-        let id = custom_id(Action::DeleteMeConfirm, UserId(42));
-        assert_eq!(
-            parse_custom_id(&id),
-            Some((Action::DeleteMeConfirm, UserId(42)))
+        let id = custom_id(
+            Action::ContactListPage,
+            UserId(42),
+            &["3", "name", "ultra:sound"],
         );
+        let parsed = parse_custom_id(&id).expect("ours");
+        assert_eq!(parsed.action, Action::ContactListPage);
+        assert_eq!(parsed.owner, UserId(42));
+        assert_eq!(parsed.args, vec!["3", "name", "ultrasound"]);
+        assert_eq!(parsed.arg::<u32>(0), Some(3));
         assert_eq!(parse_custom_id("emig:me-delete-yes:abc"), None);
         assert_eq!(parse_custom_id("emig:unknown:42"), None);
-        assert_eq!(parse_custom_id("emig:me-delete-yes:42:extra"), None);
         assert_eq!(parse_custom_id("other"), None);
+        assert!(custom_id(Action::ContactShow, UserId(1), &[&"x".repeat(200)]).len() <= 100);
     }
 }

@@ -4,6 +4,8 @@ use poise::serenity_prelude as serenity;
 use poise::FrameworkError;
 
 use super::{reply, Data};
+use crate::domain::contact::ContactError;
+use crate::domain::when::WhenError;
 use crate::domain::TimeZoneError;
 use crate::store::StoreError;
 
@@ -26,18 +28,25 @@ impl From<serenity::Error> for CommandError {
     }
 }
 
-impl From<TimeZoneError> for CommandError {
-    fn from(e: TimeZoneError) -> Self {
-        CommandError::User(e.to_string())
-    }
+/// Typed input errors of the domain read as the sentence the member sees.
+macro_rules! user_error {
+    ($($ty:ty),+) => {$(
+        impl From<$ty> for CommandError {
+            fn from(e: $ty) -> Self {
+                CommandError::User(e.to_string())
+            }
+        }
+    )+};
 }
+
+user_error!(TimeZoneError, ContactError, WhenError);
 
 /// What a member reads when the fault is ours.
 pub const INTERNAL: &str =
     "Something went wrong on my side and nothing was changed. Please try again in a moment.";
 
 /// The error with its causes, for the log.
-fn chain(error: &dyn std::error::Error) -> String {
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

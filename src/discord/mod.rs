@@ -1,6 +1,7 @@
 //! The only place that knows serenity and poise: framework set-up, commands, components,
 //! and how replies are rendered.
 
+mod choices;
 pub mod commands;
 mod components;
 mod error;
@@ -99,6 +100,19 @@ async fn record_presence(ctx: Context<'_>) -> Result<bool, CommandError> {
         )
         .await?;
     Ok(true)
+}
+
+/// Today's date in the member's time zone (the deployment default if they set none, or if
+/// their settings cannot be read: a date preview is not worth failing over).
+pub async fn today_for(data: &Data, user: UserId) -> chrono::NaiveDate {
+    let zone = match data.store.member(user).await {
+        Ok(member) => member.timezone_or(data.default_timezone),
+        Err(e) => {
+            tracing::warn!(error = %e, "member settings unreadable; using the default zone");
+            data.default_timezone
+        }
+    };
+    data.clock.now().with_timezone(&zone.tz()).date_naive()
 }
 
 /// The member who ran the command.

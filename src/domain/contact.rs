@@ -497,6 +497,26 @@ pub fn tags_from_stored(stored: &str) -> Vec<String> {
         .collect()
 }
 
+/// The notes with `text` appended as a dated line, within the notes limit.
+pub fn append_note(
+    existing: Option<&str>,
+    on: NaiveDate,
+    text: &str,
+) -> Result<String, ContactError> {
+    let line = format!("{on}: {}", text.trim());
+    let notes = match existing.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => format!("{n}\n{line}"),
+        None => line,
+    };
+    if notes.chars().count() > limits::NOTES {
+        return Err(ContactError::TooLong {
+            field: "The notes (with this one added)",
+            max: limits::NOTES,
+        });
+    }
+    Ok(notes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -600,6 +620,17 @@ mod tests {
         assert_eq!(tags_from_stored(",ultrasound,sim,"), tags);
         assert_eq!(tags_to_stored(&[]), "");
         assert!(tags_from_stored("").is_empty());
+    }
+
+    #[test]
+    fn notes_are_appended_as_dated_lines_within_the_limit() {
+        let on = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert_eq!(append_note(None, on, " hi ").unwrap(), "2026-11-25: hi");
+        assert_eq!(
+            append_note(Some("old"), on, "new").unwrap(),
+            "old\n2026-11-25: new"
+        );
+        assert!(append_note(Some(&"x".repeat(1490)), on, "more text").is_err());
     }
 
     #[test]

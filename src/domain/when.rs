@@ -10,6 +10,8 @@ pub enum Direction {
     Past,
     /// Today or later (follow-ups, meetings).
     Future,
+    /// Either side (a rotation's end); "Dec 3" means this year's.
+    Any,
 }
 
 /// Why a date was refused; the text is what the member reads.
@@ -193,7 +195,7 @@ fn read(input: &str, today: NaiveDate, direction: Direction) -> Result<NaiveDate
             if let Some(wd) = weekday(day) {
                 return Ok(match direction {
                     Direction::Past => last_weekday(today, wd),
-                    Direction::Future => next_weekday(today, wd),
+                    Direction::Future | Direction::Any => next_weekday(today, wd),
                 });
             }
         }
@@ -232,6 +234,7 @@ fn read(input: &str, today: NaiveDate, direction: Direction) -> Result<NaiveDate
                     this_year,
                     NaiveDate::from_ymd_opt(today.year() + 1, month, day),
                 ],
+                Direction::Any => [this_year, None],
             };
             candidates
                 .into_iter()
@@ -239,6 +242,7 @@ fn read(input: &str, today: NaiveDate, direction: Direction) -> Result<NaiveDate
                 .find(|d| match direction {
                     Direction::Past => *d <= today,
                     Direction::Future => *d >= today,
+                    Direction::Any => true,
                 })
                 .ok_or_else(|| WhenError::NoSuchDay(input.trim().to_owned()))
         }
@@ -378,6 +382,18 @@ mod tests {
         assert_eq!(future("yesterday"), Err(WhenError::InPast));
         assert_eq!(past("2030-01-01"), Err(WhenError::InFuture));
         assert_eq!(future("2099-01-01"), Err(WhenError::TooFar));
+    }
+
+    #[test]
+    fn any_direction_takes_this_years_date() {
+        assert_eq!(
+            parse_date("Nov 2", today(), Direction::Any),
+            Ok(d(2026, 11, 2))
+        );
+        assert_eq!(
+            parse_date("Dec 20", today(), Direction::Any),
+            Ok(d(2026, 12, 20))
+        );
     }
 
     #[test]

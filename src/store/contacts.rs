@@ -524,3 +524,52 @@ impl Store {
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 }
+
+/// A pending note older than this is dropped when the member saves a new one.
+const PENDING_NOTE_SECONDS: i64 = 24 * 3600;
+
+impl Store {
+    /// Keeps a message's text until the member picks the contact it belongs to.
+    pub async fn save_pending_note(
+        &self,
+        owner: UserId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM pending_notes WHERE owner_id = ? AND created_at < ?")
+            .bind(sql_id(owner.0))
+            .bind(sql_instant(now) - PENDING_NOTE_SECONDS)
+            .execute(&mut *tx)
+            .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO pending_notes (owner_id, text, created_at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(sql_id(owner.0))
+        .bind(text)
+        .bind(sql_instant(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn pending_note(&self, owner: UserId, id: i64) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT text FROM pending_notes WHERE owner_id = ? AND id = ?")
+                .bind(sql_id(owner.0))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(t,)| t))
+    }
+
+    pub async fn delete_pending_note(&self, owner: UserId, id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM pending_notes WHERE owner_id = ? AND id = ?")
+            .bind(sql_id(owner.0))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

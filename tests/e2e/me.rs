@@ -131,7 +131,13 @@ async fn timezone_autocomplete_offers_matching_zones() {
 #[tokio::test]
 async fn stage_is_chosen_from_a_list_and_shown() {
     let bot = TestBot::start().await;
-    let m3 = choice_value(&bot.registered, "me", "stage", "stage", "M3");
+    let m3 = choice_value(
+        &bot.registered,
+        "me",
+        "stage",
+        "stage",
+        "M3 (third-year medical student)",
+    );
     let reply = bot.run_command("me stage", [("stage", m3)]).await;
     assert!(reply.ephemeral);
     assert!(reply.content.contains("M3"), "{}", reply.content);

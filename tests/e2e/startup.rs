@@ -49,6 +49,10 @@ async fn help_lists_exactly_the_registered_commands() {
     let bot = TestBot::start().await;
     let registered = registered_paths(&bot.registered);
     assert!(registered.contains("me timezone") && registered.contains("chapter setup"));
+    assert!(
+        registered.contains("Add as contact"),
+        "context menus too: {registered:?}"
+    );
 
     let reply = bot.run_command::<&str>("help", []).await;
     assert!(reply.ephemeral, "{reply:?}");
@@ -56,9 +60,9 @@ async fn help_lists_exactly_the_registered_commands() {
     let listed: BTreeSet<String> = reply
         .content
         .lines()
-        .filter_map(|l| l.strip_prefix("`/"))
+        .filter_map(|l| l.strip_prefix('`'))
         .filter_map(|l| l.split('`').next())
-        .map(str::to_owned)
+        .map(|usage| usage.trim_start_matches('/').to_owned())
         .collect();
     assert_eq!(listed, registered, "/help said:\n{}", reply.content);
 }

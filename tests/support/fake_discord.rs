@@ -466,6 +466,10 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
                     if c.get("type").is_none() {
                         c["type"] = json!(1);
                     }
+                    // Discord answers context-menu commands with an empty description.
+                    if c.get("description").is_none() {
+                        c["description"] = json!("");
+                    }
                     c
                 })
                 .collect();

@@ -11,8 +11,16 @@ use crate::discord::{reply, Command, CommandError, Context};
 pub async fn help(ctx: Context<'_>) -> Result<(), CommandError> {
     let mut text =
         String::from("**emig-bot commands** (replies about you are visible only to you)\n");
-    for (usage, description) in help_lines(&ctx.framework().options().commands) {
+    let commands = &ctx.framework().options().commands;
+    for (usage, description) in help_lines(commands) {
         text.push_str(&format!("\n`{usage}` — {description}"));
+    }
+    let menus = context_menu_lines(commands);
+    if !menus.is_empty() {
+        text.push_str("\n\n**Right-click menus** (Apps, or long-press on mobile)");
+        for (name, description) in menus {
+            text.push_str(&format!("\n`{name}` — {description}"));
+        }
     }
     for piece in reply::split_for_discord(&text) {
         ctx.send(reply::ephemeral(piece)).await?;
@@ -41,6 +49,21 @@ pub fn help_lines(commands: &[Command]) -> Vec<(String, String)> {
         walk("", command, &mut out);
     }
     out
+}
+
+/// (menu name, description) of every right-click (context menu) command.
+pub fn context_menu_lines(commands: &[Command]) -> Vec<(String, String)> {
+    commands
+        .iter()
+        .filter(|c| c.context_menu_action.is_some())
+        .filter_map(|c| {
+            let name = c.context_menu_name.as_deref()?;
+            Some((
+                name.to_owned(),
+                c.description.as_deref().unwrap_or_default().to_owned(),
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

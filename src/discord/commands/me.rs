@@ -2,7 +2,8 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::discord::components::{self, Action};
+use crate::discord::components::{self, Action, Incoming, Parsed};
+use crate::discord::Data;
 use crate::discord::{author, reply, CommandError, Context};
 use crate::domain::{Stage, TimeZone};
 
@@ -52,58 +53,12 @@ async fn timezone(
     Ok(())
 }
 
-/// Training stages as Discord shows them in the option list.
-#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum StageChoice {
-    #[name = "M1"]
-    M1,
-    #[name = "M2"]
-    M2,
-    #[name = "M3"]
-    M3,
-    #[name = "M4"]
-    M4,
-    #[name = "Research or gap year"]
-    ResearchYear,
-    #[name = "PGY-1"]
-    Pgy1,
-    #[name = "PGY-2"]
-    Pgy2,
-    #[name = "PGY-3"]
-    Pgy3,
-    #[name = "PGY-4"]
-    Pgy4,
-    #[name = "Fellow"]
-    Fellow,
-    #[name = "Attending"]
-    Attending,
-}
-
-impl From<StageChoice> for Stage {
-    fn from(choice: StageChoice) -> Stage {
-        match choice {
-            StageChoice::M1 => Stage::M1,
-            StageChoice::M2 => Stage::M2,
-            StageChoice::M3 => Stage::M3,
-            StageChoice::M4 => Stage::M4,
-            StageChoice::ResearchYear => Stage::ResearchYear,
-            StageChoice::Pgy1 => Stage::Pgy1,
-            StageChoice::Pgy2 => Stage::Pgy2,
-            StageChoice::Pgy3 => Stage::Pgy3,
-            StageChoice::Pgy4 => Stage::Pgy4,
-            StageChoice::Fellow => Stage::Fellow,
-            StageChoice::Attending => Stage::Attending,
-        }
-    }
-}
-
 /// Set your training stage, so suggestions fit where you are
 #[poise::command(slash_command)]
 async fn stage(
     ctx: Context<'_>,
-    #[description = "Where you are in training"] stage: StageChoice,
+    #[description = "Where you are in training"] stage: Stage,
 ) -> Result<(), CommandError> {
-    let stage = Stage::from(stage);
     let data = ctx.data();
     data.store
         .set_stage(author(ctx), stage, data.clock.now())
@@ -150,10 +105,10 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
 async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
     let owner = author(ctx);
     let buttons = serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(components::custom_id(Action::DeleteMeConfirm, owner))
+        serenity::CreateButton::new(components::custom_id(Action::DeleteMeConfirm, owner, &[]))
             .label("Delete everything")
             .style(serenity::ButtonStyle::Danger),
-        serenity::CreateButton::new(components::custom_id(Action::DeleteMeCancel, owner))
+        serenity::CreateButton::new(components::custom_id(Action::DeleteMeCancel, owner, &[]))
             .label("Cancel")
             .style(serenity::ButtonStyle::Secondary),
     ]);
@@ -165,4 +120,21 @@ async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
     )
     .await?;
     Ok(())
+}
+
+/// The answer to `/me delete`'s question.
+pub async fn on_delete_choice(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    parsed: &Parsed,
+) -> Result<(), CommandError> {
+    let text = if parsed.action == Action::DeleteMeConfirm {
+        data.store.delete_member(parsed.owner).await?;
+        tracing::info!("a member erased their data");
+        "Done: everything the bot kept about you is erased. Using a command again starts afresh."
+    } else {
+        "Nothing was deleted."
+    };
+    incoming.update(ctx, text, Vec::new()).await
 }

@@ -1,12 +1,22 @@
 //! Every slash command, one file per area.
 
 pub mod chapter;
+pub mod contact;
 pub mod help;
 pub mod me;
+pub mod network;
 
 use super::Command;
 
 /// The commands the bot registers, in the order `/help` lists them.
 pub fn all() -> Vec<Command> {
-    vec![help::help(), me::me(), chapter::chapter()]
+    vec![
+        help::help(),
+        me::me(),
+        contact::contact(),
+        network::network(),
+        chapter::chapter(),
+        contact::add_user_as_contact(),
+        contact::save_message_as_note(),
+    ]
 }
