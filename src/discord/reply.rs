@@ -34,35 +34,17 @@ pub fn split_for_discord(text: &str) -> Vec<String> {
     pieces
 }
 
-/// Text a member typed, shown literally: no formatting, no mentions, no links.
+/// Text a member typed, shown literally: no formatting, mentions or masked links. Discord
+/// shows an escaped character without its backslash, so copied text (an email) stays intact;
+/// pings are prevented by allowed mentions as well.
 pub fn escape(text: &str) -> String {
+    const MARKUP: &str = "\\*_~`|>#-[]<@";
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*'
-                | '_'
-                | '~'
-                | '`'
-                | '|'
-                | '>'
-                | '#'
-                | '-'
-                | '['
-                | ']'
-                | '('
-                | ')'
-                | '<'
-                | '@'
-                | ':'
-        ) {
+        if MARKUP.contains(c) {
             out.push('\\');
         }
         out.push(c);
-        // A zero-width space after @ defeats @everyone/@here even where escapes are ignored.
-        if c == '@' {
-            out.push('\u{200B}');
-        }
     }
     out
 }
@@ -99,9 +81,9 @@ mod tests {
     #[test]
     fn escape_defuses_mentions_and_markdown() {
         let shown = escape("@everyone **bold** <@123> `x`");
-        assert!(!shown.contains("@everyone"));
+        assert!(shown.starts_with("\\@everyone"), "{shown}");
         assert!(shown.contains("\\*\\*bold\\*\\*"));
-        assert!(shown.contains("\\<\\@\u{200B}123\\>"));
+        assert!(shown.contains("\\<\\@123\\>"), "{shown}");
         assert!(shown.contains("\\`x\\`"));
     }
 

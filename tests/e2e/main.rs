@@ -7,6 +7,7 @@ mod support;
 mod binary;
 mod chapter;
 mod components;
+mod contacts;
 mod fake_discord;
 mod me;
 mod startup;

@@ -263,6 +263,45 @@ impl<'a> Actor<'a> {
         self.bot.reply_to(&id).await
     }
 
+    /// Picks `values` in the select menu `custom_id`.
+    pub async fn select(self, custom_id: &str, values: &[&str]) -> Reply {
+        let id = self.bot.fake.new_id();
+        let message_id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::select(&id, self.invoker, custom_id, values, &message_id),
+        );
+        self.bot.reply_to(&id).await
+    }
+
+    /// Right-click → Apps → `name` on a member.
+    pub async fn user_menu(self, name: &str, target_user: u64) -> Reply {
+        self.context_menu(name, interactions::ContextTarget::User(target_user))
+            .await
+    }
+
+    /// Right-click → Apps → `name` on a message with `content`.
+    pub async fn message_menu(self, name: &str, content: &str) -> Reply {
+        let message_id = self.bot.fake.new_id();
+        self.context_menu(
+            name,
+            interactions::ContextTarget::Message {
+                id: message_id,
+                content: content.to_owned(),
+            },
+        )
+        .await
+    }
+
+    async fn context_menu(self, name: &str, target: interactions::ContextTarget) -> Reply {
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::context_menu(&id, self.invoker, name, target),
+        );
+        self.bot.reply_to(&id).await
+    }
+
     /// Submits the modal `custom_id` with its text fields.
     pub async fn submit_modal(self, custom_id: &str, fields: &[(&str, &str)]) -> Reply {
         let id = self.bot.fake.new_id();

@@ -192,6 +192,59 @@ pub fn button_click(id: &str, invoker: Invoker, custom_id: &str, message_id: &st
     d
 }
 
+/// A choice made in a string select menu (type 3, component type 3).
+pub fn select(
+    id: &str,
+    invoker: Invoker,
+    custom_id: &str,
+    values: &[&str],
+    message_id: &str,
+) -> Value {
+    let mut d = envelope(
+        3,
+        id,
+        invoker,
+        json!({"custom_id": custom_id, "component_type": 3, "values": values}),
+    );
+    d["message"] =
+        super::fake_discord::message(message_id, &CHANNEL_ID.to_string(), &json!({"flags": 64}));
+    d
+}
+
+/// A right-click command on a member (data type 2) or a message (data type 3).
+pub fn context_menu(id: &str, invoker: Invoker, name: &str, target: ContextTarget) -> Value {
+    let (kind, target_id, resolved) = match target {
+        ContextTarget::User(user) => (
+            2,
+            user.to_string(),
+            json!({"users": {user.to_string(): user_json(user)}}),
+        ),
+        ContextTarget::Message {
+            id: message_id,
+            content,
+        } => (
+            3,
+            message_id.clone(),
+            json!({"messages": {message_id.clone(): super::fake_discord::message(
+                &message_id, &CHANNEL_ID.to_string(), &json!({"content": content}))}}),
+        ),
+    };
+    envelope(
+        2,
+        id,
+        invoker,
+        json!({"id": "700000000000000002", "name": name, "type": kind, "target_id": target_id,
+               "resolved": resolved}),
+    )
+}
+
+/// What a right-click command was used on.
+#[derive(Debug, Clone)]
+pub enum ContextTarget {
+    User(u64),
+    Message { id: String, content: String },
+}
+
 /// A modal form submitted (type 5) with its text inputs.
 pub fn modal_submit(id: &str, invoker: Invoker, custom_id: &str, fields: &[(&str, &str)]) -> Value {
     let rows: Vec<Value> = fields
@@ -263,6 +316,67 @@ impl Reply {
             .find(|(l, _)| l == label)
             .map(|(_, id)| id)
             .unwrap_or_else(|| panic!("no button {label:?} in {:?}", self.buttons()))
+    }
+
+    /// A modal the bot opened: its custom id.
+    pub fn modal_id(&self) -> String {
+        assert_eq!(self.kind, 9, "expected a modal, got {self:?}");
+        self.data["custom_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// A modal's text inputs as (custom id, prefilled value).
+    pub fn modal_fields(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for row in self.data["components"].as_array().into_iter().flatten() {
+            for c in row["components"].as_array().into_iter().flatten() {
+                out.push((
+                    c["custom_id"].as_str().unwrap_or_default().to_owned(),
+                    c["value"].as_str().unwrap_or_default().to_owned(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The custom id of the first select menu, and its options as (label, value).
+    pub fn select_menu(&self) -> (String, Vec<(String, String)>) {
+        for row in self.data["components"].as_array().into_iter().flatten() {
+            for c in row["components"].as_array().into_iter().flatten() {
+                if c["type"].as_u64() == Some(3) {
+                    let options = c["options"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|o| {
+                            (
+                                o["label"].as_str().unwrap_or_default().to_owned(),
+                                o["value"].as_str().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect();
+                    return (
+                        c["custom_id"].as_str().unwrap_or_default().to_owned(),
+                        options,
+                    );
+                }
+            }
+        }
+        panic!("no select menu in {self:?}")
+    }
+
+    /// Whether the button labelled `label` is disabled.
+    pub fn button_disabled(&self, label: &str) -> bool {
+        for row in self.data["components"].as_array().into_iter().flatten() {
+            for c in row["components"].as_array().into_iter().flatten() {
+                if c["label"].as_str() == Some(label) {
+                    return c["disabled"].as_bool().unwrap_or(false);
+                }
+            }
+        }
+        panic!("no button {label:?} in {self:?}")
     }
 
     /// Autocomplete choices as (name, value).
