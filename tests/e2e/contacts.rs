@@ -5,7 +5,7 @@ use emig_bot::domain::contact::{ContactFilter, ContactId, ContactSort, MentorKin
 use emig_bot::domain::UserId;
 use serde_json::Value;
 
-use crate::support::{OptValue, Reply, TestBot, MEMBER_A, MEMBER_B};
+use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
 
 /// The value Discord sends for the choice labelled `label` of `option` under `/contact <sub>`.
 fn choice(bot: &TestBot, sub: &str, option: &str, label: &str) -> OptValue {
