@@ -73,6 +73,12 @@ impl TestBot {
         Self::start_on(dir, db_url, extra).await
     }
 
+    /// A bot on an existing database (benches seed one first).
+    pub async fn start_on_database(db_url: &str) -> TestBot {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        Self::start_on(dir, db_url.to_owned(), &[]).await
+    }
+
     async fn start_on(
         dir: Arc<tempfile::TempDir>,
         db_url: String,
@@ -229,6 +235,37 @@ impl<'a> Actor<'a> {
             interactions::command(&id, self.invoker, path, &options, None),
         );
         self.bot.reply_to(&id).await
+    }
+
+    /// Runs a slash command (or, with `focused`, an autocomplete) and returns how long the bot
+    /// took from the interaction leaving the fake gateway to its answer reaching the fake REST.
+    pub async fn time_command(
+        self,
+        path: &str,
+        options: &[(String, OptValue)],
+        focused: Option<&str>,
+    ) -> std::time::Duration {
+        let id = self.bot.fake.new_id();
+        let sent = self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::command(&id, self.invoker, path, options, focused),
+        );
+        let callback_path = format!(
+            "/api/v10/interactions/{id}/{}/callback",
+            interactions::token_for(&id)
+        );
+        let answered = self
+            .bot
+            .fake
+            .wait_for("the timed answer", |calls| {
+                calls
+                    .iter()
+                    .rev()
+                    .find(|c| c.is("POST", &callback_path))
+                    .map(|c| c.at)
+            })
+            .await;
+        answered.duration_since(sent)
     }
 
     /// Types `partial` into option `focused` and returns the suggestions.

@@ -32,6 +32,8 @@ pub struct RestCall {
     pub path: String,
     pub body: Value,
     pub status: u16,
+    /// When the request reached the fake (benches measure latency with it).
+    pub at: std::time::Instant,
 }
 
 impl RestCall {
@@ -239,8 +241,9 @@ impl FakeDiscord {
         });
     }
 
-    /// Sends a gateway dispatch to the connected bot. Panics if serenity could not read it.
-    pub fn dispatch(&self, event: &str, d: Value) {
+    /// Sends a gateway dispatch to the connected bot and returns when it left. Panics if
+    /// serenity could not read it.
+    pub fn dispatch(&self, event: &str, d: Value) -> std::time::Instant {
         let s = self.state.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let payload = json!({"op": 0, "s": s, "t": event, "d": d});
         assert_serenity_reads(&payload);
@@ -249,9 +252,11 @@ impl FakeDiscord {
             .session
             .as_ref()
             .unwrap_or_else(|| panic!("no bot connected to dispatch {event} to"));
+        let sent = std::time::Instant::now();
         session
             .send(Message::Text(payload.to_string()))
             .expect("gateway session closed");
+        sent
     }
 
     /// Asks the bot to reconnect (op 7), as Discord does before maintenance.
@@ -379,6 +384,7 @@ async fn rest_handler(
         path,
         body,
         status: response.status().as_u16(),
+        at: std::time::Instant::now(),
     });
     state.bump();
     response
