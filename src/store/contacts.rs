@@ -97,6 +97,21 @@ pub struct ContactPage {
     pub total: u32,
 }
 
+/// The owner's contact row with this id, on the pool or inside a transaction.
+async fn contact_row<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    id: ContactId,
+) -> StoreResult<Option<ContactRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND id = ?"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(id.0)
+    .fetch_optional(executor)
+    .await?)
+}
+
 fn search_text(name: &str, institution: Option<&str>) -> String {
     fold(&format!("{name} {}", institution.unwrap_or_default()))
 }
@@ -157,14 +172,10 @@ impl Store {
 
     /// The owner's contact with this id; `None` for someone else's or a missing one.
     pub async fn contact(&self, owner: UserId, id: ContactId) -> StoreResult<Option<Contact>> {
-        let row: Option<ContactRow> = sqlx::query_as(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND id = ?"
-        ))
-        .bind(sql_id(owner.0))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(Contact::try_from).transpose()
+        contact_row(&self.pool, owner, id)
+            .await?
+            .map(Contact::try_from)
+            .transpose()
     }
 
     /// The owner's contacts with exactly this name, any letter case; most recently used first.
@@ -250,14 +261,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Result<Contact, crate::domain::contact::ContactError>>> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<ContactRow> = sqlx::query_as(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND id = ?"
-        ))
-        .bind(sql_id(owner.0))
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
+        let Some(row) = contact_row(&mut *tx, owner, id).await? else {
+            return Ok(None);
+        };
         let updated = match patch.apply(Contact::try_from(row)?) {
             Ok(c) => c,
             Err(e) => return Ok(Some(Err(e))),

@@ -3,38 +3,8 @@
 use chrono::NaiveDate;
 use emig_bot::domain::contact::{ContactFilter, ContactId, ContactSort, MentorKind, MetKind};
 use emig_bot::domain::UserId;
-use serde_json::Value;
 
 use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
-
-/// The value Discord sends for the choice labelled `label` of `option` under `/contact <sub>`.
-fn choice(bot: &TestBot, sub: &str, option: &str, label: &str) -> OptValue {
-    let contact = bot
-        .registered
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["name"] == "contact")
-        .expect("/contact registered");
-    let find = |list: &Value, name: &str| -> Value {
-        list.as_array()
-            .into_iter()
-            .flatten()
-            .find(|o| o["name"] == name)
-            .cloned()
-            .unwrap_or_else(|| panic!("no {name}"))
-    };
-    let opt = find(&find(&contact["options"], sub)["options"], option);
-    let value = opt["choices"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["name"] == label)
-        .unwrap_or_else(|| panic!("no choice {label} in {opt}"))["value"]
-        .as_i64()
-        .expect("integer choice");
-    OptValue::Int(value)
-}
 
 fn today() -> NaiveDate {
     // 25 Nov 2026, 09:00 in the default zone (America/New_York).
@@ -82,18 +52,24 @@ async fn add_saves_at_once_and_shows_the_card() {
             "contact add",
             [
                 ("name", OptValue::from("Dr. Ana Lopez")),
-                ("role", choice(&bot, "add", "role", "Program director")),
+                (
+                    "role",
+                    bot.choice("contact add", "role", "Program director"),
+                ),
                 ("institution", "Hospital Y".into()),
-                ("how-met", choice(&bot, "add", "how-met", "Conference")),
+                (
+                    "how-met",
+                    bot.choice("contact add", "how-met", "Conference"),
+                ),
                 ("where-met", "SAEM 2026".into()),
                 ("when-met", "3 days ago".into()),
                 (
                     "relationship",
-                    choice(&bot, "add", "relationship", "Mentor"),
+                    bot.choice("contact add", "relationship", "Mentor"),
                 ),
                 (
                     "mentor-kind",
-                    choice(&bot, "add", "mentor-kind", "Application (match, SLOEs)"),
+                    bot.choice("contact add", "mentor-kind", "Application (match, SLOEs)"),
                 ),
                 ("talked-about", "her ultrasound fellowship".into()),
                 ("email", "ana@example.org".into()),
@@ -186,7 +162,10 @@ async fn bad_input_is_refused_with_a_sentence_and_nothing_is_stored() {
         (
             vec![
                 ("name", "Ana".into()),
-                ("mentor-kind", choice(&bot, "add", "mentor-kind", "Career")),
+                (
+                    "mentor-kind",
+                    bot.choice("contact add", "mentor-kind", "Career"),
+                ),
             ],
             "only to mentors",
         ),
@@ -516,7 +495,7 @@ async fn list_filters_by_tag_relationship_and_how_met() {
             ("tags", "sim".into()),
             (
                 "relationship",
-                choice(&bot, "add", "relationship", "Sponsor"),
+                bot.choice("contact add", "relationship", "Sponsor"),
             ),
         ],
     )
@@ -525,7 +504,10 @@ async fn list_filters_by_tag_relationship_and_how_met() {
         "contact add",
         [
             ("name", OptValue::from("B")),
-            ("how-met", choice(&bot, "add", "how-met", "Residency fair")),
+            (
+                "how-met",
+                bot.choice("contact add", "how-met", "Residency fair"),
+            ),
         ],
     )
     .await;
@@ -540,7 +522,7 @@ async fn list_filters_by_tag_relationship_and_how_met() {
             "contact list",
             [(
                 "relationship",
-                choice(&bot, "list", "relationship", "Sponsor"),
+                bot.choice("contact list", "relationship", "Sponsor"),
             )],
         )
         .await;
@@ -552,7 +534,10 @@ async fn list_filters_by_tag_relationship_and_how_met() {
     let fair = bot
         .run_command(
             "contact list",
-            [("how-met", choice(&bot, "list", "how-met", "Residency fair"))],
+            [(
+                "how-met",
+                bot.choice("contact list", "how-met", "Residency fair"),
+            )],
         )
         .await;
     assert!(
@@ -602,7 +587,7 @@ async fn log_records_history_shown_on_the_card() {
             "contact log",
             [
                 ("contact", pick(id)),
-                ("kind", choice(&bot, "log", "kind", "Thanks")),
+                ("kind", bot.choice("contact log", "kind", "Thanks")),
                 ("note", "for the SLOE advice".into()),
                 ("date", "yesterday".into()),
             ],
@@ -622,7 +607,7 @@ async fn log_records_history_shown_on_the_card() {
                 ("contact", pick(id)),
                 (
                     "kind",
-                    choice(&bot, "log", "kind", "Ask (letter, favour, introduction)"),
+                    bot.choice("contact log", "kind", "Ask (letter, favour, introduction)"),
                 ),
                 ("date", "next monday".into()),
             ],
@@ -866,30 +851,7 @@ async fn a_message_is_saved_as_a_note_on_a_chosen_or_new_contact() {
 #[tokio::test]
 async fn network_shows_gaps_quiet_contacts_asks_and_stage_steps() {
     let bot = TestBot::start().await;
-    let m3 = {
-        let me = bot
-            .registered
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["name"] == "me")
-            .expect("me");
-        let stage = me["options"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|o| o["name"] == "stage")
-            .expect("stage");
-        let v = stage["options"][0]["choices"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["name"] == "M3 (third-year medical student)")
-            .expect("M3")["value"]
-            .as_i64()
-            .expect("int");
-        OptValue::Int(v)
-    };
+    let m3 = bot.choice("me stage", "stage", "M3 (third-year medical student)");
     bot.run_command("me stage", [("stage", m3)]).await;
     bot.run_command(
         "contact add",
@@ -897,9 +859,12 @@ async fn network_shows_gaps_quiet_contacts_asks_and_stage_steps() {
             ("name", OptValue::from("Dr. Career")),
             (
                 "relationship",
-                choice(&bot, "add", "relationship", "Mentor"),
+                bot.choice("contact add", "relationship", "Mentor"),
             ),
-            ("mentor-kind", choice(&bot, "add", "mentor-kind", "Career")),
+            (
+                "mentor-kind",
+                bot.choice("contact add", "mentor-kind", "Career"),
+            ),
         ],
     )
     .await;
@@ -919,7 +884,7 @@ async fn network_shows_gaps_quiet_contacts_asks_and_stage_steps() {
                 ("contact", pick(pd)),
                 (
                     "kind",
-                    choice(&bot, "log", "kind", "Ask (letter, favour, introduction)"),
+                    bot.choice("contact log", "kind", "Ask (letter, favour, introduction)"),
                 ),
             ],
         )
@@ -961,7 +926,7 @@ async fn another_member_sees_only_not_found_for_every_contact_command() {
         ("contact delete", vec![]),
         (
             "contact log",
-            vec![("kind", choice(&bot, "log", "kind", "Thanks"))],
+            vec![("kind", bot.choice("contact log", "kind", "Thanks"))],
         ),
     ] {
         let mut options = vec![("contact", pick(id))];

@@ -1,48 +1,8 @@
 //! `/me`: time zone, stage, show, delete.
 
 use emig_bot::domain::{Stage, UserId};
-use serde_json::Value;
 
-use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
-
-/// The value Discord sends for choice `name` of option `option` of `/command sub`.
-fn choice_value(
-    registered: &Value,
-    command: &str,
-    sub: &str,
-    option: &str,
-    name: &str,
-) -> OptValue {
-    let cmd = registered
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["name"] == command)
-        .expect("command registered");
-    let sub = cmd["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["name"] == sub)
-        .expect("subcommand registered");
-    let opt = sub["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["name"] == option)
-        .expect("option registered");
-    let choice = opt["choices"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["name"] == name)
-        .unwrap_or_else(|| panic!("no choice {name} in {opt}"));
-    match &choice["value"] {
-        Value::Number(n) => OptValue::Int(n.as_i64().expect("integer choice")),
-        Value::String(s) => OptValue::Str(s.clone()),
-        other => panic!("unexpected choice value {other}"),
-    }
-}
+use crate::support::{TestBot, MEMBER_A, MEMBER_B};
 
 #[tokio::test]
 async fn timezone_is_saved_and_survives_a_restart() {
@@ -131,13 +91,7 @@ async fn timezone_autocomplete_offers_matching_zones() {
 #[tokio::test]
 async fn stage_is_chosen_from_a_list_and_shown() {
     let bot = TestBot::start().await;
-    let m3 = choice_value(
-        &bot.registered,
-        "me",
-        "stage",
-        "stage",
-        "M3 (third-year medical student)",
-    );
+    let m3 = bot.choice("me stage", "stage", "M3 (third-year medical student)");
     let reply = bot.run_command("me stage", [("stage", m3)]).await;
     assert!(reply.ephemeral);
     assert!(reply.content.contains("M3"), "{}", reply.content);

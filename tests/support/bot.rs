@@ -137,6 +137,39 @@ impl TestBot {
         Self::start_on(dir, db_url, &[]).await
     }
 
+    /// The value Discord sends for the choice labelled `label` of `option` under `path`
+    /// ("contact add"), read from what the bot registered.
+    pub fn choice(&self, path: &str, option: &str, label: &str) -> OptValue {
+        let named = |list: &Value, name: &str| -> Value {
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| o["name"] == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("nothing named {name} registered under {path}"))
+        };
+        let mut node = Value::Null;
+        for (depth, word) in path.split_whitespace().enumerate() {
+            node = if depth == 0 {
+                named(&self.registered, word)
+            } else {
+                named(&node["options"], word)
+            };
+        }
+        let opt = named(&node["options"], option);
+        let found = opt["choices"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["name"] == label)
+            .unwrap_or_else(|| panic!("no choice {label} in {opt}"));
+        match &found["value"] {
+            Value::Number(n) => OptValue::Int(n.as_i64().expect("integer choice")),
+            Value::String(s) => OptValue::Str(s.clone()),
+            other => panic!("unexpected choice value {other}"),
+        }
+    }
+
     /// A member in the test server with ordinary permissions.
     pub fn member(&self, user_id: u64) -> Actor<'_> {
         Actor {
