@@ -177,33 +177,6 @@ pub fn parse_tags(input: &str) -> Result<Vec<String>, ContactError> {
     Ok(tags)
 }
 
-/// Generates the code/label/`ALL` plumbing of a small enum stored as text.
-macro_rules! coded_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code stored in the database.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-
-            /// How it reads to a member.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-        }
-    };
-}
-
 coded_enum!(
     /// What the person is.
     ContactRole {
