@@ -8,19 +8,25 @@ use poise::serenity_prelude as serenity;
 
 use crate::clock::{Clock, SystemClock};
 use crate::db::{self, DbError};
+use crate::discord::deliver::DiscordDeliver;
 use crate::discord::{self, Data, Registration};
+use crate::domain::cadence::QuietHours;
+use crate::scheduler::{Deliver, Scheduler, SchedulerSettings};
 use crate::settings::Settings;
 use crate::store::Store;
 
 /// What the app takes from the outside world, so tests can substitute it.
 pub struct Deps {
     pub clock: Arc<dyn Clock>,
+    /// How nudge digests are sent; `None`: as Discord DMs through the bot's own client.
+    pub deliver: Option<Arc<dyn Deliver>>,
 }
 
 impl Default for Deps {
     fn default() -> Self {
         Self {
             clock: Arc::new(SystemClock),
+            deliver: None,
         }
     }
 }
@@ -35,11 +41,14 @@ pub enum AppError {
     Registration(String),
     #[error("the Discord connection ended unexpectedly")]
     GatewayEnded,
+    #[error("the nudge loop stopped: {0}")]
+    SchedulerEnded(String),
 }
 
 pub struct App {
     client: serenity::Client,
     store: Store,
+    scheduler: Scheduler,
     ready: tokio::sync::mpsc::UnboundedReceiver<Result<(), String>>,
 }
 
@@ -48,10 +57,12 @@ impl App {
     pub async fn build(settings: &Settings, deps: Deps) -> Result<App, AppError> {
         let pool = db::connect(&settings.database).await?;
         let store = Store::new(pool);
+        let wake = Arc::new(tokio::sync::Notify::new());
         let data = Data {
             store: store.clone(),
-            clock: deps.clock,
+            clock: deps.clock.clone(),
             default_timezone: settings.members.default_timezone,
+            wake: wake.clone(),
         };
         let registration = settings
             .discord
@@ -71,9 +82,35 @@ impl App {
             serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
                 .framework(framework)
                 .await?;
+        let deliver = deps.deliver.unwrap_or_else(|| {
+            Arc::new(DiscordDeliver::new(
+                client.http.clone(),
+                store.clone(),
+                deps.clock.clone(),
+                settings.nudges.send_rate,
+                settings.members.default_timezone,
+            ))
+        });
+        let scheduler = Scheduler::new(
+            store.clone(),
+            deps.clock,
+            deliver,
+            SchedulerSettings {
+                quiet_hours: QuietHours {
+                    start: settings.nudges.quiet_start,
+                    end: settings.nudges.quiet_end,
+                },
+                default_timezone: settings.members.default_timezone,
+                lease: chrono::Duration::seconds(i64::from(settings.nudges.lease_seconds)),
+                max_sleep: chrono::Duration::seconds(60),
+                members_per_run: 500,
+            },
+            wake,
+        );
         Ok(App {
             client,
             store,
+            scheduler,
             ready,
         })
     }
@@ -89,12 +126,26 @@ impl App {
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), AppError> {
         let shards = self.client.shard_manager.clone();
+        // Spawned so a panic in the loop surfaces as a JoinError here, never unnoticed.
+        let (stop_nudges, nudges_stopped) = tokio::sync::oneshot::channel::<()>();
+        let mut nudges = tokio::spawn(self.scheduler.run(async move {
+            let _ = nudges_stopped.await;
+        }));
         let outcome = {
             let start = self.client.start();
             tokio::pin!(start);
             tokio::pin!(shutdown);
             loop {
                 tokio::select! {
+                    ended = &mut nudges => {
+                        shards.shutdown_all().await;
+                        let why = match ended {
+                            Ok(()) => "it returned".to_owned(),
+                            Err(e) if e.is_panic() => "it panicked".to_owned(),
+                            Err(e) => e.to_string(),
+                        };
+                        break Err(AppError::SchedulerEnded(why));
+                    }
                     ended = &mut start => {
                         break match ended {
                             Ok(()) => Err(AppError::GatewayEnded),
@@ -115,6 +166,10 @@ impl App {
                 }
             }
         };
+        let _ = stop_nudges.send(());
+        if !nudges.is_finished() {
+            let _ = nudges.await;
+        }
         self.store.close().await;
         match &outcome {
             Ok(()) => tracing::info!("stopped cleanly"),

@@ -27,6 +27,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_DEFAULT_TIMEZONE", "members.default_timezone"),
     ("EMIG_LOG", "log.filter"),
     ("EMIG_LOG_FORMAT", "log.format"),
+    ("EMIG_NUDGES_QUIET_START", "nudges.quiet_start"),
+    ("EMIG_NUDGES_QUIET_END", "nudges.quiet_end"),
+    ("EMIG_NUDGES_SEND_RATE", "nudges.send_rate"),
+    ("EMIG_NUDGES_LEASE_SECONDS", "nudges.lease_seconds"),
 ];
 
 /// The variable naming an extra settings file (same as `--config`).
@@ -86,6 +90,16 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub members: MemberSettings,
     pub log: LogSettings,
+    pub nudges: NudgeSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct NudgeSettings {
+    pub quiet_start: u8,
+    pub quiet_end: u8,
+    /// DMs per second at most.
+    pub send_rate: u32,
+    pub lease_seconds: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +142,16 @@ struct Raw {
     database: RawDatabase,
     members: RawMembers,
     log: RawLog,
+    nudges: RawNudges,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNudges {
+    quiet_start: i64,
+    quiet_end: i64,
+    send_rate: i64,
+    lease_seconds: i64,
 }
 
 #[derive(Deserialize)]
@@ -368,7 +392,29 @@ impl Settings {
             ));
         }
 
+        let hour = |key: &str, v: i64| {
+            u8::try_from(v)
+                .ok()
+                .filter(|h| *h < 24)
+                .ok_or_else(|| layers.invalid(key, "use an hour from 0 to 23"))
+        };
+        let nudges = NudgeSettings {
+            quiet_start: hour("nudges.quiet_start", raw.nudges.quiet_start)?,
+            quiet_end: hour("nudges.quiet_end", raw.nudges.quiet_end)?,
+            send_rate: u32::try_from(raw.nudges.send_rate)
+                .ok()
+                .filter(|r| (1..=40).contains(r))
+                .ok_or_else(|| {
+                    layers.invalid("nudges.send_rate", "use 1 to 40 messages per second")
+                })?,
+            lease_seconds: u32::try_from(raw.nudges.lease_seconds)
+                .ok()
+                .filter(|s| (10..=3600).contains(s))
+                .ok_or_else(|| layers.invalid("nudges.lease_seconds", "use 10 to 3600 seconds"))?,
+        };
+
         Ok(Settings {
+            nudges,
             discord: DiscordSettings {
                 token: Secret::new(token),
                 api_base,
@@ -424,7 +470,18 @@ impl fmt::Display for Settings {
             LogFormat::Pretty => "pretty",
             LogFormat::Json => "json",
         };
-        write!(f, "log.format               = {format}")
+        writeln!(f, "log.format               = {format}")?;
+        writeln!(
+            f,
+            "nudges.quiet_hours       = {:02}:00-{:02}:00",
+            self.nudges.quiet_start, self.nudges.quiet_end
+        )?;
+        writeln!(f, "nudges.send_rate         = {}/s", self.nudges.send_rate)?;
+        write!(
+            f,
+            "nudges.lease_seconds     = {}",
+            self.nudges.lease_seconds
+        )
     }
 }
 

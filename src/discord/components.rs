@@ -29,10 +29,14 @@ pub enum Action {
     NoteNewContactForm,
     /// Form: a new contact from a member's profile ("Add as contact").
     NewContactForm,
+    /// Nudge button: the follow-up is done.
+    NudgeDone,
+    /// Nudge button: remind me again in N days.
+    NudgeSnoozeDays,
 }
 
 impl Action {
-    const ALL: [Action; 12] = [
+    const ALL: [Action; 14] = [
         Action::DeleteMeConfirm,
         Action::DeleteMeCancel,
         Action::ContactDetails,
@@ -45,6 +49,8 @@ impl Action {
         Action::NoteSomeoneElse,
         Action::NoteNewContactForm,
         Action::NewContactForm,
+        Action::NudgeDone,
+        Action::NudgeSnoozeDays,
     ];
 
     fn code(self) -> &'static str {
@@ -61,6 +67,8 @@ impl Action {
             Action::NoteSomeoneElse => "n-else",
             Action::NoteNewContactForm => "n-new-form",
             Action::NewContactForm => "c-new-form",
+            Action::NudgeDone => "n-done",
+            Action::NudgeSnoozeDays => "n-snooze",
         }
     }
 }
@@ -223,6 +231,9 @@ pub async fn on_event(
     let outcome = match parsed.action {
         Action::DeleteMeConfirm | Action::DeleteMeCancel => {
             commands::me::on_delete_choice(ctx, data, &incoming, &parsed).await
+        }
+        Action::NudgeDone | Action::NudgeSnoozeDays => {
+            commands::followup::on_nudge_button(ctx, data, &incoming, &parsed).await
         }
         _ => commands::contact::on_component(ctx, data, &incoming, &parsed).await,
     };

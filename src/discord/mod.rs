@@ -4,8 +4,10 @@
 mod choices;
 pub mod commands;
 mod components;
+pub mod deliver;
 mod error;
 pub mod reply;
+mod rhythm;
 
 use std::sync::Arc;
 
@@ -22,6 +24,8 @@ pub struct Data {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub default_timezone: TimeZone,
+    /// Wakes the nudge loop when a follow-up is scheduled or moved.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 pub type Context<'a> = poise::Context<'a, Data, CommandError>;
@@ -45,6 +49,7 @@ pub fn framework(
         commands: commands::all(),
         on_error: |err| Box::pin(error::on_error(err)),
         command_check: Some(|ctx| Box::pin(record_presence(ctx))),
+        post_command: |ctx| Box::pin(tell_if_dms_closed(ctx)),
         event_handler: |ctx, event| Box::pin(components::on_event(ctx, event)),
         allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
         ..Default::default()
@@ -100,6 +105,20 @@ async fn record_presence(ctx: Context<'_>) -> Result<bool, CommandError> {
         )
         .await?;
     Ok(true)
+}
+
+/// Once after a nudge found the member's DMs closed, their next command says so.
+async fn tell_if_dms_closed(ctx: Context<'_>) {
+    match ctx.data().store.take_dms_closed_notice(author(ctx)).await {
+        Ok(true) => {
+            let notice = "I couldn't DM you your follow-up nudges: your DMs are closed to me. See them with `/followup list`; to get them by DM again, allow direct messages (Privacy Settings of a server we share, or add me as an app), then run `/me dm test`.";
+            if let Err(e) = ctx.send(reply::ephemeral(notice)).await {
+                tracing::warn!(error = %e, "could not tell a member their DMs are closed");
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read the DMs-closed notice"),
+    }
 }
 
 /// Today's date in the member's time zone (the deployment default if they set none, or if

@@ -30,6 +30,7 @@ coded_enum!(
         Match => ("match", "Match"),
         Custom => ("custom", "Custom"),
         Meeting => ("meeting", "Meeting"),
+        MeetingReport => ("meeting_report", "Meeting report"),
     }
 );
 
@@ -74,6 +75,47 @@ pub struct Planned {
     pub series: Series,
     pub window: Window,
 }
+
+/// A scheduled follow-up with a contact, as the member sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub id: i64,
+    pub contact_id: super::contact::ContactId,
+    pub contact_name: String,
+    pub kind: FollowUpKind,
+    pub series: Series,
+    pub window: Window,
+    /// When its nudge may go out.
+    pub due_at: DateTime<Utc>,
+    /// Whether its nudge was already delivered.
+    pub nudged: bool,
+}
+
+/// What a nudge says about one follow-up: enough for the DM, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nudge {
+    pub follow_up_id: i64,
+    pub contact_id: super::contact::ContactId,
+    pub contact_name: String,
+    pub kind: FollowUpKind,
+    pub window: Window,
+}
+
+/// The nudges of one DM (at most [`DIGEST_SIZE`]) and how many wait for the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub id: i64,
+    pub owner: super::UserId,
+    /// Sent with `enforce_nonce`, so a retry after a crash never creates a second message.
+    pub nonce: String,
+    pub nudges: Vec<Nudge>,
+    pub more: u32,
+    /// When the digest was claimed; a nonce is honoured by Discord for a few minutes only.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Nudges in one DM at most (one row of buttons each; a message holds five rows).
+pub const DIGEST_SIZE: u32 = 5;
 
 /// What the rhythm needs to know about a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +237,7 @@ pub fn meeting(on: NaiveDate) -> [Planned; 2] {
         },
         Planned {
             kind: FollowUpKind::MeetingReport,
-            series: Series::Meeting,
+            series: Series::MeetingReport,
             window: Window::new(on + Duration::days(3), 4),
         },
     ]

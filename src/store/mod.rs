@@ -2,12 +2,16 @@
 
 mod chapters;
 mod contacts;
+mod follow_ups;
 mod members;
+mod nudges;
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 pub use contacts::{ContactChoice, ContactPage};
+pub use follow_ups::Delivery;
+pub use nudges::{DueMember, Outcome};
 
 /// The database, as the rest of the bot sees it.
 #[derive(Debug, Clone)]

@@ -94,7 +94,9 @@ async fn add_saves_at_once_and_shows_the_card() {
         reply.content
     );
     assert!(
-        reply.content.contains("Follow-up: none scheduled yet"),
+        reply
+            .content
+            .contains("Follow-up: Follow up after meeting — ideally Wed 25 Nov 2026, at the latest Fri 27 Nov 2026"),
         "{}",
         reply.content
     );

@@ -57,14 +57,20 @@ async fn help_lists_exactly_the_registered_commands() {
     let reply = bot.run_command::<&str>("help", []).await;
     assert!(reply.ephemeral, "{reply:?}");
     assert!(reply.pings_nobody(), "{reply:?}");
-    let listed: BTreeSet<String> = reply
-        .content
+    let text: String = reply.data["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["description"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let listed: BTreeSet<String> = text
         .lines()
         .filter_map(|l| l.strip_prefix('`'))
         .filter_map(|l| l.split('`').next())
         .map(|usage| usage.trim_start_matches('/').to_owned())
         .collect();
-    assert_eq!(listed, registered, "/help said:\n{}", reply.content);
+    assert_eq!(listed, registered, "/help said:\n{text}");
 }
 
 #[tokio::test]
@@ -76,7 +82,10 @@ async fn help_works_in_a_dm_with_the_bot() {
         .run_command::<&str>("help", [])
         .await;
     assert!(reply.ephemeral);
-    assert!(reply.content.contains("/me timezone"), "{}", reply.content);
+    assert!(
+        reply.data["embeds"].to_string().contains("/me timezone"),
+        "{reply:?}"
+    );
 }
 
 #[tokio::test]
@@ -148,6 +157,7 @@ async fn gateway_closes_when_the_bot_stops() {
         &settings(&fake.api_base, &db_url, &[]),
         Deps {
             clock: Arc::new(ManualClock::new(test_start())),
+            deliver: None,
         },
     )
     .await
@@ -174,6 +184,7 @@ async fn failed_registration_stops_the_app_with_an_error() {
         &settings(&fake.api_base, &db_url, &[]),
         Deps {
             clock: Arc::new(ManualClock::new(test_start())),
+            deliver: None,
         },
     )
     .await

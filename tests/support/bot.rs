@@ -91,6 +91,7 @@ impl TestBot {
             &settings,
             Deps {
                 clock: clock.clone(),
+                deliver: None,
             },
         )
         .await

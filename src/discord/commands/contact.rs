@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use poise::serenity_prelude as serenity;
 
 use crate::discord::components::{self, custom_id, form_values, Action, Incoming, Parsed};
-use crate::discord::{author, reply, today_for, CommandError, Context, Data};
+use crate::discord::{author, reply, rhythm, today_for, CommandError, Context, Data};
 use crate::domain::contact::{
     append_note, limits, optional_text, parse_phone, parse_tags, Contact, ContactFilter, ContactId,
     ContactName, ContactPatch, ContactRole, ContactSort, Email, Interaction, InteractionKind,
@@ -27,7 +27,7 @@ pub async fn contact(_ctx: Context<'_>) -> Result<(), CommandError> {
     Ok(())
 }
 
-const NOT_FOUND: &str =
+pub(crate) const NOT_FOUND: &str =
     "I can't find that contact in your list. Pick one from the suggestions as you type, or see `/contact list`.";
 
 /// Typed "-" clears an optional text field in `/contact edit`.
@@ -36,7 +36,7 @@ const CLEAR: &str = "-";
 // ---------------------------------------------------------------- autocomplete
 
 /// The member's own contacts matching what they typed; the value carries the id.
-async fn autocomplete_contact(
+pub(crate) async fn autocomplete_contact(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
@@ -115,6 +115,13 @@ async fn autocomplete_any_date(
     date_choices(ctx, partial, Direction::Any).await
 }
 
+pub(crate) async fn autocomplete_future_date(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    date_choices(ctx, partial, Direction::Future).await
+}
+
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()
@@ -129,7 +136,10 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// The contact a `<contact>` option names: a picked suggestion ("#id") or a typed exact name.
 /// `Ok(None)` when several contacts share the name and the member was shown them to pick.
-async fn resolve(ctx: Context<'_>, input: &str) -> Result<Option<Contact>, CommandError> {
+pub(crate) async fn resolve(
+    ctx: Context<'_>,
+    input: &str,
+) -> Result<Option<Contact>, CommandError> {
     let owner = author(ctx);
     let store = &ctx.data().store;
     if let Some(id) = input
@@ -500,10 +510,34 @@ async fn save_new(
     if let Some(extra) = extra {
         text.push_str(&format!("\n\n{extra}"));
     }
-    text.push_str("\n\nFollow-up: none scheduled yet.");
+    let today = today_for(data, owner).await;
+    text.push_str(&format!(
+        "\n\n{}",
+        first_follow_up_text(data, owner, &saved, today).await?
+    ));
     ctx.send(reply::ephemeral(fit(text)).components(card_buttons(owner, saved.id)))
         .await?;
     Ok(())
+}
+
+/// Schedules a new contact's follow-ups and says when the first one is.
+async fn first_follow_up_text(
+    data: &Data,
+    owner: UserId,
+    saved: &Contact,
+    today: NaiveDate,
+) -> Result<String, CommandError> {
+    Ok(
+        match rhythm::on_new_contact(data, owner, saved, today).await? {
+            Some(f) => format!(
+                "Follow-up: {} (nudge {}).",
+                rhythm::describe(&f),
+                reply::timestamp(f.due_at, 'R')
+            ),
+            None => "Follow-up: none scheduled (set how you met, or a date with `/followup set`)."
+                .to_owned(),
+        },
+    )
 }
 
 /// Add someone from one line: "Dr. Ana Lopez <ana@example.org>, PD at Hospital Y, met at SAEM"
@@ -914,13 +948,17 @@ async fn log(
         .log_interaction(owner, c.id, kind, note.as_deref(), on, data.clock.now())
         .await?
         .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
-    ctx.send(reply::ephemeral(format!(
+    let next = rhythm::on_interaction(data, owner, c.id, on).await?;
+    let mut text = format!(
         "Logged **{}** with {} on {}.",
         kind.label(),
         reply::escape(&c.name),
         date_text(on)
-    )))
-    .await?;
+    );
+    if let Some(next) = next {
+        text.push_str(&format!("\nNext follow-up: {}.", rhythm::describe(&next)));
+    }
+    ctx.send(reply::ephemeral(text)).await?;
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! `/help`: generated from the registered commands, so it cannot go stale.
 
+use poise::serenity_prelude as serenity;
+
 use crate::discord::{reply, Command, CommandError, Context};
 
 /// List every command and what it does
@@ -9,22 +11,63 @@ use crate::discord::{reply, Command, CommandError, Context};
     interaction_context = "Guild|BotDm|PrivateChannel"
 )]
 pub async fn help(ctx: Context<'_>) -> Result<(), CommandError> {
-    let mut text =
-        String::from("**emig-bot commands** (replies about you are visible only to you)\n");
     let commands = &ctx.framework().options().commands;
-    for (usage, description) in help_lines(commands) {
-        text.push_str(&format!("\n`{usage}` — {description}"));
-    }
-    let menus = context_menu_lines(commands);
-    if !menus.is_empty() {
-        text.push_str("\n\n**Right-click menus** (Apps, or long-press on mobile)");
-        for (name, description) in menus {
-            text.push_str(&format!("\n`{name}` — {description}"));
+    // One section per top-level command, then the right-click menus.
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for command in commands
+        .iter()
+        .filter(|c| c.slash_action.is_some() || !c.subcommands.is_empty())
+    {
+        let lines: Vec<String> = help_lines(std::slice::from_ref(command))
+            .into_iter()
+            .map(|(usage, description)| format!("`{usage}` — {description}"))
+            .collect();
+        if !lines.is_empty() {
+            sections.push((format!("/{}", command.name), lines.join("\n")));
         }
     }
-    for piece in reply::split_for_discord(&text) {
-        ctx.send(reply::ephemeral(piece)).await?;
+    let menus: Vec<String> = context_menu_lines(commands)
+        .into_iter()
+        .map(|(name, description)| format!("`{name}` — {description}"))
+        .collect();
+    if !menus.is_empty() {
+        sections.push((
+            "Right-click menus (Apps, or long-press on mobile)".to_owned(),
+            menus.join("\n"),
+        ));
     }
+    // A message holds at most 10 embeds and 6,000 characters of them.
+    let mut batch: Vec<serenity::CreateEmbed> = Vec::new();
+    let mut batch_chars = 0;
+    let mut first = true;
+    for (title, body) in sections {
+        let size = title.chars().count() + body.chars().count();
+        if !batch.is_empty() && (batch.len() == 10 || batch_chars + size > 5_500) {
+            send_help(ctx, std::mem::take(&mut batch), first).await?;
+            first = false;
+            batch_chars = 0;
+        }
+        batch_chars += size;
+        batch.push(serenity::CreateEmbed::new().title(title).description(body));
+    }
+    send_help(ctx, batch, first).await
+}
+
+async fn send_help(
+    ctx: Context<'_>,
+    embeds: Vec<serenity::CreateEmbed>,
+    first: bool,
+) -> Result<(), CommandError> {
+    let header = if first {
+        "**emig-bot commands** — replies about you are visible only to you."
+    } else {
+        "**emig-bot commands** (continued)"
+    };
+    let mut message = reply::ephemeral(header);
+    for embed in embeds {
+        message = message.embed(embed);
+    }
+    ctx.send(message).await?;
     Ok(())
 }
 

@@ -4,13 +4,13 @@ use poise::serenity_prelude as serenity;
 
 use crate::discord::components::{self, Action, Incoming, Parsed};
 use crate::discord::Data;
-use crate::discord::{author, reply, CommandError, Context};
+use crate::discord::{author, reply, rhythm, today_for, CommandError, Context};
 use crate::domain::{Stage, TimeZone};
 
 /// Your settings: time zone, training stage, your data
 #[poise::command(
     slash_command,
-    subcommands("timezone", "stage", "show", "delete"),
+    subcommands("timezone", "stage", "nudges", "matchday", "dm", "show", "delete"),
     subcommand_required,
     install_context = "Guild|User",
     interaction_context = "Guild|BotDm|PrivateChannel"
@@ -68,6 +68,152 @@ async fn stage(
         stage.label()
     )))
     .await?;
+    Ok(())
+}
+
+/// Nudges on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
+pub enum OnOff {
+    #[name = "on"]
+    On,
+    #[name = "off"]
+    Off,
+}
+
+/// When nudges arrive (your local hour) and whether they come at all
+#[poise::command(slash_command)]
+async fn nudges(
+    ctx: Context<'_>,
+    #[description = "Local hour for nudges, 0-23 (default 9)"]
+    #[min = 0]
+    #[max = 23]
+    hour: Option<u8>,
+    #[description = "Pause (off) or resume (on) nudge DMs"] dms: Option<OnOff>,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let now = data.clock.now();
+    if hour.is_none() && dms.is_none() {
+        return Err(CommandError::User(
+            "Give an hour (0-23) for your nudges, or turn them on or off.".into(),
+        ));
+    }
+    if let Some(hour) = hour {
+        if hour > 23 {
+            return Err(CommandError::User("Pick an hour from 0 to 23.".into()));
+        }
+        data.store.set_nudge_hour(owner, hour, now).await?;
+        rhythm::retime(data, owner).await?;
+    }
+    if let Some(state) = dms {
+        data.store
+            .set_dms_enabled(owner, state == OnOff::On, now)
+            .await?;
+        data.wake.notify_one();
+    }
+    let member = data.store.member(owner).await?;
+    let text = if member.dms.enabled {
+        format!(
+            "Nudges come by DM at {:02}:00 your time ({}).",
+            member.dms.hour,
+            member.timezone_or(data.default_timezone)
+        )
+    } else {
+        "Nudges are paused: they wait in `/followup list` until you turn them on again.".to_owned()
+    };
+    ctx.send(reply::ephemeral(text)).await?;
+    Ok(())
+}
+
+/// Set your Match Day: the bot reminds you to thank every mentor and sponsor after it
+#[poise::command(slash_command)]
+async fn matchday(
+    ctx: Context<'_>,
+    #[description = "Match Day, e.g. 2027-03-19 or Mar 19"]
+    #[max_length = 40]
+    date: String,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let today = today_for(data, owner).await;
+    let day =
+        crate::domain::when::parse_date(&date, today, crate::domain::when::Direction::Future)?;
+    data.store
+        .set_match_day(owner, day, data.clock.now())
+        .await?;
+    let mut scheduled = 0;
+    for relationship in [
+        crate::domain::contact::Relationship::Mentor,
+        crate::domain::contact::Relationship::Sponsor,
+    ] {
+        let filter = crate::domain::contact::ContactFilter {
+            relationship: Some(relationship),
+            ..Default::default()
+        };
+        let page = data
+            .store
+            .list_contacts(
+                owner,
+                &filter,
+                crate::domain::contact::ContactSort::Name,
+                0,
+                1000,
+            )
+            .await?;
+        for c in page.contacts {
+            if let Some(thanks) = crate::domain::cadence::match_thanks(c.relationship, day) {
+                rhythm::schedule(data, owner, c.id, &thanks).await?;
+                scheduled += 1;
+            }
+        }
+    }
+    ctx.send(reply::ephemeral(format!(
+        "Match Day set to {}. On that day I'll remind you to close the loop with your {scheduled} mentors and sponsors: tell them where you matched and thank them.",
+        day.format("%a %-d %b %Y")
+    )))
+    .await?;
+    Ok(())
+}
+
+/// Direct messages from the bot
+#[poise::command(slash_command, subcommands("dm_test"), subcommand_required)]
+async fn dm(_ctx: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}
+
+/// Send yourself a test DM now, to check nudges can reach you
+#[poise::command(slash_command, rename = "test")]
+async fn dm_test(ctx: Context<'_>) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let sent = async {
+        let channel = ctx.author().create_dm_channel(ctx).await?;
+        channel
+            .send_message(
+                ctx,
+                serenity::CreateMessage::new()
+                    .content("Test from emig-bot: your follow-up nudges will arrive here.")
+                    .allowed_mentions(serenity::CreateAllowedMentions::new()),
+            )
+            .await?;
+        Ok::<u64, serenity::Error>(channel.id.get())
+    }
+    .await;
+    let text = match sent {
+        Ok(channel) => {
+            data.store.cache_dm_channel(owner, channel).await?;
+            data.store.dms_work_again(owner).await?;
+            data.wake.notify_one();
+            "DMs work: I just sent you a test message. Your nudges will arrive there."
+        }
+        Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(e)))
+            if e.status_code.as_u16() == 403 && e.error.code == 50007 =>
+        {
+            "I can't DM you: your DMs are closed to me. Allow direct messages (a shared server's Privacy Settings, or add me as an app), then run this again. Until then, see your follow-ups with `/followup list`."
+        }
+        Err(e) => return Err(e.into()),
+    };
+    ctx.send(reply::ephemeral(text)).await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod chapter;
 pub mod contact;
+pub mod followup;
 pub mod help;
 pub mod me;
 pub mod network;
@@ -14,6 +15,7 @@ pub fn all() -> Vec<Command> {
         help::help(),
         me::me(),
         contact::contact(),
+        followup::followup(),
         network::network(),
         chapter::chapter(),
         contact::add_user_as_contact(),

@@ -1,0 +1,352 @@
+//! `/followup`: a member's scheduled follow-ups, and the buttons on nudge DMs.
+
+use chrono::{Duration, NaiveDate};
+use poise::serenity_prelude as serenity;
+
+use super::contact::{autocomplete_contact, autocomplete_future_date, resolve, NOT_FOUND};
+use crate::discord::components::{Incoming, Parsed};
+use crate::discord::{author, reply, rhythm, today_for, CommandError, Context, Data};
+use crate::domain::cadence::{self, DueStatus, FollowUp, Window};
+use crate::domain::contact::{limits, optional_text};
+use crate::domain::when::{self, Direction};
+use crate::domain::UserId;
+
+/// Your follow-ups: what is due, snooze, done, your own dates
+#[poise::command(
+    slash_command,
+    subcommands("list", "done", "snooze", "set", "meeting", "off", "history"),
+    subcommand_required,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
+pub async fn followup(_ctx: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+fn line(f: &FollowUp) -> String {
+    let nudge = if f.nudged {
+        "nudged".to_owned()
+    } else {
+        format!("nudge {}", reply::timestamp(f.due_at, 'R'))
+    };
+    format!(
+        "• **{}** · {} · by {} · {nudge}",
+        reply::escape(&f.contact_name),
+        f.kind.label(),
+        day(f.window.latest)
+    )
+}
+
+/// Show what is overdue, due and coming up
+#[poise::command(slash_command)]
+async fn list(ctx: Context<'_>) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let today = today_for(ctx.data(), owner).await;
+    let all = ctx.data().store.pending_follow_ups(owner, None).await?;
+    if all.is_empty() {
+        ctx.send(reply::ephemeral(
+            "No follow-ups scheduled. Add contacts with `/contact add` (how you met sets the rhythm) or set a date with `/followup set`.",
+        ))
+        .await?;
+        return Ok(());
+    }
+    let mut text = String::from("**Your follow-ups**");
+    for (status, heading) in [
+        (DueStatus::Overdue, "Overdue (past the latest day)"),
+        (DueStatus::Due, "Due now"),
+        (DueStatus::Upcoming, "Coming up"),
+    ] {
+        let group: Vec<&FollowUp> = all
+            .iter()
+            .filter(|f| f.window.status(today) == status)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("\n\n__{heading}__"));
+        for f in group.iter().take(15) {
+            text.push('\n');
+            text.push_str(&line(f));
+        }
+        if group.len() > 15 {
+            text.push_str(&format!("\n…and {} more", group.len() - 15));
+        }
+    }
+    if ctx.data().store.dms_closed(owner).await? {
+        text.push_str("\n\nYour DMs are closed, so nudges are paused. Allow DMs from this server, then run `/me dm test`.");
+    }
+    for piece in reply::split_for_discord(&text) {
+        ctx.send(reply::ephemeral(piece)).await?;
+    }
+    Ok(())
+}
+
+/// The contact's pending follow-up nearest its latest day.
+async fn next_of(ctx: Context<'_>, contact: &str) -> Result<Option<FollowUp>, CommandError> {
+    let Some(c) = resolve(ctx, contact).await? else {
+        return Ok(None);
+    };
+    let pending = ctx
+        .data()
+        .store
+        .pending_follow_ups(author(ctx), Some(c.id))
+        .await?;
+    match pending.into_iter().next() {
+        Some(f) => Ok(Some(f)),
+        None => Err(CommandError::User(format!(
+            "No follow-up is scheduled with {}. Set one with `/followup set`.",
+            reply::escape(&c.name)
+        ))),
+    }
+}
+
+/// Mark the next follow-up with a contact done (logs it and schedules the next)
+#[poise::command(slash_command)]
+async fn done(
+    ctx: Context<'_>,
+    #[description = "Start typing a name"]
+    #[autocomplete = "autocomplete_contact"]
+    #[max_length = 100]
+    contact: String,
+    #[description = "What you did, e.g. sent a thank-you email"]
+    #[max_length = 500]
+    note: Option<String>,
+) -> Result<(), CommandError> {
+    let note = optional_text("The note", note.as_deref(), limits::INTERACTION_NOTE)?;
+    let Some(f) = next_of(ctx, &contact).await? else {
+        return Ok(());
+    };
+    let owner = author(ctx);
+    let today = today_for(ctx.data(), owner).await;
+    let next = rhythm::complete(ctx.data(), owner, &f, note.as_deref(), today).await?;
+    ctx.send(reply::ephemeral(done_text(&f, next.as_ref())))
+        .await?;
+    Ok(())
+}
+
+fn done_text(f: &FollowUp, next: Option<&FollowUp>) -> String {
+    let mut text = format!(
+        "Done: {} with **{}**.",
+        f.kind.label(),
+        reply::escape(&f.contact_name)
+    );
+    if let Some(n) = next {
+        text.push_str(&format!("\nNext: {}.", rhythm::describe(n)));
+    }
+    text
+}
+
+/// Move the next follow-up with a contact to a later day
+#[poise::command(slash_command)]
+async fn snooze(
+    ctx: Context<'_>,
+    #[description = "Start typing a name"]
+    #[autocomplete = "autocomplete_contact"]
+    #[max_length = 100]
+    contact: String,
+    #[description = "Until when, e.g. in 3 days, next monday, Dec 3"]
+    #[autocomplete = "autocomplete_future_date"]
+    #[max_length = 40]
+    until: String,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let today = today_for(ctx.data(), owner).await;
+    let until = when::parse_date(&until, today, Direction::Future)?;
+    let Some(f) = next_of(ctx, &contact).await? else {
+        return Ok(());
+    };
+    let moved = snooze_to(ctx.data(), owner, &f, until).await?;
+    ctx.send(reply::ephemeral(moved)).await?;
+    Ok(())
+}
+
+async fn snooze_to(
+    data: &Data,
+    owner: UserId,
+    f: &FollowUp,
+    until: NaiveDate,
+) -> Result<String, CommandError> {
+    let grace = (f.window.latest - f.window.ideal).num_days().max(0);
+    let window = Window::new(until, grace);
+    let due = rhythm::due_at(data, owner, &window).await?;
+    if !data.store.move_follow_up(owner, f.id, window, due).await? {
+        return Err(CommandError::User(
+            "That follow-up is being sent right now or is already closed.".into(),
+        ));
+    }
+    data.wake.notify_one();
+    Ok(format!(
+        "Snoozed: {} with **{}** until {} (nudge {}).",
+        f.kind.label(),
+        reply::escape(&f.contact_name),
+        day(until),
+        reply::timestamp(due, 'R')
+    ))
+}
+
+/// Set your own follow-up date with a contact
+#[poise::command(slash_command)]
+async fn set(
+    ctx: Context<'_>,
+    #[description = "Start typing a name"]
+    #[autocomplete = "autocomplete_contact"]
+    #[max_length = 100]
+    contact: String,
+    #[description = "When, e.g. in 2 weeks, next monday, 2026-12-03"]
+    #[autocomplete = "autocomplete_future_date"]
+    #[max_length = 40]
+    when: String,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let today = today_for(ctx.data(), owner).await;
+    let on = when::parse_date(&when, today, Direction::Future)?;
+    let Some(c) = resolve(ctx, &contact).await? else {
+        return Ok(());
+    };
+    let f = rhythm::schedule(ctx.data(), owner, c.id, &cadence::custom(on))
+        .await?
+        .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
+    ctx.send(reply::ephemeral(format!(
+        "Follow-up with **{}** set: {} (nudge {}).",
+        reply::escape(&c.name),
+        day(on),
+        reply::timestamp(f.due_at, 'R')
+    )))
+    .await?;
+    Ok(())
+}
+
+/// Plan a mentor meeting: an agenda nudge the day before, a report-back three days after
+#[poise::command(slash_command)]
+async fn meeting(
+    ctx: Context<'_>,
+    #[description = "Start typing a name"]
+    #[autocomplete = "autocomplete_contact"]
+    #[max_length = 100]
+    contact: String,
+    #[description = "The day of the meeting"]
+    #[autocomplete = "autocomplete_future_date"]
+    #[max_length = 40]
+    when: String,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let today = today_for(ctx.data(), owner).await;
+    let on = when::parse_date(&when, today, Direction::Future)?;
+    if on <= today {
+        return Err(CommandError::User(
+            "Plan the meeting for tomorrow or later, so the agenda nudge can come the day before."
+                .into(),
+        ));
+    }
+    let Some(c) = resolve(ctx, &contact).await? else {
+        return Ok(());
+    };
+    for planned in cadence::meeting(on) {
+        rhythm::schedule(ctx.data(), owner, c.id, &planned)
+            .await?
+            .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
+    }
+    ctx.send(reply::ephemeral(format!(
+        "Meeting with **{}** on {}: I'll nudge you with an agenda on {} (plan 20–30 minutes and a few questions) and ask you to report back on {}.",
+        reply::escape(&c.name),
+        day(on),
+        day(on - Duration::days(1)),
+        day(on + Duration::days(3))
+    )))
+    .await?;
+    Ok(())
+}
+
+/// Stop follow-ups with a contact (their card and history stay)
+#[poise::command(slash_command)]
+async fn off(
+    ctx: Context<'_>,
+    #[description = "Start typing a name"]
+    #[autocomplete = "autocomplete_contact"]
+    #[max_length = 100]
+    contact: String,
+) -> Result<(), CommandError> {
+    let Some(c) = resolve(ctx, &contact).await? else {
+        return Ok(());
+    };
+    let data = ctx.data();
+    let n = data
+        .store
+        .turn_off_follow_ups(author(ctx), c.id, data.clock.now())
+        .await?;
+    let text = if n == 0 {
+        format!(
+            "No follow-ups were scheduled with **{}**.",
+            reply::escape(&c.name)
+        )
+    } else {
+        format!(
+            "Follow-ups with **{}** are off. Logging an interaction or `/followup set` starts them again.",
+            reply::escape(&c.name)
+        )
+    };
+    ctx.send(reply::ephemeral(text)).await?;
+    Ok(())
+}
+
+/// Your recent nudge deliveries and how they went
+#[poise::command(slash_command)]
+async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
+    let items = ctx.data().store.delivery_history(author(ctx), 15).await?;
+    let text = if items.is_empty() {
+        "No nudges have been sent to you yet.".to_owned()
+    } else {
+        let mut text = String::from("**Your nudge deliveries**");
+        for d in items {
+            let outcome = match d.outcome.as_str() {
+                "sent" | "found_after_crash" => "delivered",
+                "dms_closed" => "not delivered: your DMs are closed",
+                "rate_limited" => "delayed: Discord asked me to slow down",
+                _ => "delayed: Discord had a problem; retried later",
+            };
+            text.push_str(&format!(
+                "\n• {} · {} nudge{} · {outcome}",
+                reply::timestamp(d.at, 'f'),
+                d.nudges,
+                if d.nudges == 1 { "" } else { "s" }
+            ));
+        }
+        text
+    };
+    ctx.send(reply::ephemeral(text)).await?;
+    Ok(())
+}
+
+/// Done and Snooze on a nudge DM.
+pub async fn on_nudge_button(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    parsed: &Parsed,
+) -> Result<(), CommandError> {
+    let owner = parsed.owner;
+    let id: i64 = parsed
+        .arg(0)
+        .ok_or_else(|| CommandError::User(crate::discord::components::STALE_BUTTON.into()))?;
+    let Some(f) = data.store.follow_up(owner, id).await? else {
+        return incoming
+            .say(
+                ctx,
+                "This follow-up is already done, moved or turned off. See `/followup list`.",
+            )
+            .await;
+    };
+    let today = today_for(data, owner).await;
+    let text = if parsed.action == crate::discord::components::Action::NudgeSnoozeDays {
+        let days: i64 = parsed.arg(2).filter(|d| (1..=60).contains(d)).unwrap_or(3);
+        snooze_to(data, owner, &f, today + Duration::days(days)).await?
+    } else {
+        let next = rhythm::complete(data, owner, &f, None, today).await?;
+        done_text(&f, next.as_ref())
+    };
+    incoming.say(ctx, text).await
+}

@@ -1,0 +1,240 @@
+//! Nudge digests as Discord DMs: paced, idempotent (nonce), with closed DMs and rate limits
+//! turned into the scheduler's outcomes.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use poise::serenity_prelude as serenity;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::components::{custom_id, Action};
+use super::reply;
+use crate::clock::Clock;
+use crate::domain::cadence::{Digest, DueStatus};
+use crate::domain::{TimeZone, UserId};
+use crate::scheduler::{Deliver, DeliverError, DeliverFuture, Sent};
+use crate::store::Store;
+
+/// Spaces sends `interval` apart, whoever asks.
+pub struct Pacer {
+    interval: StdDuration,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    pub fn per_second(rate: u32) -> Pacer {
+        Pacer {
+            interval: StdDuration::from_secs(1) / rate.max(1),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    pub async fn wait(&self) {
+        let at = {
+            let mut next = self.next.lock().await;
+            let at = (*next).max(Instant::now());
+            *next = at + self.interval;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+pub struct DiscordDeliver {
+    http: Arc<serenity::Http>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    pacer: Pacer,
+    default_timezone: TimeZone,
+}
+
+/// 429s retried by the sender itself before giving up for this run.
+const RATE_LIMIT_RETRIES: u32 = 3;
+
+impl DiscordDeliver {
+    pub fn new(
+        http: Arc<serenity::Http>,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        send_rate: u32,
+        default_timezone: TimeZone,
+    ) -> Self {
+        Self {
+            http,
+            store,
+            clock,
+            pacer: Pacer::per_second(send_rate),
+            default_timezone,
+        }
+    }
+
+    /// The member's DM channel, cached so a nudge costs one request.
+    async fn channel(&self, owner: UserId) -> Result<serenity::ChannelId, DeliverError> {
+        if let Ok(Some(id)) = self.store.dm_channel(owner).await {
+            return Ok(serenity::ChannelId::new(id));
+        }
+        self.pacer.wait().await;
+        let channel = serenity::UserId::new(owner.get())
+            .create_dm_channel(&self.http)
+            .await
+            .map_err(classify)?;
+        if let Err(e) = self.store.cache_dm_channel(owner, channel.id.get()).await {
+            tracing::warn!(error = %e, "could not cache a DM channel");
+        }
+        Ok(channel.id)
+    }
+
+    async fn today(&self, owner: UserId) -> chrono::NaiveDate {
+        let zone = match self.store.member(owner).await {
+            Ok(m) => m.timezone_or(self.default_timezone),
+            Err(_) => self.default_timezone,
+        };
+        self.clock.now().with_timezone(&zone.tz()).date_naive()
+    }
+}
+
+/// How serenity's error maps onto the scheduler's outcomes.
+fn classify(e: serenity::Error) -> DeliverError {
+    if let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) = &e {
+        if r.status_code.as_u16() == 403 && r.error.code == 50007 {
+            return DeliverError::DmsClosed;
+        }
+        if r.status_code.as_u16() == 429 {
+            return DeliverError::RateLimited;
+        }
+    }
+    DeliverError::Transient(e.to_string())
+}
+
+fn date_text(d: chrono::NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+/// The DM: one numbered line and one row of buttons per nudge.
+pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::CreateMessage {
+    let mut text = format!(
+        "**Time to follow up** — {} {}",
+        digest.nudges.len(),
+        if digest.nudges.len() == 1 {
+            "person"
+        } else {
+            "people"
+        }
+    );
+    let mut rows = Vec::new();
+    for (i, n) in digest.nudges.iter().enumerate() {
+        let when = match n.window.status(today) {
+            DueStatus::Overdue => format!("overdue: was due by {}", date_text(n.window.latest)),
+            DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
+            DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
+        };
+        text.push_str(&format!(
+            "\n{}. **{}** · {} · {when}",
+            i + 1,
+            reply::escape(&n.contact_name),
+            n.kind.label()
+        ));
+        let args = [n.follow_up_id.to_string(), digest.id.to_string()];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        rows.push(serenity::CreateActionRow::Buttons(vec![
+            serenity::CreateButton::new(custom_id(Action::NudgeDone, digest.owner, &args))
+                .label(format!("Done #{}", i + 1))
+                .style(serenity::ButtonStyle::Success),
+            serenity::CreateButton::new(custom_id(
+                Action::NudgeSnoozeDays,
+                digest.owner,
+                &[args[0], args[1], "3"],
+            ))
+            .label("Snooze 3 days")
+            .style(serenity::ButtonStyle::Secondary),
+            serenity::CreateButton::new(custom_id(
+                Action::NudgeSnoozeDays,
+                digest.owner,
+                &[args[0], args[1], "7"],
+            ))
+            .label("Snooze 1 week")
+            .style(serenity::ButtonStyle::Secondary),
+        ]));
+    }
+    if digest.more > 0 {
+        text.push_str(&format!(
+            "\n\n+{} more tomorrow — see them now with `/followup list`.",
+            digest.more
+        ));
+    }
+    serenity::CreateMessage::new()
+        .content(text)
+        .components(rows)
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+        .nonce(serenity::Nonce::String(digest.nonce.clone()))
+        .enforce_nonce(true)
+}
+
+/// Whether a message is the digest `digest_id` (its buttons carry the id).
+fn is_digest(message: &serenity::Message, digest_id: i64) -> bool {
+    let suffix = format!(":{digest_id}");
+    message
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .any(|c| match c {
+            serenity::ActionRowComponent::Button(b) => match &b.data {
+                serenity::ButtonKind::NonLink { custom_id, .. } => {
+                    custom_id.starts_with("emig:n-done:") && custom_id.ends_with(&suffix)
+                }
+                _ => false,
+            },
+            _ => false,
+        })
+}
+
+impl Deliver for DiscordDeliver {
+    fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
+        Box::pin(async move {
+            let channel = self.channel(digest.owner).await?;
+            let today = self.today(digest.owner).await;
+            let mut attempt = 0;
+            loop {
+                self.pacer.wait().await;
+                match channel
+                    .send_message(&self.http, digest_message(digest, today))
+                    .await
+                {
+                    Ok(message) => {
+                        return Ok(Sent {
+                            channel_id: channel.get(),
+                            message_id: message.id.get(),
+                        })
+                    }
+                    Err(e) => match classify(e) {
+                        DeliverError::RateLimited if attempt < RATE_LIMIT_RETRIES => {
+                            attempt += 1;
+                            // serenity does not expose retry_after here; back off a second each time.
+                            tokio::time::sleep(StdDuration::from_secs(u64::from(attempt))).await;
+                        }
+                        other => return Err(other),
+                    },
+                }
+            }
+        })
+    }
+
+    fn find_digest<'a>(&'a self, owner: UserId, digest_id: i64) -> DeliverFuture<'a, Option<Sent>> {
+        Box::pin(async move {
+            let channel = self.channel(owner).await?;
+            self.pacer.wait().await;
+            let recent = channel
+                .messages(&self.http, serenity::GetMessages::new().limit(50))
+                .await
+                .map_err(classify)?;
+            Ok(recent
+                .iter()
+                .find(|m| is_digest(m, digest_id))
+                .map(|m| Sent {
+                    channel_id: channel.get(),
+                    message_id: m.id.get(),
+                }))
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! The nudge loop: claims due nudges into per-member digests, delivers them through a
+//! `Deliver`, and records the outcome. Time comes from a `Clock`, so tests move it instead of
+//! waiting.
+//!
+//! The guarantee: a nudge is never dropped and never delivered twice. A digest is claimed and
+//! stored (with its nonce) before it is sent; a crash before the outcome is recorded leaves it
+//! "sending", and after its lease it is first looked for in the member's DM channel, then sent
+//! again with the same nonce, which Discord turns into the existing message.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::domain::cadence::{deliverable_from, local_instant, Digest, QuietHours, DIGEST_SIZE};
+use crate::domain::{TimeZone, UserId};
+use crate::store::{DueMember, Outcome, Store, StoreError};
+
+/// Where a digest landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    pub channel_id: u64,
+    pub message_id: u64,
+}
+
+/// Why a digest did not go out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliverError {
+    /// Discord 403 / 50007: the member does not accept DMs from the bot.
+    #[error("the member's DMs are closed")]
+    DmsClosed,
+    /// Still rate limited after the sender's own waiting.
+    #[error("rate limited")]
+    RateLimited,
+    /// 5xx, timeouts, anything worth trying again later.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+}
+
+pub type DeliverFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DeliverError>> + Send + 'a>>;
+
+/// Sends digests to members; the Discord implementation lives in `discord::deliver`.
+pub trait Deliver: Send + Sync + 'static {
+    /// Sends the digest as one DM, idempotently with `digest.nonce`.
+    fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent>;
+    /// Looks for a digest already in the member's DM channel (after a crash).
+    fn find_digest<'a>(&'a self, owner: UserId, digest_id: i64) -> DeliverFuture<'a, Option<Sent>>;
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SchedulerSettings {
+    pub quiet_hours: QuietHours,
+    pub default_timezone: TimeZone,
+    /// A claimed digest not recorded after this long is recovered.
+    pub lease: Duration,
+    /// The loop never sleeps longer than this (new nudges also wake it).
+    pub max_sleep: Duration,
+    /// Members handled per run.
+    pub members_per_run: u32,
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub digests_sent: u32,
+    pub nudges_sent: u32,
+    pub recovered: u32,
+    pub not_sent: u32,
+    /// Members whose nudges wait (quiet hours, paused, DMs closed, backing off).
+    pub waiting_members: u32,
+}
+
+pub struct Scheduler {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    deliver: Arc<dyn Deliver>,
+    settings: SchedulerSettings,
+    wake: Arc<Notify>,
+}
+
+/// Backoff after `failures` transient failures in a row: 1, 2, 4 … minutes, at most an hour.
+pub fn backoff(failures: u32) -> Duration {
+    Duration::minutes((1i64 << failures.min(6)).min(60))
+}
+
+impl Scheduler {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        deliver: Arc<dyn Deliver>,
+        settings: SchedulerSettings,
+        wake: Arc<Notify>,
+    ) -> Scheduler {
+        Scheduler {
+            store,
+            clock,
+            deliver,
+            settings,
+            wake,
+        }
+    }
+
+    /// Recovers unfinished digests, then sends one digest to every member with nudges due.
+    pub async fn run_once(&self) -> Result<RunOutcome, StoreError> {
+        let now = self.clock.now();
+        let mut outcome = RunOutcome::default();
+        for digest in self
+            .store
+            .unfinished_digests(now - self.settings.lease)
+            .await?
+        {
+            outcome.recovered += 1;
+            let found = self.deliver.find_digest(digest.owner, digest.id).await;
+            match found {
+                Ok(Some(sent)) => {
+                    self.store
+                        .record_sent(
+                            &digest,
+                            sent.channel_id,
+                            sent.message_id,
+                            Outcome::FoundAfterCrash,
+                            now,
+                        )
+                        .await?;
+                    outcome.digests_sent += 1;
+                    outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
+                }
+                _ => self.deliver_digest(&digest, now, &mut outcome).await?,
+            }
+        }
+        for member in self
+            .store
+            .members_with_due_nudges(now, self.settings.members_per_run)
+            .await?
+        {
+            if !self.may_send(&member, now) {
+                outcome.waiting_members += 1;
+                continue;
+            }
+            let lease_until = now + self.settings.lease;
+            let Some(digest) = self
+                .store
+                .claim_digest(member.user, now, lease_until, DIGEST_SIZE)
+                .await?
+            else {
+                continue;
+            };
+            if digest.more > 0 {
+                // The rest roll to the next day's digest, nearest their latest day first.
+                let zone = member.timezone.unwrap_or(self.settings.default_timezone);
+                let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
+                let next = local_instant(tomorrow, member.dms.hour, zone);
+                self.store.defer_due_nudges(member.user, now, next).await?;
+            }
+            self.deliver_digest(&digest, now, &mut outcome).await?;
+        }
+        Ok(outcome)
+    }
+
+    fn may_send(&self, m: &DueMember, now: DateTime<Utc>) -> bool {
+        if !m.dms.enabled || m.dms_closed || m.retry_at.is_some_and(|at| at > now) {
+            return false;
+        }
+        let zone = m.timezone.unwrap_or(self.settings.default_timezone);
+        // A member who chose a delivery hour inside quiet hours gets it anyway.
+        let quiet = if self.settings.quiet_hours.contains(m.dms.hour) {
+            QuietHours { start: 0, end: 0 }
+        } else {
+            self.settings.quiet_hours
+        };
+        deliverable_from(now, m.dms.hour, zone, quiet) <= now
+    }
+
+    async fn deliver_digest(
+        &self,
+        digest: &Digest,
+        now: DateTime<Utc>,
+        outcome: &mut RunOutcome,
+    ) -> Result<(), StoreError> {
+        match self.deliver.send_digest(digest).await {
+            Ok(sent) => {
+                self.store
+                    .record_sent(digest, sent.channel_id, sent.message_id, Outcome::Sent, now)
+                    .await?;
+                outcome.digests_sent += 1;
+                outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
+            }
+            Err(DeliverError::DmsClosed) => {
+                tracing::info!(
+                    digest = digest.id,
+                    "member's DMs are closed; their nudges pause"
+                );
+                self.store
+                    .record_not_sent(digest, Outcome::DmsClosed, None, now)
+                    .await?;
+                outcome.not_sent += 1;
+            }
+            Err(e) => {
+                let failures = self.store.dm_failures(digest.owner).await?;
+                let retry_at = now + backoff(failures);
+                tracing::warn!(digest = digest.id, error = %e, %retry_at, "digest not sent; will retry");
+                let kind = if e == DeliverError::RateLimited {
+                    Outcome::RateLimited
+                } else {
+                    Outcome::Failed
+                };
+                self.store
+                    .record_not_sent(digest, kind, Some(retry_at), now)
+                    .await?;
+                outcome.not_sent += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs until `shutdown`: a run, then sleep until the next due nudge (at most
+    /// `max_sleep`, woken early when a follow-up is scheduled). A failing run is logged and
+    /// retried; the loop itself never ends on its own.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            match self.run_once().await {
+                Ok(o) if o != RunOutcome::default() => tracing::info!(
+                    digests = o.digests_sent,
+                    nudges = o.nudges_sent,
+                    recovered = o.recovered,
+                    not_sent = o.not_sent,
+                    "nudge run"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "nudge run failed; retrying after a pause"),
+            }
+            let now = self.clock.now();
+            let cap = now + self.settings.max_sleep;
+            let next = match self.store.next_nudge_due().await {
+                Ok(Some(at)) if at > now => at.min(cap),
+                // Due now but waiting (quiet hours, backoff): check again at the cap.
+                Ok(_) | Err(_) => cap,
+            };
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = self.clock.sleep_until(next) => {}
+                () = self.wake.notified() => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(0), Duration::minutes(1));
+        assert_eq!(backoff(3), Duration::minutes(8));
+        assert_eq!(backoff(30), Duration::minutes(60));
+    }
+}

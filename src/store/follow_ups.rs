@@ -1,0 +1,333 @@
+//! Follow-ups and the member's nudge settings. Every statement is keyed by the owner.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
+use crate::domain::cadence::{FollowUp, FollowUpKind, Planned, Series, Window};
+use crate::domain::contact::ContactId;
+use crate::domain::UserId;
+
+#[derive(sqlx::FromRow)]
+struct FollowUpRow {
+    id: i64,
+    contact_id: i64,
+    contact_name: String,
+    kind: String,
+    series: String,
+    ideal_on: NaiveDate,
+    latest_on: NaiveDate,
+    due_at: i64,
+    nudge_state: String,
+}
+
+impl TryFrom<FollowUpRow> for FollowUp {
+    type Error = StoreError;
+
+    fn try_from(r: FollowUpRow) -> StoreResult<FollowUp> {
+        Ok(FollowUp {
+            id: r.id,
+            contact_id: ContactId(r.contact_id),
+            contact_name: r.contact_name,
+            kind: FollowUpKind::from_code(&r.kind).ok_or(StoreError::Corrupt {
+                what: "follow-up kind",
+                value: r.kind,
+            })?,
+            series: Series::from_code(&r.series).ok_or(StoreError::Corrupt {
+                what: "follow-up series",
+                value: r.series,
+            })?,
+            window: Window {
+                ideal: r.ideal_on,
+                latest: r.latest_on,
+            },
+            due_at: from_sql_instant(r.due_at)?,
+            nudged: r.nudge_state == "sent",
+        })
+    }
+}
+
+const FOLLOW_UP_COLUMNS: &str =
+    "f.id, f.contact_id, c.name AS contact_name, f.kind, f.series, f.ideal_on,
+    f.latest_on, f.due_at, f.nudge_state";
+
+/// A delivery attempt as the member's history shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub at: DateTime<Utc>,
+    pub nudges: u32,
+    pub outcome: String,
+}
+
+impl Store {
+    /// Schedules `planned` for the owner's contact, replacing a pending one of the same
+    /// series. `None` if the contact is not the owner's.
+    pub async fn schedule_follow_up(
+        &self,
+        owner: UserId,
+        contact: ContactId,
+        planned: &Planned,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<FollowUp>> {
+        let mut tx = self.pool.begin().await?;
+        let owned: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM contacts WHERE owner_id = ? AND id = ?")
+                .bind(sql_id(owner.0))
+                .bind(contact.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if owned.is_none() {
+            return Ok(None);
+        }
+        sqlx::query(
+            "UPDATE follow_ups SET state = 'replaced', closed_at = ?
+             WHERE owner_id = ? AND contact_id = ? AND series = ? AND state = 'pending'",
+        )
+        .bind(sql_instant(now))
+        .bind(sql_id(owner.0))
+        .bind(contact.0)
+        .bind(planned.series.code())
+        .execute(&mut *tx)
+        .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO follow_ups (owner_id, contact_id, kind, series, ideal_on, latest_on, state, due_at,
+                 nudge_state, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 'waiting', ?) RETURNING id",
+        )
+        .bind(sql_id(owner.0))
+        .bind(contact.0)
+        .bind(planned.kind.code())
+        .bind(planned.series.code())
+        .bind(planned.window.ideal)
+        .bind(planned.window.latest)
+        .bind(sql_instant(due_at))
+        .bind(sql_instant(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let row: FollowUpRow = sqlx::query_as(&format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id WHERE f.id = ?"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(FollowUp::try_from(row)?))
+    }
+
+    /// The owner's pending follow-ups, the one nearest its latest day first; optionally only
+    /// one contact's.
+    pub async fn pending_follow_ups(
+        &self,
+        owner: UserId,
+        contact: Option<ContactId>,
+    ) -> StoreResult<Vec<FollowUp>> {
+        let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+             WHERE f.owner_id = ? AND f.state = 'pending' AND (? IS NULL OR f.contact_id = ?)
+             ORDER BY f.latest_on, f.ideal_on, f.id"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(contact.map(|c| c.0))
+        .bind(contact.map(|c| c.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(FollowUp::try_from).collect()
+    }
+
+    /// One of the owner's pending follow-ups by id.
+    pub async fn follow_up(&self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
+        let row: Option<FollowUpRow> = sqlx::query_as(&format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+             WHERE f.owner_id = ? AND f.id = ? AND f.state = 'pending'"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(FollowUp::try_from).transpose()
+    }
+
+    /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
+    pub async fn close_follow_up(
+        &self,
+        owner: UserId,
+        id: i64,
+        done: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let closed = sqlx::query(
+            "UPDATE follow_ups SET state = ?, closed_at = ? WHERE owner_id = ? AND id = ? AND state = 'pending'",
+        )
+        .bind(if done { "done" } else { "off" })
+        .bind(sql_instant(now))
+        .bind(sql_id(owner.0))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(closed.rows_affected() > 0)
+    }
+
+    /// Turns off every pending follow-up of the owner's contact; returns how many.
+    pub async fn turn_off_follow_ups(
+        &self,
+        owner: UserId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let closed = sqlx::query(
+            "UPDATE follow_ups SET state = 'off', closed_at = ?
+             WHERE owner_id = ? AND contact_id = ? AND state = 'pending'",
+        )
+        .bind(sql_instant(now))
+        .bind(sql_id(owner.0))
+        .bind(contact.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(closed.rows_affected())
+    }
+
+    /// Moves a pending follow-up to a new window; its nudge goes out again at `due_at`.
+    pub async fn move_follow_up(
+        &self,
+        owner: UserId,
+        id: i64,
+        window: Window,
+        due_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let moved = sqlx::query(
+            "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?, nudge_state = 'waiting',
+                 digest_id = NULL, claimed_until = NULL
+             WHERE owner_id = ? AND id = ? AND state = 'pending' AND nudge_state <> 'claimed'",
+        )
+        .bind(window.ideal)
+        .bind(window.latest)
+        .bind(sql_instant(due_at))
+        .bind(sql_id(owner.0))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(moved.rows_affected() > 0)
+    }
+
+    /// The windows of the owner's waiting follow-ups (to re-time them after a settings change).
+    pub async fn waiting_windows(&self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
+        let rows: Vec<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
+            "SELECT id, ideal_on, latest_on FROM follow_ups
+             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting'",
+        )
+        .bind(sql_id(owner.0))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, ideal, latest)| (id, Window { ideal, latest }))
+            .collect())
+    }
+
+    /// Sets new due times for the owner's waiting follow-ups.
+    pub async fn set_due_times(
+        &self,
+        owner: UserId,
+        due: &[(i64, DateTime<Utc>)],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for (id, at) in due {
+            sqlx::query(
+                "UPDATE follow_ups SET due_at = ? WHERE owner_id = ? AND id = ? AND nudge_state = 'waiting'",
+            )
+            .bind(sql_instant(*at))
+            .bind(sql_id(owner.0))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_nudge_hour(
+        &self,
+        owner: UserId,
+        hour: u8,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (user_id, nudge_hour, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET nudge_hour = excluded.nudge_hour, updated_at = excluded.updated_at",
+        )
+        .bind(sql_id(owner.0))
+        .bind(i64::from(hour))
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_dms_enabled(
+        &self,
+        owner: UserId,
+        enabled: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (user_id, dms_enabled, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET dms_enabled = excluded.dms_enabled, updated_at = excluded.updated_at",
+        )
+        .bind(sql_id(owner.0))
+        .bind(enabled)
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_match_day(
+        &self,
+        owner: UserId,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (user_id, match_day, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET match_day = excluded.match_day, updated_at = excluded.updated_at",
+        )
+        .bind(sql_id(owner.0))
+        .bind(day)
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn match_day(&self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
+        let row: Option<(Option<NaiveDate>,)> =
+            sqlx::query_as("SELECT match_day FROM members WHERE user_id = ?")
+                .bind(sql_id(owner.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(d,)| d))
+    }
+
+    /// The owner's latest delivery attempts, newest first.
+    pub async fn delivery_history(&self, owner: UserId, limit: u32) -> StoreResult<Vec<Delivery>> {
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT at, nudges, outcome FROM deliveries WHERE owner_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(at, nudges, outcome)| {
+                Ok(Delivery {
+                    at: from_sql_instant(at)?,
+                    nudges: u32::try_from(nudges).unwrap_or(0),
+                    outcome,
+                })
+            })
+            .collect()
+    }
+}

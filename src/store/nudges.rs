@@ -1,0 +1,382 @@
+//! The scheduler's side of follow-ups: finding members with due nudges, claiming them into a
+//! digest, and recording how its delivery went. With the officer aggregates, the only code that
+//! reads across members; nothing here is shown to another member.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
+use crate::domain::cadence::{Digest, FollowUpKind, Nudge, Window};
+use crate::domain::contact::ContactId;
+use crate::domain::{DmPreferences, TimeZone, UserId};
+
+/// A member with nudges due, and what decides whether they can be sent now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueMember {
+    pub user: UserId,
+    pub timezone: Option<TimeZone>,
+    pub dms: DmPreferences,
+    /// DMs are closed (Discord 50007): nudges wait until a test DM succeeds.
+    pub dms_closed: bool,
+    /// After a transient failure: not before this instant.
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// How a digest's delivery ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// A digest claimed before a crash turned out to be in the DM channel already.
+    FoundAfterCrash,
+    DmsClosed,
+    RateLimited,
+    Failed,
+}
+
+impl Outcome {
+    fn code(self) -> &'static str {
+        match self {
+            Outcome::Sent => "sent",
+            Outcome::FoundAfterCrash => "found_after_crash",
+            Outcome::DmsClosed => "dms_closed",
+            Outcome::RateLimited => "rate_limited",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+type NudgeRow = (i64, i64, String, String, NaiveDate, NaiveDate);
+
+fn nudge_from(row: NudgeRow) -> StoreResult<Nudge> {
+    let (follow_up_id, contact_id, contact_name, kind, ideal, latest) = row;
+    Ok(Nudge {
+        follow_up_id,
+        contact_id: ContactId(contact_id),
+        contact_name,
+        kind: FollowUpKind::from_code(&kind).ok_or(StoreError::Corrupt {
+            what: "follow-up kind",
+            value: kind,
+        })?,
+        window: Window { ideal, latest },
+    })
+}
+
+impl Store {
+    /// Members who have at least one waiting nudge due at `now`, up to `limit`.
+    pub async fn members_with_due_nudges(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<DueMember>> {
+        type Row = (i64, Option<String>, bool, i64, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT m.user_id, m.timezone, m.dms_enabled, m.nudge_hour, m.dms_closed_at, m.dm_retry_at
+             FROM members m
+             WHERE m.user_id IN (SELECT DISTINCT owner_id FROM follow_ups
+                                 WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?)
+             ORDER BY m.user_id LIMIT ?",
+        )
+        .bind(sql_instant(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(user, zone, enabled, hour, closed, retry)| {
+                Ok(DueMember {
+                    user: UserId(from_sql_id(user)),
+                    timezone: zone.as_deref().and_then(|z| TimeZone::parse(z).ok()),
+                    dms: DmPreferences {
+                        enabled,
+                        hour: u8::try_from(hour).unwrap_or(9),
+                    },
+                    dms_closed: closed.is_some(),
+                    retry_at: retry.map(from_sql_instant).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Claims up to `max` of the member's due nudges into a new digest, those nearest their
+    /// latest day first. `None` if nothing was due (another worker got them).
+    pub async fn claim_digest(
+        &self,
+        owner: UserId,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        max: u32,
+    ) -> StoreResult<Option<Digest>> {
+        let mut tx = self.pool.begin().await?;
+        let (digest_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO digests (owner_id, nonce, state, created_at) VALUES (?, '', 'sending', ?) RETURNING id",
+        )
+        .bind(sql_id(owner.0))
+        .bind(sql_instant(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let nonce = format!("emig-digest-{digest_id}");
+        let claimed: Vec<(i64,)> = sqlx::query_as(
+            "UPDATE follow_ups SET nudge_state = 'claimed', digest_id = ?, claimed_until = ?
+             WHERE id IN (SELECT id FROM follow_ups
+                          WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?
+                          ORDER BY latest_on, ideal_on, id LIMIT ?)
+             RETURNING id",
+        )
+        .bind(digest_id)
+        .bind(sql_instant(lease_until))
+        .bind(sql_id(owner.0))
+        .bind(sql_instant(now))
+        .bind(i64::from(max))
+        .fetch_all(&mut *tx)
+        .await?;
+        if claimed.is_empty() {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let (more,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM follow_ups
+             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(sql_instant(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE digests SET nonce = ?, more = ? WHERE id = ?")
+            .bind(&nonce)
+            .bind(more)
+            .bind(digest_id)
+            .execute(&mut *tx)
+            .await?;
+        let nudges = digest_nudges(&mut tx, digest_id).await?;
+        tx.commit().await?;
+        Ok(Some(Digest {
+            id: digest_id,
+            owner,
+            nonce,
+            nudges,
+            more: u32::try_from(more).unwrap_or(0),
+            created_at: now,
+        }))
+    }
+
+    /// Digests claimed but not recorded before `older_than` (the process died, or the lease
+    /// ran out): they are retried with the same nonce, or found in the DM channel.
+    pub async fn unfinished_digests(&self, older_than: DateTime<Utc>) -> StoreResult<Vec<Digest>> {
+        let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, owner_id, nonce, more, created_at FROM digests
+             WHERE state = 'sending' AND created_at <= ? ORDER BY id",
+        )
+        .bind(sql_instant(older_than))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, owner, nonce, more, created_at) in rows {
+            let mut conn = self.pool.acquire().await?;
+            let nudges = digest_nudges(&mut conn, id).await?;
+            out.push(Digest {
+                id,
+                owner: UserId(from_sql_id(owner)),
+                nonce,
+                nudges,
+                more: u32::try_from(more).unwrap_or(0),
+                created_at: from_sql_instant(created_at)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The digest reached the member: its nudges are done being sent.
+    pub async fn record_sent(
+        &self,
+        digest: &Digest,
+        channel_id: u64,
+        message_id: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE digests SET state = 'sent', channel_id = ?, message_id = ?, sent_at = ? WHERE id = ?")
+            .bind(sql_id(channel_id))
+            .bind(sql_id(message_id))
+            .bind(sql_instant(now))
+            .bind(digest.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE follow_ups SET nudge_state = 'sent', claimed_until = NULL WHERE digest_id = ?",
+        )
+        .bind(digest.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE members SET dm_failures = 0, dm_retry_at = NULL WHERE user_id = ?")
+            .bind(sql_id(digest.owner.0))
+            .execute(&mut *tx)
+            .await?;
+        log_delivery(&mut tx, digest, outcome, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The digest was not delivered: its nudges wait again (nothing is ever dropped). With
+    /// `dms_closed`, the member's DMs pause and they are told once; otherwise the member is
+    /// retried at `retry_at`.
+    pub async fn record_not_sent(
+        &self,
+        digest: &Digest,
+        outcome: Outcome,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE digests SET state = 'failed' WHERE id = ?")
+            .bind(digest.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE follow_ups SET nudge_state = 'waiting', digest_id = NULL, claimed_until = NULL
+             WHERE digest_id = ? AND nudge_state = 'claimed'",
+        )
+        .bind(digest.id)
+        .execute(&mut *tx)
+        .await?;
+        if outcome == Outcome::DmsClosed {
+            sqlx::query(
+                "UPDATE members SET dms_closed_at = ?, dms_closed_notice = TRUE WHERE user_id = ? AND dms_closed_at IS NULL",
+            )
+            .bind(sql_instant(now))
+            .bind(sql_id(digest.owner.0))
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query("UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = ? WHERE user_id = ?")
+                .bind(retry_at.map(sql_instant))
+                .bind(sql_id(digest.owner.0))
+                .execute(&mut *tx)
+                .await?;
+        }
+        log_delivery(&mut tx, digest, outcome, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves the member's nudges still due at `now` to `until` (the next day's digest).
+    pub async fn defer_due_nudges(
+        &self,
+        owner: UserId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE follow_ups SET due_at = ?
+             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
+        )
+        .bind(sql_instant(until))
+        .bind(sql_id(owner.0))
+        .bind(sql_instant(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Transient failures in a row for the member (for the backoff).
+    pub async fn dm_failures(&self, owner: UserId) -> StoreResult<u32> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT dm_failures FROM members WHERE user_id = ?")
+                .bind(sql_id(owner.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map_or(0, |(n,)| u32::try_from(n).unwrap_or(0)))
+    }
+
+    pub async fn dm_channel(&self, owner: UserId) -> StoreResult<Option<u64>> {
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT dm_channel_id FROM members WHERE user_id = ?")
+                .bind(sql_id(owner.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(c,)| c).map(from_sql_id))
+    }
+
+    pub async fn cache_dm_channel(&self, owner: UserId, channel: u64) -> StoreResult<()> {
+        sqlx::query("UPDATE members SET dm_channel_id = ? WHERE user_id = ?")
+            .bind(sql_id(channel))
+            .bind(sql_id(owner.0))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// True once after the member's DMs were found closed: the next command tells them.
+    pub async fn take_dms_closed_notice(&self, owner: UserId) -> StoreResult<bool> {
+        let taken = sqlx::query(
+            "UPDATE members SET dms_closed_notice = FALSE WHERE user_id = ? AND dms_closed_notice = TRUE",
+        )
+        .bind(sql_id(owner.0))
+        .execute(&self.pool)
+        .await?;
+        Ok(taken.rows_affected() > 0)
+    }
+
+    /// A DM reached the member: nudges resume.
+    pub async fn dms_work_again(&self, owner: UserId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE members SET dms_closed_at = NULL, dms_closed_notice = FALSE, dm_failures = 0, dm_retry_at = NULL
+             WHERE user_id = ?",
+        )
+        .bind(sql_id(owner.0))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn dms_closed(&self, owner: UserId) -> StoreResult<bool> {
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT dms_closed_at FROM members WHERE user_id = ?")
+                .bind(sql_id(owner.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(c,)| c).is_some())
+    }
+
+    /// The earliest due time of any waiting nudge (the loop sleeps until then).
+    pub async fn next_nudge_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let (at,): (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(due_at) FROM follow_ups WHERE state = 'pending' AND nudge_state = 'waiting'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        at.map(from_sql_instant).transpose()
+    }
+}
+
+async fn digest_nudges(
+    conn: &mut sqlx::SqliteConnection,
+    digest_id: i64,
+) -> StoreResult<Vec<Nudge>> {
+    let rows: Vec<NudgeRow> = sqlx::query_as(
+        "SELECT f.id, f.contact_id, c.name, f.kind, f.ideal_on, f.latest_on
+         FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.digest_id = ? ORDER BY f.latest_on, f.ideal_on, f.id",
+    )
+    .bind(digest_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(nudge_from).collect()
+}
+
+async fn log_delivery(
+    conn: &mut sqlx::SqliteConnection,
+    digest: &Digest,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO deliveries (owner_id, digest_id, at, nudges, outcome) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(sql_id(digest.owner.0))
+    .bind(digest.id)
+    .bind(sql_instant(now))
+    .bind(i64::try_from(digest.nudges.len()).unwrap_or(0))
+    .bind(outcome.code())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
