@@ -62,6 +62,15 @@ pub struct SchedulerSettings {
     pub members_per_run: u32,
 }
 
+/// Whether a member's due nudges may go out now.
+enum Gate {
+    Open,
+    /// Paused, DMs closed, or backing off.
+    Closed,
+    /// Quiet hours for the member, until this instant.
+    QuietUntil(DateTime<Utc>),
+}
+
 /// What one run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunOutcome {
@@ -136,9 +145,18 @@ impl Scheduler {
             .members_with_due_nudges(now, self.settings.members_per_run)
             .await?
         {
-            if !self.may_send(&member, now) {
-                outcome.waiting_members += 1;
-                continue;
+            match self.may_send(&member, now) {
+                Gate::Open => {}
+                Gate::Closed => {
+                    outcome.waiting_members += 1;
+                    continue;
+                }
+                Gate::QuietUntil(until) => {
+                    // Due during quiet hours: they wait for the member's next delivery hour.
+                    self.store.defer_due_nudges(member.user, now, until).await?;
+                    outcome.waiting_members += 1;
+                    continue;
+                }
             }
             let lease_until = now + self.settings.lease;
             let Some(digest) = self
@@ -160,9 +178,9 @@ impl Scheduler {
         Ok(outcome)
     }
 
-    fn may_send(&self, m: &DueMember, now: DateTime<Utc>) -> bool {
+    fn may_send(&self, m: &DueMember, now: DateTime<Utc>) -> Gate {
         if !m.dms.enabled || m.dms_closed || m.retry_at.is_some_and(|at| at > now) {
-            return false;
+            return Gate::Closed;
         }
         let zone = m.timezone.unwrap_or(self.settings.default_timezone);
         // A member who chose a delivery hour inside quiet hours gets it anyway.
@@ -171,7 +189,12 @@ impl Scheduler {
         } else {
             self.settings.quiet_hours
         };
-        deliverable_from(now, m.dms.hour, zone, quiet) <= now
+        let from = deliverable_from(now, m.dms.hour, zone, quiet);
+        if from <= now {
+            Gate::Open
+        } else {
+            Gate::QuietUntil(from)
+        }
     }
 
     async fn deliver_digest(

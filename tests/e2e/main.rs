@@ -10,6 +10,7 @@ mod components;
 mod contacts;
 mod fake_discord;
 mod me;
+mod scheduler;
 mod startup;
 mod store;
 mod store_contacts;
