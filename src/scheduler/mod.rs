@@ -114,7 +114,10 @@ impl Scheduler {
 
     /// Recovers unfinished digests, then sends one digest to every member with nudges due.
     pub async fn run_once(&self) -> Result<RunOutcome, StoreError> {
-        let now = self.clock.now();
+        self.run_at(self.clock.now()).await
+    }
+
+    async fn run_at(&self, now: DateTime<Utc>) -> Result<RunOutcome, StoreError> {
         let mut outcome = RunOutcome::default();
         for digest in self
             .store
@@ -245,7 +248,8 @@ impl Scheduler {
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
-            match self.run_once().await {
+            let run_at = self.clock.now();
+            match self.run_at(run_at).await {
                 Ok(o) if o != RunOutcome::default() => tracing::info!(
                     digests = o.digests_sent,
                     nudges = o.nudges_sent,
@@ -256,13 +260,16 @@ impl Scheduler {
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "nudge run failed; retrying after a pause"),
             }
-            let now = self.clock.now();
-            let cap = now + self.settings.max_sleep;
-            let next = match self.store.next_nudge_due().await {
-                Ok(Some(at)) if at > now => at.min(cap),
-                // Due now but waiting (quiet hours, backoff): check again at the cap.
-                Ok(_) | Err(_) => cap,
+            // Nudges the run saw but could not send (quiet hours, backoff) are looked at
+            // again at the cap; one that fell due after the run started, at once.
+            let cap = run_at + self.settings.max_sleep;
+            let next = match self.store.next_nudge_due_after(run_at).await {
+                Ok(Some(at)) => at.min(cap),
+                Ok(None) | Err(_) => cap,
             };
+            if next <= self.clock.now() {
+                continue;
+            }
             tokio::select! {
                 () = &mut shutdown => return,
                 () = self.clock.sleep_until(next) => {}

@@ -336,11 +336,15 @@ impl Store {
         Ok(row.and_then(|(c,)| c).is_some())
     }
 
-    /// The earliest due time of any waiting nudge (the loop sleeps until then).
-    pub async fn next_nudge_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
+    /// The earliest due time after `after` of any waiting nudge (the loop sleeps until then).
+    pub async fn next_nudge_due_after(
+        &self,
+        after: DateTime<Utc>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
         let (at,): (Option<i64>,) = sqlx::query_as(
-            "SELECT MIN(due_at) FROM follow_ups WHERE state = 'pending' AND nudge_state = 'waiting'",
+            "SELECT MIN(due_at) FROM follow_ups WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at > ?",
         )
+        .bind(sql_instant(after))
         .fetch_one(&self.pool)
         .await?;
         at.map(from_sql_instant).transpose()

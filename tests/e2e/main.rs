@@ -10,6 +10,7 @@ mod components;
 mod contacts;
 mod fake_discord;
 mod me;
+mod nudges;
 mod scheduler;
 mod startup;
 mod store;

@@ -345,6 +345,27 @@ impl<'a> Actor<'a> {
         self.bot.reply_to(&id).await
     }
 
+    /// Runs a slash command and returns its first answer and the next `n` follow-up messages.
+    pub async fn run_command_then<V: Into<OptValue>>(
+        self,
+        path: &str,
+        options: impl IntoIterator<Item = (&str, V)>,
+        followups: usize,
+    ) -> (Reply, Vec<Reply>) {
+        let options: Vec<(String, OptValue)> = options
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into()))
+            .collect();
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::command(&id, self.invoker, path, &options, None),
+        );
+        let first = self.bot.reply_to(&id).await;
+        let more = self.bot.followups_to(&id, followups).await;
+        (first, more)
+    }
+
     /// Right-click → Apps → `name` on a member.
     pub async fn user_menu(self, name: &str, target_user: u64) -> Reply {
         self.context_menu(name, interactions::ContextTarget::User(target_user))
@@ -381,6 +402,22 @@ impl<'a> Actor<'a> {
             interactions::modal_submit(&id, self.invoker, custom_id, fields),
         );
         self.bot.reply_to(&id).await
+    }
+}
+
+/// Waits until `check` holds (state changed by a background task), failing after
+/// [`super::fake_discord::WAIT`]. A condition wait, not a timing assumption.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + super::fake_discord::WAIT;
+    while !check().await {
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting until {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
 

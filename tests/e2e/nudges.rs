@@ -1,0 +1,274 @@
+//! Nudges end to end: the real bot, its scheduler and the fake Discord.
+
+use chrono::{DateTime, Utc};
+use emig_bot::domain::UserId;
+use serde_json::Value;
+
+use crate::support::bot::eventually;
+use crate::support::fake_discord::RestCall;
+use crate::support::{Fault, OptValue, Reply, TestBot, MEMBER_A};
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
+}
+
+/// A contact met today (25 Nov 2026) at SAEM: follow-up ideally on the 28th.
+async fn met_at_saem(bot: &TestBot) {
+    let reply = bot
+        .run_command(
+            "contact add",
+            [
+                ("name", OptValue::from("Dr. Ana Lopez")),
+                (
+                    "how-met",
+                    bot.choice("contact add", "how-met", "Conference"),
+                ),
+                ("where-met", "SAEM 2026".into()),
+            ],
+        )
+        .await;
+    assert!(
+        reply.content.contains("ideally Sat 28 Nov 2026"),
+        "{}",
+        reply.content
+    );
+}
+
+/// Successful digest DMs among `calls`, in order.
+fn digests_in(calls: &[RestCall]) -> Vec<Value> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.method == "POST"
+                && c.path.starts_with("/api/v10/channels/")
+                && c.path.ends_with("/messages")
+        })
+        .filter(|c| {
+            c.status == 200
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("**Time to follow up**"))
+        })
+        .map(|c| c.body.clone())
+        .collect()
+}
+
+fn digests(bot: &TestBot) -> Vec<Value> {
+    digests_in(&bot.fake.calls())
+}
+
+async fn wait_for_digests(bot: &TestBot, n: usize) -> Vec<Value> {
+    bot.fake
+        .wait_for(&format!("{n} digest DM(s)"), |calls| {
+            let found = digests_in(calls);
+            (found.len() >= n).then_some(found)
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_contact_met_at_saem_is_nudged_by_dm_on_day_three_with_working_buttons() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    // 28 Nov, 09:00 in New York (the default zone).
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let dm = wait_for_digests(&bot, 1).await.remove(0);
+    let text = dm["content"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("**Dr. Ana Lopez** · Follow up after meeting · due now, by Mon 30 Nov"),
+        "{text}"
+    );
+    assert_eq!(dm["enforce_nonce"], true);
+    assert!(
+        dm["nonce"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty() && n.len() <= 25),
+        "{dm}"
+    );
+    assert_eq!(dm["allowed_mentions"]["parse"], serde_json::json!([]));
+    let opened: Vec<_> = bot
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == "/api/v10/users/@me/channels")
+        .collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].body["recipient_id"], MEMBER_A.to_string());
+
+    // Done, from the DM.
+    let digest = Reply::from_followup(&dm);
+    let done = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .click(&digest.button("Done #1"))
+        .await;
+    assert!(
+        done.content
+            .contains("Done: Follow up after meeting with **Dr. Ana Lopez**"),
+        "{}",
+        done.content
+    );
+    assert!(
+        done.content
+            .contains("Next: Light-touch update — ideally Fri 26 Feb 2027"),
+        "{}",
+        done.content
+    );
+    let pending = bot
+        .store
+        .pending_follow_ups(UserId(MEMBER_A), None)
+        .await
+        .expect("read");
+    assert_eq!(pending.len(), 1);
+    let ids = bot
+        .store
+        .suggest_contacts(UserId(MEMBER_A), "", 5)
+        .await
+        .expect("contacts");
+    let history = bot
+        .store
+        .interactions(
+            UserId(MEMBER_A),
+            emig_bot::domain::contact::ContactId(ids[0].id),
+        )
+        .await
+        .expect("history");
+    assert_eq!(history.len(), 1, "done is logged");
+    // A second click finds nothing left to do.
+    let again = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .click(&digest.button("Done #1"))
+        .await;
+    assert!(again.content.contains("already done"), "{}", again.content);
+}
+
+#[tokio::test]
+async fn snooze_on_a_nudge_moves_it_and_followup_list_shows_it() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let dm = wait_for_digests(&bot, 1).await.remove(0);
+    let digest = Reply::from_followup(&dm);
+    let snoozed = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .click(&digest.button("Snooze 1 week"))
+        .await;
+    assert!(
+        snoozed.content.contains("until Sat 5 Dec"),
+        "{}",
+        snoozed.content
+    );
+    let list = bot.run_command::<&str>("followup list", []).await;
+    assert!(list.content.contains("Coming up"), "{}", list.content);
+    assert!(list.content.contains("Dr. Ana Lopez"), "{}", list.content);
+    // Due again a week later: a second DM.
+    bot.clock.set(utc("2026-12-05T14:00:00Z"));
+    wait_for_digests(&bot, 2).await;
+}
+
+#[tokio::test]
+async fn closed_dms_pause_nudges_tell_the_member_once_and_resume_after_a_test_dm() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    bot.fake
+        .fail("POST", "/messages", Fault::DmsClosed, Some(1));
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let store = bot.store.clone();
+    eventually("the member's DMs are marked closed", || {
+        let store = store.clone();
+        async move { store.dms_closed(UserId(MEMBER_A)).await.unwrap_or(false) }
+    })
+    .await;
+    assert!(digests(&bot).is_empty());
+
+    // The next command tells them, once, privately, without any contact detail.
+    let (_, notice) = bot
+        .member(MEMBER_A)
+        .run_command_then::<&str>("followup list", [], 1)
+        .await;
+    assert!(notice[0].ephemeral);
+    assert!(
+        notice[0].content.contains("DMs are closed"),
+        "{}",
+        notice[0].content
+    );
+    assert!(!notice[0].content.contains("Ana"), "{}", notice[0].content);
+
+    // A test DM that works resumes delivery.
+    let test = bot.run_command::<&str>("me dm test", []).await;
+    assert!(test.content.starts_with("DMs work"), "{}", test.content);
+    let dm = wait_for_digests(&bot, 1).await.remove(0);
+    assert!(dm["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Dr. Ana Lopez"));
+    assert!(!bot.store.dms_closed(UserId(MEMBER_A)).await.expect("read"));
+}
+
+#[tokio::test]
+async fn a_test_dm_to_closed_dms_says_how_to_fix_it() {
+    let bot = TestBot::start().await;
+    bot.fake
+        .fail("POST", "/messages", Fault::DmsClosed, Some(1));
+    let test = bot.run_command::<&str>("me dm test", []).await;
+    assert!(test.ephemeral);
+    assert!(test.content.contains("I can't DM you"), "{}", test.content);
+}
+
+#[tokio::test]
+async fn a_rate_limited_digest_is_retried_and_arrives_once() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    bot.fake.fail(
+        "POST",
+        "/messages",
+        Fault::RateLimited { retry_after: 0.05 },
+        Some(1),
+    );
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    wait_for_digests(&bot, 1).await;
+    let sends: Vec<u16> = bot
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with("/messages"))
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(sends, vec![429, 200]);
+}
+
+#[tokio::test]
+async fn nudge_settings_move_waiting_nudges_to_the_new_hour_and_zone() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    bot.run_command("me timezone", [("zone", "Europe/Berlin")])
+        .await;
+    let reply = bot
+        .run_command("me nudges", [("hour", OptValue::Int(7))])
+        .await;
+    assert!(
+        reply.content.contains("07:00 your time (Europe/Berlin)"),
+        "{}",
+        reply.content
+    );
+    let pending = bot
+        .store
+        .pending_follow_ups(UserId(MEMBER_A), None)
+        .await
+        .expect("read");
+    // 28 Nov 07:00 in Berlin is 06:00 UTC.
+    assert_eq!(pending[0].due_at, utc("2026-11-28T06:00:00Z"));
+    let off = bot
+        .run_command(
+            "me nudges",
+            [("dms", bot.choice("me nudges", "dms", "off"))],
+        )
+        .await;
+    assert!(off.content.contains("paused"), "{}", off.content);
+    let bad = bot.run_command::<&str>("me nudges", []).await;
+    assert!(bad.content.contains("Give an hour"), "{}", bad.content);
+}
