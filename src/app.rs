@@ -43,6 +43,8 @@ pub enum AppError {
     GatewayEnded,
     #[error("the nudge loop stopped: {0}")]
     SchedulerEnded(String),
+    #[error("drafts.templates_dir: {0}")]
+    Templates(#[from] crate::domain::draft::DraftError),
 }
 
 pub struct App {
@@ -55,6 +57,9 @@ pub struct App {
 impl App {
     /// Opens and migrates the database and prepares the Discord client (no connection yet).
     pub async fn build(settings: &Settings, deps: Deps) -> Result<App, AppError> {
+        let drafts = Arc::new(crate::domain::draft::Drafts::load(
+            settings.templates_dir.as_deref(),
+        )?);
         let pool = db::connect(&settings.database).await?;
         let store = Store::new(pool);
         let wake = Arc::new(tokio::sync::Notify::new());
@@ -63,6 +68,7 @@ impl App {
             clock: deps.clock.clone(),
             default_timezone: settings.members.default_timezone,
             wake: wake.clone(),
+            drafts,
         };
         let registration = settings
             .discord

@@ -31,6 +31,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_NUDGES_QUIET_END", "nudges.quiet_end"),
     ("EMIG_NUDGES_SEND_RATE", "nudges.send_rate"),
     ("EMIG_NUDGES_LEASE_SECONDS", "nudges.lease_seconds"),
+    ("EMIG_TEMPLATES_DIR", "drafts.templates_dir"),
 ];
 
 /// The variable naming an extra settings file (same as `--config`).
@@ -91,6 +92,8 @@ pub struct Settings {
     pub members: MemberSettings,
     pub log: LogSettings,
     pub nudges: NudgeSettings,
+    /// Folder of draft templates overriding the built-in ones.
+    pub templates_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +146,13 @@ struct Raw {
     members: RawMembers,
     log: RawLog,
     nudges: RawNudges,
+    drafts: RawDrafts,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDrafts {
+    templates_dir: String,
 }
 
 #[derive(Deserialize)]
@@ -413,8 +423,23 @@ impl Settings {
                 .ok_or_else(|| layers.invalid("nudges.lease_seconds", "use 10 to 3600 seconds"))?,
         };
 
+        let templates_dir = match raw.drafts.templates_dir.trim() {
+            "" => None,
+            dir => {
+                let path = PathBuf::from(dir);
+                if !path.is_dir() {
+                    return Err(layers.invalid(
+                        "drafts.templates_dir",
+                        format!("`{dir}` is not a folder; create it or leave the setting empty"),
+                    ));
+                }
+                Some(path)
+            }
+        };
+
         Ok(Settings {
             nudges,
+            templates_dir,
             discord: DiscordSettings {
                 token: Secret::new(token),
                 api_base,

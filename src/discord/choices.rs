@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::domain::contact::{ContactRole, InteractionKind, MentorKind, MetKind, Relationship};
+use crate::domain::draft::Situation;
 use crate::domain::Stage;
 
 macro_rules! domain_choice {
@@ -45,7 +46,8 @@ domain_choice!(
     Relationship,
     MentorKind,
     MetKind,
-    InteractionKind
+    InteractionKind,
+    Situation
 );
 
 #[cfg(test)]

@@ -33,10 +33,12 @@ pub enum Action {
     NudgeDone,
     /// Nudge button: remind me again in N days.
     NudgeSnoozeDays,
+    /// Nudge button: show the fitting draft.
+    NudgeDraft,
 }
 
 impl Action {
-    const ALL: [Action; 14] = [
+    const ALL: [Action; 15] = [
         Action::DeleteMeConfirm,
         Action::DeleteMeCancel,
         Action::ContactDetails,
@@ -51,6 +53,7 @@ impl Action {
         Action::NewContactForm,
         Action::NudgeDone,
         Action::NudgeSnoozeDays,
+        Action::NudgeDraft,
     ];
 
     fn code(self) -> &'static str {
@@ -69,6 +72,7 @@ impl Action {
             Action::NewContactForm => "c-new-form",
             Action::NudgeDone => "n-done",
             Action::NudgeSnoozeDays => "n-snooze",
+            Action::NudgeDraft => "n-draft",
         }
     }
 }
@@ -232,6 +236,7 @@ pub async fn on_event(
         Action::DeleteMeConfirm | Action::DeleteMeCancel => {
             commands::me::on_delete_choice(ctx, data, &incoming, &parsed).await
         }
+        Action::NudgeDraft => commands::draft::on_draft_button(ctx, data, &incoming, &parsed).await,
         Action::NudgeDone | Action::NudgeSnoozeDays => {
             commands::followup::on_nudge_button(ctx, data, &incoming, &parsed).await
         }

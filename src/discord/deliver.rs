@@ -155,6 +155,9 @@ pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::Cr
             ))
             .label("Snooze 1 week")
             .style(serenity::ButtonStyle::Secondary),
+            serenity::CreateButton::new(custom_id(Action::NudgeDraft, digest.owner, &args))
+                .label(format!("Draft #{}", i + 1))
+                .style(serenity::ButtonStyle::Primary),
         ]));
     }
     if digest.more > 0 {

@@ -26,6 +26,7 @@ pub struct Data {
     pub default_timezone: TimeZone,
     /// Wakes the nudge loop when a follow-up is scheduled or moved.
     pub wake: Arc<tokio::sync::Notify>,
+    pub drafts: Arc<crate::domain::draft::Drafts>,
 }
 
 pub type Context<'a> = poise::Context<'a, Data, CommandError>;

@@ -30,6 +30,7 @@ macro_rules! coded_enum {
 pub mod cadence;
 pub mod chapter;
 pub mod contact;
+pub mod draft;
 pub mod ids;
 pub mod member;
 pub mod network;

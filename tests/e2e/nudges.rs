@@ -272,3 +272,82 @@ async fn nudge_settings_move_waiting_nudges_to_the_new_hour_and_zone() {
     let bad = bot.run_command::<&str>("me nudges", []).await;
     assert!(bad.content.contains("Give an hour"), "{}", bad.content);
 }
+
+#[tokio::test]
+async fn draft_fills_the_template_from_the_card_and_the_nudge_offers_it() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    let ids = bot
+        .store
+        .suggest_contacts(UserId(MEMBER_A), "", 5)
+        .await
+        .expect("contacts");
+    let id = format!("#{}", ids[0].id);
+    bot.run_command(
+        "contact edit",
+        [
+            ("contact", id.as_str()),
+            ("talked-about", "her ultrasound fellowship"),
+        ],
+    )
+    .await;
+    let draft = bot
+        .run_command(
+            "draft",
+            [
+                ("contact", OptValue::from(id.as_str())),
+                (
+                    "situation",
+                    bot.choice("draft", "situation", "After meeting at a conference"),
+                ),
+            ],
+        )
+        .await;
+    assert!(draft.ephemeral);
+    assert!(
+        draft.content.contains("Dear Dr. Ana Lopez"),
+        "{}",
+        draft.content
+    );
+    assert!(draft.content.contains("SAEM 2026"), "{}", draft.content);
+    assert!(
+        draft.content.contains("her ultrasound fellowship"),
+        "{}",
+        draft.content
+    );
+
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let dm = wait_for_digests(&bot, 1).await.remove(0);
+    let from_nudge = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .click(&Reply::from_followup(&dm).button("Draft #1"))
+        .await;
+    assert!(
+        from_nudge
+            .content
+            .contains("Draft — After meeting at a conference"),
+        "{}",
+        from_nudge.content
+    );
+
+    // Another member cannot draft from A's contact.
+    let other = bot
+        .member(crate::support::MEMBER_B)
+        .run_command(
+            "draft",
+            [
+                ("contact", OptValue::from(id.as_str())),
+                (
+                    "situation",
+                    bot.choice("draft", "situation", "Light-touch update"),
+                ),
+            ],
+        )
+        .await;
+    assert!(
+        other.content.contains("can't find that contact"),
+        "{}",
+        other.content
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod chapter;
 pub mod contact;
+pub mod draft;
 pub mod followup;
 pub mod help;
 pub mod me;
@@ -16,6 +17,7 @@ pub fn all() -> Vec<Command> {
         me::me(),
         contact::contact(),
         followup::followup(),
+        draft::draft(),
         network::network(),
         chapter::chapter(),
         contact::add_user_as_contact(),
