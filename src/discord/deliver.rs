@@ -193,6 +193,31 @@ fn is_digest(message: &serenity::Message, digest_id: i64) -> bool {
 }
 
 impl Deliver for DiscordDeliver {
+    fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()> {
+        Box::pin(async move {
+            let Ok(Some(channel)) = self.store.fallback_channel_for(owner).await else {
+                // No chapter fallback channel: the ephemeral notice on their next command remains.
+                return Ok(());
+            };
+            let user = serenity::UserId::new(owner.get());
+            let text = format!(
+                "<@{user}> I couldn't send you your follow-up reminders by DM: your DMs are closed to me. See them with `/followup list`; to get them by DM again, allow direct messages from this server and run `/me dm test`."
+            );
+            self.pacer.wait().await;
+            serenity::ChannelId::new(channel)
+                .send_message(
+                    &self.http,
+                    serenity::CreateMessage::new()
+                        .content(text)
+                        // Ping only this member, nobody else.
+                        .allowed_mentions(serenity::CreateAllowedMentions::new().users([user])),
+                )
+                .await
+                .map_err(classify)?;
+            Ok(())
+        })
+    }
+
     fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
         Box::pin(async move {
             let channel = self.channel(digest.owner).await?;

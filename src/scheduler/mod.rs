@@ -48,6 +48,8 @@ pub trait Deliver: Send + Sync + 'static {
     fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent>;
     /// Looks for a digest already in the member's DM channel (after a crash).
     fn find_digest<'a>(&'a self, owner: UserId, digest_id: i64) -> DeliverFuture<'a, Option<Sent>>;
+    /// Tells the member, once, where they can see it (no contact detail): their DMs are closed.
+    fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()>;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -219,10 +221,16 @@ impl Scheduler {
                     digest = digest.id,
                     "member's DMs are closed; their nudges pause"
                 );
-                self.store
+                let newly = self
+                    .store
                     .record_not_sent(digest, Outcome::DmsClosed, None, now)
                     .await?;
                 outcome.not_sent += 1;
+                if newly {
+                    if let Err(e) = self.deliver.tell_dms_closed(digest.owner).await {
+                        tracing::warn!(digest = digest.id, error = %e, "could not post the DMs-closed notice");
+                    }
+                }
             }
             Err(e) => {
                 let failures = self.store.dm_failures(digest.owner).await?;

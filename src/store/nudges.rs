@@ -216,15 +216,16 @@ impl Store {
     }
 
     /// The digest was not delivered: its nudges wait again (nothing is ever dropped). With
-    /// `dms_closed`, the member's DMs pause and they are told once; otherwise the member is
-    /// retried at `retry_at`.
+    /// `DmsClosed`, the member's DMs pause and they are told once; otherwise the member is
+    /// retried at `retry_at`. Returns true when this closed the member's DMs just now.
     pub async fn record_not_sent(
         &self,
         digest: &Digest,
         outcome: Outcome,
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
+        let mut newly_closed = false;
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE digests SET state = 'failed' WHERE id = ?")
             .bind(digest.id)
@@ -238,13 +239,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if outcome == Outcome::DmsClosed {
-            sqlx::query(
+            let closed = sqlx::query(
                 "UPDATE members SET dms_closed_at = ?, dms_closed_notice = TRUE WHERE user_id = ? AND dms_closed_at IS NULL",
             )
             .bind(sql_instant(now))
             .bind(sql_id(digest.owner.0))
             .execute(&mut *tx)
             .await?;
+            newly_closed = closed.rows_affected() > 0;
         } else {
             sqlx::query("UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = ? WHERE user_id = ?")
                 .bind(retry_at.map(sql_instant))
@@ -254,7 +256,20 @@ impl Store {
         }
         log_delivery(&mut tx, digest, outcome, now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(newly_closed)
+    }
+
+    /// The fallback channel of the chapter where the member was last active, if it set one.
+    pub async fn fallback_channel_for(&self, owner: UserId) -> StoreResult<Option<u64>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT c.fallback_channel_id FROM chapter_members m JOIN chapters c ON c.guild_id = m.guild_id
+             WHERE m.user_id = ? AND c.fallback_channel_id IS NOT NULL
+             ORDER BY m.last_seen_at DESC LIMIT 1",
+        )
+        .bind(sql_id(owner.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(c,)| from_sql_id(c)))
     }
 
     /// Moves the member's nudges still due at `now` to `until` (the next day's digest).

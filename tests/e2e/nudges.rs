@@ -8,6 +8,8 @@ use crate::support::bot::eventually;
 use crate::support::fake_discord::RestCall;
 use crate::support::{Fault, OptValue, Reply, TestBot, MEMBER_A};
 
+const FALLBACK: u64 = 820_000_000_000_000_009;
+
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .expect("instant")
@@ -173,6 +175,17 @@ async fn snooze_on_a_nudge_moves_it_and_followup_list_shows_it() {
 #[tokio::test]
 async fn closed_dms_pause_nudges_tell_the_member_once_and_resume_after_a_test_dm() {
     let bot = TestBot::start().await;
+    // The chapter has a fallback channel, where the member is told with a ping to them only.
+    bot.member(MEMBER_A)
+        .with_permissions(crate::support::interactions::PERM_MANAGE_GUILD)
+        .run_command(
+            "chapter setup",
+            [
+                ("officer-role", OptValue::Role(810_000_000_000_000_001)),
+                ("fallback-channel", OptValue::Channel(FALLBACK, 0)),
+            ],
+        )
+        .await;
     met_at_saem(&bot).await;
     bot.fake
         .fail("POST", "/messages", Fault::DmsClosed, Some(1));
@@ -184,6 +197,30 @@ async fn closed_dms_pause_nudges_tell_the_member_once_and_resume_after_a_test_dm
     })
     .await;
     assert!(digests(&bot).is_empty());
+    let fallback = format!("/api/v10/channels/{FALLBACK}/messages");
+    let posted = bot
+        .fake
+        .wait_for("the fallback-channel notice", |calls| {
+            calls
+                .iter()
+                .find(|c| c.is("POST", &fallback))
+                .map(|c| c.body.clone())
+        })
+        .await;
+    let notice_text = posted["content"].as_str().unwrap_or_default();
+    assert!(
+        notice_text.starts_with(&format!("<@{MEMBER_A}>")),
+        "{notice_text}"
+    );
+    assert!(
+        !notice_text.contains("Ana"),
+        "no contact detail: {notice_text}"
+    );
+    assert_eq!(
+        posted["allowed_mentions"]["users"],
+        serde_json::json!([MEMBER_A.to_string()])
+    );
+    assert_eq!(posted["allowed_mentions"]["parse"], serde_json::json!([]));
 
     // The next command tells them, once, privately, without any contact detail.
     let (_, notice) = bot

@@ -233,6 +233,11 @@ async fn closed_dms_pause_the_member_without_retrying_until_a_test_dm_works() {
         h.scheduler.run_once().await.expect("run");
     }
     assert_eq!(h.deliver.attempts().len(), 1);
+    assert_eq!(
+        *h.deliver.told_dms_closed.lock().expect("lock"),
+        vec![A],
+        "told once"
+    );
     // The nudge is kept, and told once.
     let pending = h.store.pending_follow_ups(A, None).await.expect("read");
     assert_eq!(

@@ -17,6 +17,8 @@ pub struct RecordingDeliver {
     /// Digest ids `find_digest` reports as already in the DM channel.
     pub already_in_channel: Mutex<Vec<i64>>,
     pub finds: Mutex<Vec<i64>>,
+    /// Members told that their DMs are closed.
+    pub told_dms_closed: Mutex<Vec<UserId>>,
 }
 
 impl RecordingDeliver {
@@ -40,6 +42,13 @@ impl RecordingDeliver {
 }
 
 impl Deliver for RecordingDeliver {
+    fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()> {
+        Box::pin(async move {
+            self.told_dms_closed.lock().expect("lock").push(owner);
+            Ok(())
+        })
+    }
+
     fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
         Box::pin(async move {
             self.attempts.lock().expect("lock").push(digest.clone());

@@ -160,9 +160,10 @@ impl FakeDiscord {
     pub fn describe(&self) -> String {
         let mut out = String::from("REST calls seen by the fake Discord:\n");
         for c in lock(&self.state.calls).iter() {
+            let body: String = c.body.to_string().chars().take(300).collect();
             out.push_str(&format!(
-                "  {} {} -> {}  {}\n",
-                c.method, c.path, c.status, c.body
+                "  {} {} -> {}  {body}\n",
+                c.method, c.path, c.status
             ));
         }
         let gw = lock(&self.state.gateway);
