@@ -45,6 +45,8 @@ async fn timezone(
         .store
         .set_timezone(author(ctx), zone, now)
         .await?;
+    // Waiting nudges keep their local hour in the new zone.
+    rhythm::retime(ctx.data(), author(ctx)).await?;
     let local = now.with_timezone(&zone.tz()).format("%a %-d %b, %H:%M");
     ctx.send(reply::ephemeral(format!(
         "Time zone set to **{zone}** (it is {local} there now). Dates and nudges now follow it."
