@@ -284,6 +284,13 @@ async fn nudge_settings_move_waiting_nudges_to_the_new_hour_and_zone() {
     met_at_saem(&bot).await;
     bot.run_command("me timezone", [("zone", "Europe/Berlin")])
         .await;
+    let pending = bot
+        .store
+        .pending_follow_ups(UserId(MEMBER_A), None)
+        .await
+        .expect("read");
+    // 28 Nov 09:00 in Berlin is 08:00 UTC.
+    assert_eq!(pending[0].due_at, utc("2026-11-28T08:00:00Z"));
     let reply = bot
         .run_command("me nudges", [("hour", OptValue::Int(7))])
         .await;
