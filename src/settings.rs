@@ -419,8 +419,8 @@ impl Settings {
                 })?,
             lease_seconds: u32::try_from(raw.nudges.lease_seconds)
                 .ok()
-                .filter(|s| (10..=3600).contains(s))
-                .ok_or_else(|| layers.invalid("nudges.lease_seconds", "use 10 to 3600 seconds"))?,
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| layers.invalid("nudges.lease_seconds", "use 1 to 3600 seconds"))?,
         };
 
         let templates_dir = match raw.drafts.templates_dir.trim() {

@@ -239,3 +239,140 @@ async fn the_binary_serves_commands_and_stops_cleanly_on_sigterm_without_logging
         );
     }
 }
+
+/// Seeds `members` members with one conference contact each, whose follow-up nudge is due
+/// an hour ago (real time: the binary uses the system clock). Returns the follow-up ids.
+async fn seed_due_nudges(db_url: &str, members: u64) -> Vec<i64> {
+    use emig_bot::domain::cadence::{self, Window};
+    use emig_bot::domain::contact::{ContactName, MetKind, NewContact};
+    use emig_bot::domain::UserId;
+    use emig_bot::settings::DatabaseSettings;
+    use emig_bot::store::Store;
+
+    let pool = emig_bot::db::connect(&DatabaseSettings {
+        url: db_url.to_owned(),
+        max_connections: 1,
+        busy_timeout_ms: 5000,
+    })
+    .await
+    .expect("open");
+    let store = Store::new(pool);
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for m in 0..members {
+        let owner = UserId(300_000_000_000_000_000 + m);
+        store
+            .record_presence(owner, None, now)
+            .await
+            .expect("member");
+        let mut new = NewContact::named(
+            ContactName::parse(&format!("Contact {m}")).expect("name"),
+            now.date_naive(),
+        );
+        new.met.kind = Some(MetKind::Conference);
+        let c = store.add_contact(owner, &new, now).await.expect("contact");
+        let planned = cadence::custom(now.date_naive());
+        let window = Window::new(now.date_naive(), 2);
+        assert_eq!(planned.window, window);
+        let f = store
+            .schedule_follow_up(owner, c.id, &planned, now - chrono::Duration::hours(1), now)
+            .await
+            .expect("schedule")
+            .expect("owned");
+        ids.push(f.id);
+    }
+    store.close().await;
+    ids
+}
+
+fn run_bot(dir: &Path, fake: &FakeDiscord, db_url: &str, log: &str) -> tokio::process::Child {
+    let log = std::fs::File::create(dir.join(log)).expect("log file");
+    emig_bot(
+        dir,
+        &[
+            ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+            ("EMIG_DISCORD_API_BASE", &fake.api_base),
+            ("EMIG_DATABASE_URL", db_url),
+            ("EMIG_NUDGES_QUIET_START", "0"),
+            ("EMIG_NUDGES_QUIET_END", "0"),
+            ("EMIG_NUDGES_SEND_RATE", "40"),
+            ("EMIG_NUDGES_LEASE_SECONDS", "1"),
+            ("EMIG_LOG", "info"),
+        ],
+    )
+    .stderr(log)
+    .spawn()
+    .expect("spawn")
+}
+
+/// Follow-up ids carried by a digest message body (its Done buttons).
+fn nudges_in(body: &Value) -> Vec<i64> {
+    let mut out = Vec::new();
+    for row in body["components"].as_array().into_iter().flatten() {
+        for c in row["components"].as_array().into_iter().flatten() {
+            let id = c["custom_id"].as_str().unwrap_or_default();
+            if let Some(rest) = id.strip_prefix("emig:n-done:") {
+                if let Some(follow_up) = rest.split(':').nth(1).and_then(|f| f.parse().ok()) {
+                    out.push(follow_up);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn killing_the_binary_mid_run_neither_drops_nor_duplicates_a_nudge() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let due = seed_due_nudges(&db_url, 30).await;
+
+    let sent_messages = |calls: &[crate::support::fake_discord::RestCall]| {
+        calls
+            .iter()
+            .filter(|c| {
+                c.method == "POST" && c.path.starts_with("/api/v10/channels/") && c.status == 200
+            })
+            .map(|c| c.body.clone())
+            .collect::<Vec<Value>>()
+    };
+    let mut first = run_bot(dir.path(), &fake, &db_url, "first.log");
+    // Let it send part of the batch, then kill it without warning.
+    fake.wait_for("some digests sent", |calls| {
+        (sent_messages(calls).len() >= 8).then_some(())
+    })
+    .await;
+    first.start_kill().expect("SIGKILL");
+    let _ = first.wait().await;
+
+    let mut second = run_bot(dir.path(), &fake, &db_url, "second.log");
+    let bodies = fake
+        .wait_for("every due nudge delivered", |calls| {
+            let bodies = sent_messages(calls);
+            let mut covered: Vec<i64> = bodies.iter().flat_map(nudges_in).collect();
+            covered.sort_unstable();
+            covered.dedup();
+            (covered.len() == due.len()).then_some(bodies)
+        })
+        .await;
+    // Discord keeps one message per nonce: resends with the same nonce are not new messages.
+    let mut per_nonce: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+    for body in &bodies {
+        let nonce = body["nonce"]
+            .as_str()
+            .expect("every digest has a nonce")
+            .to_owned();
+        let nudges = nudges_in(body);
+        if let Some(before) = per_nonce.insert(nonce, nudges.clone()) {
+            assert_eq!(before, nudges, "a resend carries the same nudges");
+        }
+    }
+    let mut delivered: Vec<i64> = per_nonce.values().flatten().copied().collect();
+    delivered.sort_unstable();
+    let mut expected = due.clone();
+    expected.sort_unstable();
+    assert_eq!(delivered, expected, "each due nudge in exactly one message");
+    second.start_kill().expect("stop");
+    let _ = second.wait().await;
+}

@@ -80,6 +80,8 @@ struct State {
     dm_channels: Mutex<HashMap<String, String>>,
     /// (channel, nonce) → the message created with it, for `enforce_nonce`.
     nonces: Mutex<HashMap<(String, String), Value>>,
+    /// Messages created per channel, oldest first (for GET channel messages).
+    channel_messages: Mutex<HashMap<String, Vec<Value>>>,
 }
 
 impl State {
@@ -130,6 +132,7 @@ impl FakeDiscord {
             next_id: AtomicU64::new(1),
             dm_channels: Mutex::new(HashMap::new()),
             nonces: Mutex::new(HashMap::new()),
+            channel_messages: Mutex::new(HashMap::new()),
         });
 
         let router = axum::Router::new()
@@ -450,6 +453,13 @@ pub fn message(id: &str, channel_id: &str, body: &Value) -> Value {
     })
 }
 
+fn remember(state: &State, channel: &str, message: &Value) {
+    lock(&state.channel_messages)
+        .entry(channel.to_owned())
+        .or_default()
+        .push(message.clone());
+}
+
 fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
     let parts: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     match (method, parts.as_slice()) {
@@ -509,13 +519,26 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
             if let (Some(nonce), Some(true)) = (&nonce, body["enforce_nonce"].as_bool()) {
                 let key = ((*channel).to_owned(), nonce.clone());
                 let mut nonces = lock(&state.nonces);
-                let created = nonces
-                    .entry(key)
-                    .or_insert_with(|| message(&state.id(), channel, body))
-                    .clone();
+                if let Some(existing) = nonces.get(&key) {
+                    return json_response(StatusCode::OK, existing.clone());
+                }
+                let created = message(&state.id(), channel, body);
+                nonces.insert(key, created.clone());
+                remember(state, channel, &created);
                 return json_response(StatusCode::OK, created);
             }
-            json_response(StatusCode::OK, message(&state.id(), channel, body))
+            let created = message(&state.id(), channel, body);
+            remember(state, channel, &created);
+            json_response(StatusCode::OK, created)
+        }
+        ("GET", ["channels", channel, "messages"]) => {
+            let mut recent = lock(&state.channel_messages)
+                .get(*channel)
+                .cloned()
+                .unwrap_or_default();
+            recent.reverse();
+            recent.truncate(50);
+            json_response(StatusCode::OK, Value::Array(recent))
         }
         ("PATCH", ["channels", channel, "messages", id]) => {
             json_response(StatusCode::OK, message(id, channel, body))
