@@ -53,6 +53,17 @@ pub enum Fault {
     ServerError,
 }
 
+/// A token bucket on a route, as Discord limits: `capacity` requests at once, refilled at
+/// `per_second`; beyond it, 429 with `retry_after`.
+struct RateLimit {
+    method: String,
+    path_contains: String,
+    per_second: f64,
+    capacity: f64,
+    tokens: f64,
+    refilled: std::time::Instant,
+}
+
 struct FaultRule {
     method: String,
     path_contains: String,
@@ -72,6 +83,7 @@ struct State {
     gateway_url: String,
     calls: Mutex<Vec<RestCall>>,
     faults: Mutex<Vec<FaultRule>>,
+    limits: Mutex<Vec<RateLimit>>,
     gateway: Mutex<Gateway>,
     /// Bumped on every recorded call or gateway change; waiters watch it.
     version: watch::Sender<u64>,
@@ -126,6 +138,7 @@ impl FakeDiscord {
             gateway_url,
             calls: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
+            limits: Mutex::new(Vec::new()),
             gateway: Mutex::new(Gateway::default()),
             version,
             seq: AtomicU64::new(0),
@@ -242,6 +255,19 @@ impl FakeDiscord {
             path_contains: path_contains.to_owned(),
             fault,
             remaining: times,
+        });
+    }
+
+    /// Rate limits a route like Discord: a bucket of `per_second` requests, refilled at
+    /// `per_second`; a request over it gets 429 with `retry_after`.
+    pub fn limit_rate(&self, method: &str, path_contains: &str, per_second: f64) {
+        lock(&self.state.limits).push(RateLimit {
+            method: method.to_owned(),
+            path_contains: path_contains.to_owned(),
+            per_second,
+            capacity: per_second,
+            tokens: per_second,
+            refilled: std::time::Instant::now(),
         });
     }
 
@@ -379,7 +405,9 @@ async fn rest_handler(
             .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&body)}))
     };
     let method = method.as_str().to_owned();
-    let response = match injected_fault(&state, &method, &path) {
+    let response = match injected_fault(&state, &method, &path)
+        .or_else(|| over_limit(&state, &method, &path))
+    {
         Some(fault) => fault_response(fault),
         None => route(&state, &method, &path, &body),
     };
@@ -392,6 +420,25 @@ async fn rest_handler(
     });
     state.bump();
     response
+}
+
+fn over_limit(state: &State, method: &str, path: &str) -> Option<Fault> {
+    let mut limits = lock(&state.limits);
+    let limit = limits
+        .iter_mut()
+        .find(|l| l.method == method && path.contains(&l.path_contains))?;
+    let now = std::time::Instant::now();
+    let elapsed = now.duration_since(limit.refilled).as_secs_f64();
+    limit.tokens = (limit.tokens + elapsed * limit.per_second).min(limit.capacity);
+    limit.refilled = now;
+    if limit.tokens >= 1.0 {
+        limit.tokens -= 1.0;
+        None
+    } else {
+        Some(Fault::RateLimited {
+            retry_after: (1.0 - limit.tokens) / limit.per_second,
+        })
+    }
 }
 
 fn injected_fault(state: &State, method: &str, path: &str) -> Option<Fault> {
