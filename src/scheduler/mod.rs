@@ -82,6 +82,8 @@ pub struct RunOutcome {
     pub not_sent: u32,
     /// Members whose nudges wait (quiet hours, paused, DMs closed, backing off).
     pub waiting_members: u32,
+    /// The run handled as many members as it may: others may still be due.
+    pub more_members: bool,
 }
 
 pub struct Scheduler {
@@ -145,42 +147,57 @@ impl Scheduler {
                 _ => self.deliver_digest(&digest, now, &mut outcome).await?,
             }
         }
-        for member in self
+        let members = self
             .store
             .members_with_due_nudges(now, self.settings.members_per_run)
-            .await?
-        {
-            match self.may_send(&member, now) {
-                Gate::Open => {}
-                Gate::Closed => {
-                    outcome.waiting_members += 1;
-                    continue;
-                }
-                Gate::QuietUntil(until) => {
-                    // Due during quiet hours: they wait for the member's next delivery hour.
-                    self.store.defer_due_nudges(member.user, now, until).await?;
-                    outcome.waiting_members += 1;
-                    continue;
-                }
+            .await?;
+        // A full batch means more members may be waiting: the loop runs again at once.
+        outcome.more_members =
+            u32::try_from(members.len()).unwrap_or(u32::MAX) >= self.settings.members_per_run;
+        for member in members {
+            // One member's failure never stops the others; their nudges stay due.
+            if let Err(e) = self.serve_member(&member, now, &mut outcome).await {
+                tracing::error!(error = %e, "nudges for one member failed; they stay due");
             }
-            let lease_until = now + self.settings.lease;
-            let Some(digest) = self
-                .store
-                .claim_digest(member.user, now, lease_until, DIGEST_SIZE)
-                .await?
-            else {
-                continue;
-            };
-            if digest.more > 0 {
-                // The rest roll to the next day's digest, nearest their latest day first.
-                let zone = member.timezone.unwrap_or(self.settings.default_timezone);
-                let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
-                let next = local_instant(tomorrow, member.dms.hour, zone);
-                self.store.defer_due_nudges(member.user, now, next).await?;
-            }
-            self.deliver_digest(&digest, now, &mut outcome).await?;
         }
         Ok(outcome)
+    }
+
+    async fn serve_member(
+        &self,
+        member: &DueMember,
+        now: DateTime<Utc>,
+        outcome: &mut RunOutcome,
+    ) -> Result<(), StoreError> {
+        match self.may_send(member, now) {
+            Gate::Open => {}
+            Gate::Closed => {
+                outcome.waiting_members += 1;
+                return Ok(());
+            }
+            Gate::QuietUntil(until) => {
+                // Due during quiet hours: they wait for the member's next delivery hour.
+                self.store.defer_due_nudges(member.user, now, until).await?;
+                outcome.waiting_members += 1;
+                return Ok(());
+            }
+        }
+        let lease_until = now + self.settings.lease;
+        let Some(digest) = self
+            .store
+            .claim_digest(member.user, now, lease_until, DIGEST_SIZE)
+            .await?
+        else {
+            return Ok(());
+        };
+        if digest.more > 0 {
+            // The rest roll to the next day's digest, nearest their latest day first.
+            let zone = member.timezone.unwrap_or(self.settings.default_timezone);
+            let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
+            let next = local_instant(tomorrow, member.dms.hour, zone);
+            self.store.defer_due_nudges(member.user, now, next).await?;
+        }
+        self.deliver_digest(&digest, now, outcome).await
     }
 
     fn may_send(&self, m: &DueMember, now: DateTime<Utc>) -> Gate {
@@ -257,7 +274,11 @@ impl Scheduler {
         tokio::pin!(shutdown);
         loop {
             let run_at = self.clock.now();
-            match self.run_at(run_at).await {
+            let result = self.run_at(run_at).await;
+            if result.as_ref().is_ok_and(|o| o.more_members) {
+                continue;
+            }
+            match result {
                 Ok(o) if o != RunOutcome::default() => tracing::info!(
                     digests = o.digests_sent,
                     nudges = o.nudges_sent,

@@ -61,7 +61,8 @@ fn nudge_from(row: NudgeRow) -> StoreResult<Nudge> {
 }
 
 impl Store {
-    /// Members who have at least one waiting nudge due at `now`, up to `limit`.
+    /// Members who have at least one waiting nudge due at `now` and can be sent to now
+    /// (not paused, DMs open, not backing off), up to `limit`.
     pub async fn members_with_due_nudges(
         &self,
         now: DateTime<Utc>,
@@ -72,8 +73,11 @@ impl Store {
             "SELECT m.user_id, m.timezone, m.dms_enabled, m.nudge_hour, m.dms_closed_at, m.dm_retry_at
              FROM members m
              WHERE m.user_id IN (SELECT DISTINCT owner_id FROM follow_ups
-                                 WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?)
-             ORDER BY m.user_id LIMIT ?",
+                                 WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?1)
+               -- Paused, DMs closed or backing off: not due for sending yet.
+               AND m.dms_enabled AND m.dms_closed_at IS NULL
+               AND (m.dm_retry_at IS NULL OR m.dm_retry_at <= ?1)
+             ORDER BY m.user_id LIMIT ?2",
         )
         .bind(sql_instant(now))
         .bind(i64::from(limit))

@@ -395,3 +395,133 @@ async fn draft_fills_the_template_from_the_card_and_the_nudge_offers_it() {
         other.content
     );
 }
+
+#[tokio::test]
+async fn followup_commands_set_meet_done_off_and_match_day() {
+    let bot = TestBot::start().await;
+    let add = |name: &'static str, rel: &'static str| {
+        let bot = &bot;
+        async move {
+            bot.run_command(
+                "contact add",
+                [
+                    ("name", OptValue::from(name)),
+                    (
+                        "relationship",
+                        bot.choice("contact add", "relationship", rel),
+                    ),
+                ],
+            )
+            .await
+        }
+    };
+    add("Dr. Mentor", "Mentor").await;
+    add("Dr. Sponsor", "Sponsor").await;
+    add("Pat Peer", "Peer").await;
+    let pending = |bot: &TestBot| {
+        let store = bot.store.clone();
+        async move {
+            store
+                .pending_follow_ups(UserId(MEMBER_A), None)
+                .await
+                .expect("read")
+        }
+    };
+    // Mentor: light touch + yearly; sponsor: light touch; peer: nothing yet.
+    assert_eq!(pending(&bot).await.len(), 3);
+
+    let set = bot
+        .run_command(
+            "followup set",
+            [("contact", "Pat Peer"), ("when", "in 2 weeks")],
+        )
+        .await;
+    assert!(
+        set.content
+            .contains("Follow-up with **Pat Peer** set: Wed 9 Dec"),
+        "{}",
+        set.content
+    );
+    let meet = bot
+        .run_command(
+            "followup meeting",
+            [("contact", "Dr. Mentor"), ("when", "2026-12-10")],
+        )
+        .await;
+    assert!(
+        meet.content.contains("agenda on Wed 9 Dec")
+            && meet.content.contains("report back on Sun 13 Dec"),
+        "{}",
+        meet.content
+    );
+    let today_meeting = bot
+        .run_command(
+            "followup meeting",
+            [("contact", "Dr. Mentor"), ("when", "today")],
+        )
+        .await;
+    assert!(
+        today_meeting.content.contains("tomorrow or later"),
+        "{}",
+        today_meeting.content
+    );
+    assert_eq!(pending(&bot).await.len(), 6);
+
+    let matchday = bot
+        .run_command("me matchday", [("date", "2027-03-19")])
+        .await;
+    assert!(
+        matchday.content.contains("your 2 mentors and sponsors"),
+        "{}",
+        matchday.content
+    );
+    assert_eq!(pending(&bot).await.len(), 8);
+    let past = bot
+        .run_command("me matchday", [("date", "2026-03-20")])
+        .await;
+    assert!(past.content.contains("in the past"), "{}", past.content);
+
+    let done = bot
+        .run_command(
+            "followup done",
+            [("contact", "Pat Peer"), ("note", "coffee chat")],
+        )
+        .await;
+    assert!(
+        done.content
+            .contains("Done: Follow-up you set with **Pat Peer**"),
+        "{}",
+        done.content
+    );
+    let off = bot
+        .run_command("followup off", [("contact", "Dr. Sponsor")])
+        .await;
+    assert!(off.content.contains("are off"), "{}", off.content);
+    let names: Vec<String> = pending(&bot)
+        .await
+        .into_iter()
+        .map(|f| f.contact_name)
+        .collect();
+    assert!(!names.contains(&"Dr. Sponsor".to_owned()), "{names:?}");
+    let none = bot
+        .run_command("followup done", [("contact", "Dr. Sponsor")])
+        .await;
+    assert!(
+        none.content.contains("No follow-up is scheduled"),
+        "{}",
+        none.content
+    );
+
+    let history = bot.run_command::<&str>("followup history", []).await;
+    assert!(
+        history.content.contains("No nudges have been sent"),
+        "{}",
+        history.content
+    );
+    let list = bot.run_command::<&str>("followup list", []).await;
+    assert!(
+        list.content.contains("Coming up") && list.content.contains("<t:"),
+        "{}",
+        list.content
+    );
+}
