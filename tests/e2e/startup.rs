@@ -200,3 +200,92 @@ async fn failed_registration_stops_the_app_with_an_error() {
         "{outcome:?}"
     );
 }
+
+/// A sender that panics: the nudge loop dies with it.
+struct PanickingDeliver;
+
+impl emig_bot::scheduler::Deliver for PanickingDeliver {
+    fn send_digest<'a>(
+        &'a self,
+        _digest: &'a emig_bot::domain::cadence::Digest,
+    ) -> emig_bot::scheduler::DeliverFuture<'a, emig_bot::scheduler::Sent> {
+        Box::pin(async { panic!("simulated bug in the sender") })
+    }
+    fn find_digest<'a>(
+        &'a self,
+        _: emig_bot::domain::UserId,
+        _: i64,
+    ) -> emig_bot::scheduler::DeliverFuture<'a, Option<emig_bot::scheduler::Sent>> {
+        Box::pin(async { Ok(None) })
+    }
+    fn tell_dms_closed<'a>(
+        &'a self,
+        _: emig_bot::domain::UserId,
+    ) -> emig_bot::scheduler::DeliverFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+#[tokio::test]
+async fn a_panic_in_the_nudge_loop_stops_the_app_with_an_error_not_silently() {
+    use emig_bot::domain::cadence;
+    use emig_bot::domain::contact::{ContactName, NewContact};
+    use emig_bot::domain::UserId;
+
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+    let now = test_start();
+    let app = App::build(
+        &settings(
+            &fake.api_base,
+            &db_url,
+            &[
+                ("EMIG_NUDGES_QUIET_START", "0"),
+                ("EMIG_NUDGES_QUIET_END", "0"),
+            ],
+        ),
+        Deps {
+            clock: Arc::new(ManualClock::new(now)),
+            deliver: Some(Arc::new(PanickingDeliver)),
+        },
+    )
+    .await
+    .expect("builds");
+    let store = app.store();
+    let owner = UserId(5);
+    store
+        .record_presence(owner, None, now)
+        .await
+        .expect("member");
+    let c = store
+        .add_contact(
+            owner,
+            &NewContact::named(ContactName::parse("Ana").expect("name"), now.date_naive()),
+            now,
+        )
+        .await
+        .expect("contact");
+    let planned = cadence::custom(now.date_naive());
+    store
+        .schedule_follow_up(
+            owner,
+            c.id,
+            &planned,
+            now - chrono::Duration::minutes(1),
+            now,
+        )
+        .await
+        .expect("schedule")
+        .expect("owned");
+    let outcome = tokio::time::timeout(
+        crate::support::fake_discord::WAIT,
+        app.run_until_stopped(std::future::pending()),
+    )
+    .await
+    .expect("the app stops instead of running without its sender");
+    match outcome {
+        Err(AppError::SchedulerEnded(why)) => assert!(why.contains("panicked"), "{why}"),
+        other => panic!("expected the nudge loop's end, got {other:?}"),
+    }
+}
