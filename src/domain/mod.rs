@@ -35,6 +35,7 @@ pub mod ids;
 pub mod member;
 pub mod network;
 pub mod quick_add;
+pub mod story;
 pub mod when;
 
 pub use chapter::Chapter;
