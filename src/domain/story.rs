@@ -270,11 +270,7 @@ pub fn analyse(story: &StoryText) -> Analysis {
             PartShare {
                 part: *p,
                 words: n,
-                percent: if words == 0 {
-                    0
-                } else {
-                    (n * 100 + words / 2) / words
-                },
+                percent: (n * 100 + words / 2).checked_div(words).unwrap_or(0),
             }
         })
         .collect();
