@@ -35,10 +35,20 @@ pub enum Action {
     NudgeSnoozeDays,
     /// Nudge button: show the fitting draft.
     NudgeDraft,
+    /// Form: a new version of the member's story.
+    StoryWriteForm,
+    StoryDeleteConfirm,
+    StoryDeleteCancel,
+    /// Public button on a shared story: open the feedback form.
+    StoryFeedback,
+    /// Public form: a peer's feedback.
+    StoryFeedbackForm,
+    /// Public button on a shared story: its author or a moderator removes it.
+    StoryRemove,
 }
 
 impl Action {
-    const ALL: [Action; 15] = [
+    const ALL: [Action; 21] = [
         Action::DeleteMeConfirm,
         Action::DeleteMeCancel,
         Action::ContactDetails,
@@ -54,7 +64,21 @@ impl Action {
         Action::NudgeDone,
         Action::NudgeSnoozeDays,
         Action::NudgeDraft,
+        Action::StoryWriteForm,
+        Action::StoryDeleteConfirm,
+        Action::StoryDeleteCancel,
+        Action::StoryFeedback,
+        Action::StoryFeedbackForm,
+        Action::StoryRemove,
     ];
+
+    /// Used by anyone in the channel, not only the member it was made for.
+    fn is_public(self) -> bool {
+        matches!(
+            self,
+            Action::StoryFeedback | Action::StoryFeedbackForm | Action::StoryRemove
+        )
+    }
 
     fn code(self) -> &'static str {
         match self {
@@ -73,6 +97,12 @@ impl Action {
             Action::NudgeDone => "n-done",
             Action::NudgeSnoozeDays => "n-snooze",
             Action::NudgeDraft => "n-draft",
+            Action::StoryWriteForm => "s-write",
+            Action::StoryDeleteConfirm => "s-delete-yes",
+            Action::StoryDeleteCancel => "s-delete-no",
+            Action::StoryFeedback => "s-feedback",
+            Action::StoryFeedbackForm => "s-feedback-form",
+            Action::StoryRemove => "s-remove",
         }
     }
 }
@@ -229,7 +259,7 @@ pub async fn on_event(
     let Some(parsed) = parse_custom_id(custom_id) else {
         return incoming.say(ctx, stale).await;
     };
-    if parsed.owner != incoming.user() {
+    if !parsed.action.is_public() && parsed.owner != incoming.user() {
         return incoming.say(ctx, NOT_YOURS).await;
     }
     let outcome = match parsed.action {
@@ -237,6 +267,12 @@ pub async fn on_event(
             commands::me::on_delete_choice(ctx, data, &incoming, &parsed).await
         }
         Action::NudgeDraft => commands::draft::on_draft_button(ctx, data, &incoming, &parsed).await,
+        Action::StoryWriteForm
+        | Action::StoryDeleteConfirm
+        | Action::StoryDeleteCancel
+        | Action::StoryFeedback
+        | Action::StoryFeedbackForm
+        | Action::StoryRemove => commands::story::on_component(ctx, data, &incoming, &parsed).await,
         Action::NudgeDone | Action::NudgeSnoozeDays => {
             commands::followup::on_nudge_button(ctx, data, &incoming, &parsed).await
         }

@@ -5,6 +5,7 @@ use poise::FrameworkError;
 
 use super::{reply, Data};
 use crate::domain::contact::ContactError;
+use crate::domain::story::StoryError;
 use crate::domain::when::WhenError;
 use crate::domain::TimeZoneError;
 use crate::store::StoreError;
@@ -39,7 +40,7 @@ macro_rules! user_error {
     )+};
 }
 
-user_error!(TimeZoneError, ContactError, WhenError);
+user_error!(TimeZoneError, ContactError, WhenError, StoryError);
 
 /// What a member reads when the fault is ours.
 pub const INTERNAL: &str =

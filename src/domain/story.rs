@@ -312,6 +312,82 @@ pub fn analyse(story: &StoryText) -> Analysis {
     }
 }
 
+/// A saved version of a member's story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    pub id: i64,
+    pub version: u32,
+    pub text: StoryText,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+coded_enum!(
+    /// A peer's answer to one feedback question.
+    Rating {
+        Yes => ("yes", "Yes"),
+        Somewhat => ("somewhat", "Somewhat"),
+        No => ("no", "No"),
+    }
+);
+
+impl Rating {
+    /// Reads "yes", "Somewhat", "n"… as typed in the feedback form.
+    pub fn parse(text: &str) -> Option<Rating> {
+        match text.trim().to_lowercase().as_str() {
+            "yes" | "y" => Some(Rating::Yes),
+            "somewhat" | "some" | "s" | "partly" => Some(Rating::Somewhat),
+            "no" | "n" => Some(Rating::No),
+            _ => None,
+        }
+    }
+}
+
+/// One peer's structured feedback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    pub clear: Rating,
+    pub specific: Rating,
+    pub on_time: Rating,
+    pub suggestion: Option<String>,
+}
+
+pub const SUGGESTION_MAX_CHARS: usize = 300;
+
+/// All feedback on a version, without who gave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedbackSummary {
+    pub count: u32,
+    /// (yes, somewhat, no) for each question.
+    pub clear: (u32, u32, u32),
+    pub specific: (u32, u32, u32),
+    pub on_time: (u32, u32, u32),
+    /// Suggestions in no particular order (shuffled by the store's ordering, never by rater).
+    pub suggestions: Vec<String>,
+}
+
+impl FeedbackSummary {
+    pub fn from_feedback(items: &[Feedback]) -> FeedbackSummary {
+        let tally = |pick: fn(&Feedback) -> Rating| {
+            items.iter().fold((0, 0, 0), |(y, s, n), f| match pick(f) {
+                Rating::Yes => (y + 1, s, n),
+                Rating::Somewhat => (y, s + 1, n),
+                Rating::No => (y, s, n + 1),
+            })
+        };
+        let mut suggestions: Vec<String> =
+            items.iter().filter_map(|f| f.suggestion.clone()).collect();
+        // Sorted, so the order never hints at who wrote what.
+        suggestions.sort();
+        FeedbackSummary {
+            count: u32::try_from(items.len()).unwrap_or(u32::MAX),
+            clear: tally(|f| f.clear),
+            specific: tally(|f| f.specific),
+            on_time: tally(|f| f.on_time),
+            suggestions,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,6 +599,37 @@ mod tests {
         );
         let s = StoryText::parse(" a ", "b", "c", "d", Some("  ")).unwrap();
         assert_eq!((s.who.as_str(), s.event), ("a", None));
+    }
+
+    #[test]
+    fn feedback_is_tallied_without_raters_and_ratings_parse_loosely() {
+        let f = |c, s, o, text: Option<&str>| Feedback {
+            clear: c,
+            specific: s,
+            on_time: o,
+            suggestion: text.map(str::to_owned),
+        };
+        let summary = FeedbackSummary::from_feedback(&[
+            f(Rating::Yes, Rating::No, Rating::Somewhat, Some("Slow down")),
+            f(
+                Rating::Yes,
+                Rating::Somewhat,
+                Rating::Somewhat,
+                Some("Add a patient moment"),
+            ),
+            f(Rating::No, Rating::No, Rating::Yes, None),
+        ]);
+        assert_eq!(summary.count, 3);
+        assert_eq!(summary.clear, (2, 0, 1));
+        assert_eq!(summary.specific, (0, 1, 2));
+        assert_eq!(summary.on_time, (1, 2, 0));
+        assert_eq!(
+            summary.suggestions,
+            vec!["Add a patient moment", "Slow down"]
+        );
+        assert_eq!(Rating::parse(" Somewhat "), Some(Rating::Somewhat));
+        assert_eq!(Rating::parse("Y"), Some(Rating::Yes));
+        assert_eq!(Rating::parse("maybe"), None);
     }
 
     #[test]

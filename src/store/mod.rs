@@ -5,6 +5,7 @@ mod contacts;
 mod follow_ups;
 mod members;
 mod nudges;
+mod stories;
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
@@ -12,6 +13,7 @@ use sqlx::SqlitePool;
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{DueMember, Outcome};
+pub use stories::{FeedbackRefused, Share};
 
 /// The database, as the rest of the bot sees it.
 #[derive(Debug, Clone)]

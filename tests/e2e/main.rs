@@ -15,3 +15,4 @@ mod scheduler;
 mod startup;
 mod store;
 mod store_contacts;
+mod stories;

@@ -7,6 +7,7 @@ pub mod followup;
 pub mod help;
 pub mod me;
 pub mod network;
+pub mod story;
 
 use super::Command;
 
@@ -19,6 +20,7 @@ pub fn all() -> Vec<Command> {
         followup::followup(),
         draft::draft(),
         network::network(),
+        story::story(),
         chapter::chapter(),
         contact::add_user_as_contact(),
         contact::save_message_as_note(),

@@ -1,0 +1,687 @@
+//! `/story`: write the one-minute story, see its analysis, share it for peer feedback.
+
+use poise::serenity_prelude as serenity;
+
+use crate::discord::components::{
+    self, custom_id, form_values, Action, Incoming, Parsed, STALE_BUTTON,
+};
+use crate::discord::{author, reply, CommandError, Context, Data};
+use crate::domain::story::{
+    analyse, Feedback, FeedbackSummary, Part, Rating, Story, StoryText, Verdict, EVENT_MAX_CHARS,
+    PART_MAX_CHARS, SUGGESTION_MAX_CHARS,
+};
+use crate::domain::UserId;
+use crate::store::FeedbackRefused;
+
+/// Your one-minute story: write it, check it, share it for feedback
+#[poise::command(
+    slash_command,
+    subcommands("write", "show", "history", "share", "unshare", "feedback", "delete"),
+    subcommand_required,
+    install_context = "Guild|User",
+    interaction_context = "Guild|BotDm|PrivateChannel"
+)]
+pub async fn story(_ctx: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}
+
+const NO_STORY: &str = "You have no story yet: write one with `/story write`.";
+
+fn no_version(version: u32) -> CommandError {
+    CommandError::User(format!(
+        "You have no version {version} of your story: see them with `/story history`."
+    ))
+}
+
+/// The analysis as a member reads it.
+pub fn analysis_text(story: &Story) -> String {
+    let a = analyse(&story.text);
+    let verdict = match a.verdict {
+        Verdict::OnTime => "on time (130–160 words)".to_owned(),
+        Verdict::Short { add } => format!("short: add about {add} words"),
+        Verdict::Long { cut } => format!("long: cut about {cut} words"),
+    };
+    let shares: Vec<String> = a
+        .parts
+        .iter()
+        .map(|p| format!("{} {}% ({} words)", p.part.label(), p.percent, p.words))
+        .collect();
+    let mut text = format!(
+        "**Your story, version {}** — {} words, about {} s at 130 words a minute, {} s at 150\nVerdict: {verdict}\nParts: {}",
+        story.version,
+        a.words,
+        a.seconds_at_130,
+        a.seconds_at_150,
+        shares.join(" · ")
+    );
+    if let Some(interest) = a.specific_interest {
+        text.push_str(&format!("\nSpecific interest: {interest} ✓"));
+    }
+    if a.flags.is_empty() {
+        text.push_str("\nNothing to fix: practise it aloud with a peer.");
+    } else {
+        text.push_str("\n**To improve**");
+        for flag in &a.flags {
+            text.push_str(&format!("\n• {}", flag.fix()));
+        }
+    }
+    text
+}
+
+fn story_body(story: &Story) -> String {
+    let mut out = String::new();
+    if let Some(event) = &story.text.event {
+        out.push_str(&format!("*For {}*\n", reply::escape(event)));
+    }
+    for p in Part::ALL {
+        out.push_str(&format!(
+            "**{}** — {}\n",
+            p.label(),
+            reply::escape(story.text.part(*p))
+        ));
+    }
+    out
+}
+
+// ---------------------------------------------------------------- write
+
+fn input(
+    id: &str,
+    label: &str,
+    style: serenity::InputTextStyle,
+    value: Option<&str>,
+    max: usize,
+    required: bool,
+) -> serenity::CreateActionRow {
+    let mut field = serenity::CreateInputText::new(style, label, id)
+        .max_length(u16::try_from(max).unwrap_or(4000))
+        .required(required);
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        field = field.value(v);
+    }
+    serenity::CreateActionRow::InputText(field)
+}
+
+/// Write a new version of your story (four parts, about a minute aloud)
+#[poise::command(slash_command)]
+async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let latest = ctx.data().store.story(owner, None).await?;
+    let t = latest.as_ref().map(|s| &s.text);
+    let paragraph = serenity::InputTextStyle::Paragraph;
+    let modal = serenity::CreateModal::new(
+        custom_id(Action::StoryWriteForm, owner, &[]),
+        "Your one-minute story",
+    )
+    .components(vec![
+        input(
+            "who",
+            "1. Who you are (year, school, stage)",
+            paragraph,
+            t.map(|t| t.who.as_str()),
+            PART_MAX_CHARS,
+            true,
+        ),
+        input(
+            "why_em",
+            "2. Why emergency medicine",
+            paragraph,
+            t.map(|t| t.why_em.as_str()),
+            PART_MAX_CHARS,
+            true,
+        ),
+        input(
+            "interest",
+            "3. What interests you within EM",
+            paragraph,
+            t.map(|t| t.interest.as_str()),
+            PART_MAX_CHARS,
+            true,
+        ),
+        input(
+            "hope",
+            "4. What you hope to learn or do here",
+            paragraph,
+            t.map(|t| t.hope.as_str()),
+            PART_MAX_CHARS,
+            true,
+        ),
+        input(
+            "event",
+            "Event (optional), e.g. SAEM residency fair",
+            serenity::InputTextStyle::Short,
+            t.and_then(|t| t.event.as_deref()),
+            EVENT_MAX_CHARS,
+            false,
+        ),
+    ]);
+    if let poise::Context::Application(app) = ctx {
+        app.interaction
+            .create_response(ctx, serenity::CreateInteractionResponse::Modal(modal))
+            .await?;
+        app.has_sent_initial_response
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- show / history / delete
+
+/// Show a version of your story (default: the latest) with its analysis
+#[poise::command(slash_command)]
+async fn show(
+    ctx: Context<'_>,
+    #[description = "Version number (default: the latest)"]
+    #[min = 1]
+    version: Option<u32>,
+) -> Result<(), CommandError> {
+    let story = match ctx.data().store.story(author(ctx), version).await? {
+        Some(s) => s,
+        None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
+    };
+    ctx.send(reply::ephemeral(fit(format!(
+        "{}\n{}",
+        story_body(&story),
+        analysis_text(&story)
+    ))))
+    .await?;
+    Ok(())
+}
+
+fn fit(text: String) -> String {
+    if text.chars().count() <= reply::MAX_CONTENT {
+        text
+    } else {
+        let mut cut: String = text.chars().take(reply::MAX_CONTENT - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// List the versions of your story
+#[poise::command(slash_command)]
+async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
+    let stories = ctx.data().store.stories(author(ctx)).await?;
+    if stories.is_empty() {
+        return Err(CommandError::User(NO_STORY.into()));
+    }
+    let mut text = String::from("**Your story versions**");
+    for s in stories.iter().take(20) {
+        let a = analyse(&s.text);
+        text.push_str(&format!(
+            "\n• v{} — {} · {} words{}",
+            s.version,
+            reply::timestamp(s.created_at, 'd'),
+            a.words,
+            s.text
+                .event
+                .as_deref()
+                .map(|e| format!(" · for {}", reply::escape(e)))
+                .unwrap_or_default()
+        ));
+    }
+    ctx.send(reply::ephemeral(text)).await?;
+    Ok(())
+}
+
+/// Delete a version of your story, or all of them, with their feedback (asks first)
+#[poise::command(slash_command)]
+async fn delete(
+    ctx: Context<'_>,
+    #[description = "Version number; leave empty and set all to delete every version"]
+    #[min = 1]
+    version: Option<u32>,
+    #[description = "Delete every version"] all: Option<bool>,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let which = match (version, all.unwrap_or(false)) {
+        (Some(v), false) => {
+            ctx.data()
+                .store
+                .story(owner, Some(v))
+                .await?
+                .ok_or_else(|| no_version(v))?;
+            v.to_string()
+        }
+        (None, true) => {
+            if ctx.data().store.story(owner, None).await?.is_none() {
+                return Err(CommandError::User(NO_STORY.into()));
+            }
+            "all".to_owned()
+        }
+        _ => {
+            return Err(CommandError::User(
+                "Give either a version number or all:True, not both.".into(),
+            ))
+        }
+    };
+    let what = if which == "all" {
+        "every version of your story".to_owned()
+    } else {
+        format!("version {which} of your story")
+    };
+    let buttons = serenity::CreateActionRow::Buttons(vec![
+        serenity::CreateButton::new(custom_id(Action::StoryDeleteConfirm, owner, &[&which]))
+            .label("Delete")
+            .style(serenity::ButtonStyle::Danger),
+        serenity::CreateButton::new(custom_id(Action::StoryDeleteCancel, owner, &[&which]))
+            .label("Keep")
+            .style(serenity::ButtonStyle::Secondary),
+    ]);
+    ctx.send(
+        reply::ephemeral(format!(
+            "Delete {what}, with its feedback? This cannot be undone."
+        ))
+        .components(vec![buttons]),
+    )
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- share / unshare / feedback
+
+/// Post your story in this channel for peers to give feedback (it stays private until you do)
+#[poise::command(slash_command, guild_only)]
+async fn share(
+    ctx: Context<'_>,
+    #[description = "Version number (default: the latest)"]
+    #[min = 1]
+    version: Option<u32>,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let story = match data.store.story(owner, version).await? {
+        Some(s) => s,
+        None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
+    };
+    let guild = ctx.guild_id().map(|g| g.get()).unwrap_or(0);
+    let channel = ctx.channel_id();
+    let share_id = data
+        .store
+        .create_share(owner, story.id, guild, channel.get(), data.clock.now())
+        .await?
+        .ok_or_else(|| CommandError::User(NO_STORY.into()))?;
+    let a = analyse(&story.text);
+    let text = fit(format!(
+        "**<@{}>'s one-minute story** (v{}, {} words, about {} s)\n{}\nListen or read, then give short feedback: clear? specific? on time? one suggestion. The author sees only the combined feedback.",
+        ctx.author().id,
+        story.version,
+        a.words,
+        a.seconds_at_130,
+        story_body(&story)
+    ));
+    let share_arg = share_id.to_string();
+    let buttons = serenity::CreateActionRow::Buttons(vec![
+        serenity::CreateButton::new(custom_id(Action::StoryFeedback, UserId(0), &[&share_arg]))
+            .label("Give feedback")
+            .style(serenity::ButtonStyle::Primary),
+        serenity::CreateButton::new(custom_id(Action::StoryRemove, UserId(0), &[&share_arg]))
+            .label("Remove")
+            .style(serenity::ButtonStyle::Secondary),
+    ]);
+    // A channel message, not an interaction reply: its buttons must outlive the 15-minute token.
+    let posted = channel
+        .send_message(
+            ctx,
+            serenity::CreateMessage::new()
+                .content(text)
+                .components(vec![buttons])
+                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+        )
+        .await;
+    match posted {
+        Ok(message) => {
+            data.store
+                .set_share_message(share_id, message.id.get())
+                .await?;
+            ctx.send(reply::ephemeral(format!(
+                "Shared version {} here. Read the combined feedback with `/story feedback`; remove the post with `/story unshare`.",
+                story.version
+            )))
+            .await?;
+            Ok(())
+        }
+        Err(e) => {
+            data.store.remove_share(share_id, data.clock.now()).await?;
+            tracing::warn!(error = %e, "could not post a shared story");
+            Err(CommandError::User(
+                "I can't post in this channel. Share it in a channel where I can send messages (the bot must be a member of this server).".into(),
+            ))
+        }
+    }
+}
+
+/// Remove your shared story posts and their feedback buttons
+#[poise::command(slash_command)]
+async fn unshare(ctx: Context<'_>) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let shares = data.store.active_shares(owner).await?;
+    if shares.is_empty() {
+        return Err(CommandError::User("You have no shared story posts.".into()));
+    }
+    for share in &shares {
+        remove_post(ctx.serenity_context(), data, share).await?;
+    }
+    ctx.send(reply::ephemeral(format!(
+        "Removed {} shared post{}. Your feedback so far is kept: `/story feedback`.",
+        shares.len(),
+        if shares.len() == 1 { "" } else { "s" }
+    )))
+    .await?;
+    Ok(())
+}
+
+async fn remove_post(
+    ctx: &serenity::Context,
+    data: &Data,
+    share: &crate::store::Share,
+) -> Result<(), CommandError> {
+    data.store.remove_share(share.id, data.clock.now()).await?;
+    if let Some(message) = share.message_id {
+        let deleted = serenity::ChannelId::new(share.channel_id)
+            .delete_message(ctx, serenity::MessageId::new(message))
+            .await;
+        if let Err(e) = deleted {
+            // Already gone (deleted by hand) is fine: the share is marked removed.
+            tracing::info!(error = %e, share = share.id, "shared story post could not be deleted");
+        }
+    }
+    Ok(())
+}
+
+fn tally(label: &str, (yes, somewhat, no): (u32, u32, u32)) -> String {
+    format!("{label}: yes {yes} · somewhat {somewhat} · no {no}")
+}
+
+/// Read the combined peer feedback on your story (anonymous)
+#[poise::command(slash_command)]
+async fn feedback(
+    ctx: Context<'_>,
+    #[description = "Version number (default: the latest)"]
+    #[min = 1]
+    version: Option<u32>,
+) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let story = match data.store.story(owner, version).await? {
+        Some(s) => s,
+        None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
+    };
+    let summary: FeedbackSummary = data.store.feedback_summary(owner, story.id).await?;
+    let text = if summary.count == 0 {
+        format!(
+            "No feedback on version {} yet. Share it with `/story share`.",
+            story.version
+        )
+    } else {
+        let mut text = format!(
+            "**Feedback on version {}** — {} peer{}\n{}\n{}\n{}",
+            story.version,
+            summary.count,
+            if summary.count == 1 { "" } else { "s" },
+            tally("Clear", summary.clear),
+            tally("Specific", summary.specific),
+            tally("On time", summary.on_time)
+        );
+        if !summary.suggestions.is_empty() {
+            text.push_str("\n**Suggestions**");
+            for s in &summary.suggestions {
+                text.push_str(&format!("\n• {}", reply::escape(s)));
+            }
+        }
+        text
+    };
+    ctx.send(reply::ephemeral(fit(text))).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- components
+
+fn feedback_modal(share_id: i64) -> serenity::CreateModal {
+    let short = serenity::InputTextStyle::Short;
+    serenity::CreateModal::new(
+        custom_id(
+            Action::StoryFeedbackForm,
+            UserId(0),
+            &[&share_id.to_string()],
+        ),
+        "Feedback on this story",
+    )
+    .components(vec![
+        input(
+            "clear",
+            "Clear? (yes / somewhat / no)",
+            short,
+            None,
+            10,
+            true,
+        ),
+        input(
+            "specific",
+            "Specific? (yes / somewhat / no)",
+            short,
+            None,
+            10,
+            true,
+        ),
+        input(
+            "on_time",
+            "On time, about a minute? (yes / somewhat / no)",
+            short,
+            None,
+            10,
+            true,
+        ),
+        input(
+            "suggestion",
+            "One suggestion (optional)",
+            serenity::InputTextStyle::Paragraph,
+            None,
+            SUGGESTION_MAX_CHARS,
+            false,
+        ),
+    ])
+}
+
+fn parse_feedback(values: &[(String, String)]) -> Result<Feedback, CommandError> {
+    let get = |id: &str| {
+        values
+            .iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let rate = |id: &str, question: &str| {
+        Rating::parse(get(id)).ok_or_else(|| {
+            CommandError::User(format!(
+                "For “{question}”, answer yes, somewhat or no. Nothing was saved."
+            ))
+        })
+    };
+    let suggestion = get("suggestion").trim();
+    if suggestion.chars().count() > SUGGESTION_MAX_CHARS {
+        return Err(CommandError::User(
+            "The suggestion is too long: at most 300 characters.".into(),
+        ));
+    }
+    Ok(Feedback {
+        clear: rate("clear", "Clear?")?,
+        specific: rate("specific", "Specific?")?,
+        on_time: rate("on_time", "On time?")?,
+        suggestion: (!suggestion.is_empty()).then(|| suggestion.to_owned()),
+    })
+}
+
+/// Whether the clicker may remove a shared story: its author, or a moderator.
+fn can_moderate(click: &serenity::ComponentInteraction) -> bool {
+    click
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| {
+            p.contains(serenity::Permissions::MANAGE_MESSAGES)
+                || p.contains(serenity::Permissions::ADMINISTRATOR)
+        })
+}
+
+pub async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    parsed: &Parsed,
+) -> Result<(), CommandError> {
+    let stale = || CommandError::User(STALE_BUTTON.into());
+    let now = data.clock.now();
+    match (parsed.action, incoming) {
+        (Action::StoryWriteForm, Incoming::Form(form)) => {
+            let values = form_values(form);
+            let get = |id: &str| {
+                values
+                    .iter()
+                    .find(|(k, _)| k == id)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("")
+            };
+            let text = StoryText::parse(
+                get("who"),
+                get("why_em"),
+                get("interest"),
+                get("hope"),
+                Some(get("event")),
+            )?;
+            let story = data.store.save_story(parsed.owner, &text, now).await?;
+            incoming
+                .respond(
+                    ctx,
+                    serenity::CreateInteractionResponse::Message(components::ephemeral_message(
+                        fit(format!(
+                            "Saved as version {}.\n\n{}",
+                            story.version,
+                            analysis_text(&story)
+                        )),
+                    )),
+                )
+                .await
+        }
+        (Action::StoryDeleteConfirm | Action::StoryDeleteCancel, _) => {
+            let which = parsed.args.first().ok_or_else(stale)?;
+            let text = if parsed.action == Action::StoryDeleteCancel {
+                "Kept. Nothing was deleted.".to_owned()
+            } else {
+                let version = if which == "all" {
+                    None
+                } else {
+                    Some(which.parse::<u32>().map_err(|_| stale())?)
+                };
+                for share in data.store.active_shares(parsed.owner).await? {
+                    if version.is_none() || Some(share.version) == version {
+                        remove_post(ctx, data, &share).await?;
+                    }
+                }
+                match data.store.delete_stories(parsed.owner, version).await? {
+                    0 => "Nothing to delete: that version is already gone.".to_owned(),
+                    n => format!(
+                        "Deleted {n} version{}, with their feedback.",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                }
+            };
+            incoming.update(ctx, text, Vec::new()).await
+        }
+        (Action::StoryFeedback, Incoming::Click(click)) => {
+            let share_id: i64 = parsed.arg(0).ok_or_else(stale)?;
+            let share = data.store.share(share_id).await?;
+            match share {
+                Some(s) if !s.removed => {
+                    if s.owner.get() == click.user.id.get() {
+                        return incoming
+                            .say(ctx, "You can't rate your own story: ask a peer to.")
+                            .await;
+                    }
+                    incoming
+                        .respond(
+                            ctx,
+                            serenity::CreateInteractionResponse::Modal(feedback_modal(share_id)),
+                        )
+                        .await
+                }
+                _ => {
+                    incoming
+                        .say(
+                            ctx,
+                            "This story is no longer shared, so it takes no feedback.",
+                        )
+                        .await
+                }
+            }
+        }
+        (Action::StoryFeedbackForm, Incoming::Form(form)) => {
+            let share_id: i64 = parsed.arg(0).ok_or_else(stale)?;
+            let feedback = parse_feedback(&form_values(form))?;
+            let rater = UserId(form.user.id.get());
+            match data
+                .store
+                .give_feedback(share_id, rater, &feedback, now)
+                .await?
+            {
+                Err(FeedbackRefused::OwnStory) => {
+                    incoming
+                        .say(ctx, "You can't rate your own story: ask a peer to.")
+                        .await
+                }
+                Err(FeedbackRefused::NotShared) => {
+                    incoming
+                        .say(ctx, "This story is no longer shared, so nothing was saved.")
+                        .await
+                }
+                Ok(first) => {
+                    if first {
+                        if let Some(share) = data.store.share(share_id).await? {
+                            tell_author(ctx, share.owner).await;
+                        }
+                    }
+                    incoming
+                        .say(ctx, "Thank you: your feedback was sent. The author sees it only combined with others'.")
+                        .await
+                }
+            }
+        }
+        (Action::StoryRemove, Incoming::Click(click)) => {
+            let share_id: i64 = parsed.arg(0).ok_or_else(stale)?;
+            let Some(share) = data.store.share(share_id).await? else {
+                return Err(stale());
+            };
+            if share.owner.get() != click.user.id.get() && !can_moderate(click) {
+                return incoming
+                    .say(ctx, "Only the author or a moderator (Manage Messages) can remove a shared story.")
+                    .await;
+            }
+            if share.removed {
+                return incoming.say(ctx, "This story was already removed.").await;
+            }
+            remove_post(ctx, data, &share).await?;
+            incoming.say(ctx, "Removed.").await
+        }
+        _ => Err(stale()),
+    }
+}
+
+/// A DM to the author when the first feedback on a version arrives (failures only logged).
+async fn tell_author(ctx: &serenity::Context, owner: UserId) {
+    let sent = async {
+        let channel = serenity::UserId::new(owner.get()).create_dm_channel(ctx).await?;
+        channel
+            .send_message(
+                ctx,
+                serenity::CreateMessage::new()
+                    .content("Your one-minute story got its first peer feedback. Read it with `/story feedback`.")
+                    .allowed_mentions(serenity::CreateAllowedMentions::new()),
+            )
+            .await
+    }
+    .await;
+    if let Err(e) = sent {
+        tracing::info!(error = %e, "could not DM a story author about feedback");
+    }
+}

@@ -1,0 +1,291 @@
+//! One-minute stories, their shares and peer feedback. Stories are keyed by their owner;
+//! feedback is read back only as an anonymous summary for the owner.
+
+use chrono::{DateTime, Utc};
+
+use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
+use crate::domain::story::{Feedback, FeedbackSummary, Rating, Story, StoryText};
+use crate::domain::UserId;
+
+#[derive(sqlx::FromRow)]
+struct StoryRow {
+    id: i64,
+    version: i64,
+    who: String,
+    why_em: String,
+    interest: String,
+    hope: String,
+    event: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<StoryRow> for Story {
+    type Error = StoreError;
+
+    fn try_from(r: StoryRow) -> StoreResult<Story> {
+        Ok(Story {
+            id: r.id,
+            version: u32::try_from(r.version).unwrap_or(0),
+            text: StoryText {
+                who: r.who,
+                why_em: r.why_em,
+                interest: r.interest,
+                hope: r.hope,
+                event: r.event,
+            },
+            created_at: from_sql_instant(r.created_at)?,
+        })
+    }
+}
+
+const STORY_COLUMNS: &str = "id, version, who, why_em, interest, hope, event, created_at";
+
+/// A story post in a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    pub id: i64,
+    pub story_id: i64,
+    pub owner: UserId,
+    pub version: u32,
+    pub channel_id: u64,
+    pub message_id: Option<u64>,
+    pub removed: bool,
+}
+
+/// Why feedback was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackRefused {
+    /// The post was removed, or the story deleted.
+    NotShared,
+    /// Authors cannot rate their own story.
+    OwnStory,
+}
+
+fn rating(what: &'static str, code: String) -> StoreResult<Rating> {
+    Rating::from_code(&code).ok_or(StoreError::Corrupt { what, value: code })
+}
+
+impl Store {
+    /// Saves a new version of the owner's story.
+    pub async fn save_story(
+        &self,
+        owner: UserId,
+        text: &StoryText,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Story> {
+        let row: StoryRow = sqlx::query_as(&format!(
+            "INSERT INTO stories (owner_id, version, who, why_em, interest, hope, event, created_at)
+             VALUES (?1, (SELECT COALESCE(MAX(version), 0) + 1 FROM stories WHERE owner_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)
+             RETURNING {STORY_COLUMNS}"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(&text.who)
+        .bind(&text.why_em)
+        .bind(&text.interest)
+        .bind(&text.hope)
+        .bind(text.event.as_deref())
+        .bind(sql_instant(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Story::try_from(row)
+    }
+
+    /// A version of the owner's story, the latest when `version` is `None`.
+    pub async fn story(&self, owner: UserId, version: Option<u32>) -> StoreResult<Option<Story>> {
+        let row: Option<StoryRow> = sqlx::query_as(&format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE owner_id = ? AND (? IS NULL OR version = ?)
+             ORDER BY version DESC LIMIT 1"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(version.map(i64::from))
+        .bind(version.map(i64::from))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(Story::try_from).transpose()
+    }
+
+    /// Every version of the owner's story, newest first.
+    pub async fn stories(&self, owner: UserId) -> StoreResult<Vec<Story>> {
+        let rows: Vec<StoryRow> = sqlx::query_as(&format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE owner_id = ? ORDER BY version DESC"
+        ))
+        .bind(sql_id(owner.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Story::try_from).collect()
+    }
+
+    /// Deletes one version (or all with `None`) with its shares and feedback; returns how many.
+    pub async fn delete_stories(&self, owner: UserId, version: Option<u32>) -> StoreResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM stories WHERE owner_id = ? AND (? IS NULL OR version = ?)")
+                .bind(sql_id(owner.0))
+                .bind(version.map(i64::from))
+                .bind(version.map(i64::from))
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Records that the owner shares story `story_id` in a channel (before the post exists).
+    pub async fn create_share(
+        &self,
+        owner: UserId,
+        story_id: i64,
+        guild_id: u64,
+        channel_id: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO story_shares (story_id, owner_id, guild_id, channel_id, shared_at)
+             SELECT id, owner_id, ?, ?, ? FROM stories WHERE id = ? AND owner_id = ?
+             RETURNING id",
+        )
+        .bind(sql_id(guild_id))
+        .bind(sql_id(channel_id))
+        .bind(sql_instant(now))
+        .bind(story_id)
+        .bind(sql_id(owner.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    pub async fn set_share_message(&self, share_id: i64, message_id: u64) -> StoreResult<()> {
+        sqlx::query("UPDATE story_shares SET message_id = ? WHERE id = ?")
+            .bind(sql_id(message_id))
+            .bind(share_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A share by id (for feedback buttons and moderation).
+    pub async fn share(&self, share_id: i64) -> StoreResult<Option<Share>> {
+        let row: Option<(i64, i64, i64, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT s.id, s.story_id, s.owner_id, st.version, s.channel_id, s.message_id, s.removed_at
+             FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = ?",
+        )
+        .bind(share_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(id, story_id, owner, version, channel, message, removed)| Share {
+                id,
+                story_id,
+                owner: UserId(from_sql_id(owner)),
+                version: u32::try_from(version).unwrap_or(0),
+                channel_id: from_sql_id(channel),
+                message_id: message.map(from_sql_id),
+                removed: removed.is_some(),
+            },
+        ))
+    }
+
+    /// The owner's shares still posted, newest first.
+    pub async fn active_shares(&self, owner: UserId) -> StoreResult<Vec<Share>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM story_shares WHERE owner_id = ? AND removed_at IS NULL ORDER BY id DESC",
+        )
+        .bind(sql_id(owner.0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id,) in rows {
+            if let Some(share) = self.share(id).await? {
+                out.push(share);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks a share removed; false if it already was.
+    pub async fn remove_share(&self, share_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE story_shares SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+        )
+        .bind(sql_instant(now))
+        .bind(share_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Stores `rater`'s feedback on a share (replacing their earlier one on that version).
+    /// Returns whether it is the first feedback on the version and the author was not told yet.
+    pub async fn give_feedback(
+        &self,
+        share_id: i64,
+        rater: UserId,
+        feedback: &Feedback,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<bool, FeedbackRefused>> {
+        let Some(share) = self.share(share_id).await? else {
+            return Ok(Err(FeedbackRefused::NotShared));
+        };
+        if share.removed {
+            return Ok(Err(FeedbackRefused::NotShared));
+        }
+        if share.owner == rater {
+            return Ok(Err(FeedbackRefused::OwnStory));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO story_feedback (story_id, share_id, rater_id, clear, specific, on_time, suggestion, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (story_id, rater_id) DO UPDATE SET share_id = excluded.share_id, clear = excluded.clear,
+                 specific = excluded.specific, on_time = excluded.on_time, suggestion = excluded.suggestion,
+                 created_at = excluded.created_at",
+        )
+        .bind(share.story_id)
+        .bind(share.id)
+        .bind(sql_id(rater.0))
+        .bind(feedback.clear.code())
+        .bind(feedback.specific.code())
+        .bind(feedback.on_time.code())
+        .bind(feedback.suggestion.as_deref())
+        .bind(sql_instant(now))
+        .execute(&mut *tx)
+        .await?;
+        let told = sqlx::query(
+            "UPDATE story_shares SET author_told_at = ?
+             WHERE story_id = ? AND author_told_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM story_shares o WHERE o.story_id = ? AND o.author_told_at IS NOT NULL)",
+        )
+        .bind(sql_instant(now))
+        .bind(share.story_id)
+        .bind(share.story_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(told.rows_affected() > 0))
+    }
+
+    /// The anonymous summary of all feedback on a version of the owner's story.
+    pub async fn feedback_summary(
+        &self,
+        owner: UserId,
+        story_id: i64,
+    ) -> StoreResult<FeedbackSummary> {
+        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT f.clear, f.specific, f.on_time, f.suggestion FROM story_feedback f
+             JOIN stories s ON s.id = f.story_id WHERE s.owner_id = ? AND s.id = ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(story_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(|(c, s, o, suggestion)| {
+                Ok(Feedback {
+                    clear: rating("feedback rating", c)?,
+                    specific: rating("feedback rating", s)?,
+                    on_time: rating("feedback rating", o)?,
+                    suggestion,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(FeedbackSummary::from_feedback(&items))
+    }
+}

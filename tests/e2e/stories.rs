@@ -1,0 +1,388 @@
+//! `/story` end to end: write via the form, analysis, share, peer feedback, unshare, delete.
+
+use serde_json::Value;
+
+use crate::support::interactions::{CHANNEL_ID, MEMBER_PERMISSIONS};
+use crate::support::{Reply, TestBot, MEMBER_A, MEMBER_B};
+
+const MEMBER_C: u64 = 100_000_000_000_000_003;
+const MODERATOR: u64 = 100_000_000_000_000_004;
+const PERM_MANAGE_MESSAGES: u64 = 1 << 13;
+
+const PARTS: [(&str, &str); 5] = [
+    ("who", "I am Maya, a third-year medical student at State University, finishing my core clerkships this spring."),
+    ("why_em", "During my first ED shift I watched a team run a pediatric code in silence and calm, and I knew this was where I wanted to train."),
+    ("interest", "Within emergency medicine I am drawn to point-of-care ultrasound, because it turns uncertainty at the bedside into a decision in minutes."),
+    ("hope", "Today I hope to meet residents from programs with strong ultrasound fellowships and ask how they found research mentors early."),
+    ("event", "SAEM residency fair"),
+];
+
+async fn write_story(bot: &TestBot, owner: u64) -> Reply {
+    let form = bot
+        .member(owner)
+        .run_command::<&str>("story write", [])
+        .await;
+    bot.member(owner)
+        .submit_modal(&form.modal_id(), &PARTS)
+        .await
+}
+
+/// The shared post the bot created in the channel.
+async fn shared_post(bot: &TestBot) -> Reply {
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
+    let body: Value = bot
+        .fake
+        .wait_for("the shared story post", |calls| {
+            calls
+                .iter()
+                .find(|c| c.is("POST", &path))
+                .map(|c| c.body.clone())
+        })
+        .await;
+    Reply::from_followup(&body)
+}
+
+async fn give_feedback(
+    bot: &TestBot,
+    rater: u64,
+    post: &Reply,
+    answers: [&str; 3],
+    suggestion: &str,
+) -> Reply {
+    let form = bot.member(rater).click(&post.button("Give feedback")).await;
+    let fields = [
+        ("clear", answers[0]),
+        ("specific", answers[1]),
+        ("on_time", answers[2]),
+        ("suggestion", suggestion),
+    ];
+    bot.member(rater)
+        .submit_modal(&form.modal_id(), &fields)
+        .await
+}
+
+#[tokio::test]
+async fn a_story_written_in_the_form_is_saved_analysed_and_versioned() {
+    let bot = TestBot::start().await;
+    let saved = write_story(&bot, MEMBER_A).await;
+    assert!(saved.ephemeral);
+    assert!(
+        saved.content.starts_with("Saved as version 1."),
+        "{}",
+        saved.content
+    );
+    assert!(
+        saved
+            .content
+            .contains("84 words, about 39 s at 130 words a minute, 34 s at 150"),
+        "{}",
+        saved.content
+    );
+    assert!(
+        saved.content.contains("short: add about 46 words"),
+        "{}",
+        saved.content
+    );
+    assert!(
+        saved.content.contains("Specific interest: ultrasound"),
+        "{}",
+        saved.content
+    );
+
+    // The form opens prefilled with the latest version; saving makes version 2.
+    let form = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("story write", [])
+        .await;
+    assert!(form
+        .modal_fields()
+        .contains(&("event".to_owned(), "SAEM residency fair".to_owned())));
+    bot.member(MEMBER_A)
+        .submit_modal(&form.modal_id(), &PARTS)
+        .await;
+    let history = bot.run_command::<&str>("story history", []).await;
+    assert!(
+        history.content.contains("v2") && history.content.contains("v1"),
+        "{}",
+        history.content
+    );
+    let shown = bot
+        .run_command(
+            "story show",
+            [("version", crate::support::OptValue::Int(1))],
+        )
+        .await;
+    assert!(
+        shown.content.contains("**Who you are** — I am Maya"),
+        "{}",
+        shown.content
+    );
+    assert!(shown.content.contains("version 1"), "{}", shown.content);
+    let missing = bot
+        .run_command(
+            "story show",
+            [("version", crate::support::OptValue::Int(9))],
+        )
+        .await;
+    assert!(
+        missing.content.contains("no version 9"),
+        "{}",
+        missing.content
+    );
+    // Another member sees none of it.
+    let other = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("story show", [])
+        .await;
+    assert!(
+        other.content.contains("You have no story yet"),
+        "{}",
+        other.content
+    );
+}
+
+#[tokio::test]
+async fn an_empty_part_is_refused_and_nothing_is_saved() {
+    let bot = TestBot::start().await;
+    let form = bot.run_command::<&str>("story write", []).await;
+    let reply = bot
+        .member(MEMBER_A)
+        .submit_modal(
+            &form.modal_id(),
+            &[
+                ("who", "I am Sam."),
+                ("why_em", "  "),
+                ("interest", "EMS"),
+                ("hope", "Learn"),
+                ("event", ""),
+            ],
+        )
+        .await;
+    assert!(
+        reply.content.contains("“Why emergency medicine” is empty"),
+        "{}",
+        reply.content
+    );
+    assert!(bot
+        .store
+        .stories(emig_bot::domain::UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn peers_give_structured_feedback_and_the_author_reads_it_combined() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    let shared = bot.run_command::<&str>("story share", []).await;
+    assert!(
+        shared.content.starts_with("Shared version 1"),
+        "{}",
+        shared.content
+    );
+    let post = shared_post(&bot).await;
+    assert!(post.content.contains("I am Maya"), "{}", post.content);
+    assert!(post.pings_nobody(), "{post:?}");
+
+    let own = bot
+        .member(MEMBER_A)
+        .click(&post.button("Give feedback"))
+        .await;
+    assert!(
+        own.content.contains("can't rate your own"),
+        "{}",
+        own.content
+    );
+
+    let thanks = give_feedback(
+        &bot,
+        MEMBER_B,
+        &post,
+        ["yes", "somewhat", "no"],
+        "Slow down a little",
+    )
+    .await;
+    assert!(
+        thanks.content.starts_with("Thank you"),
+        "{}",
+        thanks.content
+    );
+    // The author hears about the first feedback by DM.
+    bot.fake
+        .wait_for("the author's DM", |calls| {
+            calls
+                .iter()
+                .find(|c| {
+                    c.path == "/api/v10/users/@me/channels"
+                        && c.body["recipient_id"] == MEMBER_A.to_string()
+                })
+                .map(|_| ())
+        })
+        .await;
+    give_feedback(&bot, MEMBER_C, &post, ["Yes", "yes", "somewhat"], "").await;
+    // A second feedback from the same peer replaces the first.
+    give_feedback(
+        &bot,
+        MEMBER_B,
+        &post,
+        ["yes", "yes", "no"],
+        "Name the hospital",
+    )
+    .await;
+    let bad = give_feedback(&bot, MEMBER_C, &post, ["maybe", "yes", "yes"], "").await;
+    assert!(
+        bad.content.contains("answer yes, somewhat or no"),
+        "{}",
+        bad.content
+    );
+
+    let summary = bot.run_command::<&str>("story feedback", []).await;
+    assert!(summary.ephemeral);
+    let text = &summary.content;
+    assert!(text.contains("2 peers"), "{text}");
+    assert!(text.contains("Clear: yes 2 · somewhat 0 · no 0"), "{text}");
+    assert!(
+        text.contains("Specific: yes 2 · somewhat 0 · no 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("On time: yes 0 · somewhat 1 · no 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Name the hospital") && !text.contains("Slow down"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&MEMBER_B.to_string()) && !text.contains(&MEMBER_C.to_string()),
+        "anonymous: {text}"
+    );
+}
+
+#[tokio::test]
+async fn unsharing_removes_the_post_and_later_feedback_is_refused() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    let form = bot
+        .member(MEMBER_B)
+        .click(&post.button("Give feedback"))
+        .await;
+    let done = bot.run_command::<&str>("story unshare", []).await;
+    assert!(
+        done.content.contains("Removed 1 shared post"),
+        "{}",
+        done.content
+    );
+    assert!(bot.fake.calls().iter().any(|c| c.method == "DELETE"
+        && c.path
+            .starts_with(&format!("/api/v10/channels/{CHANNEL_ID}/messages/"))));
+    let click = bot
+        .member(MEMBER_B)
+        .click(&post.button("Give feedback"))
+        .await;
+    assert!(
+        click.content.contains("no longer shared"),
+        "{}",
+        click.content
+    );
+    let late = bot
+        .member(MEMBER_B)
+        .submit_modal(
+            &form.modal_id(),
+            &[
+                ("clear", "yes"),
+                ("specific", "yes"),
+                ("on_time", "yes"),
+                ("suggestion", ""),
+            ],
+        )
+        .await;
+    assert!(
+        late.content.contains("nothing was saved"),
+        "{}",
+        late.content
+    );
+    let summary = bot.run_command::<&str>("story feedback", []).await;
+    assert!(
+        summary.content.contains("No feedback"),
+        "{}",
+        summary.content
+    );
+}
+
+#[tokio::test]
+async fn only_the_author_or_a_moderator_can_remove_a_shared_story() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    let refused = bot
+        .member(MEMBER_B)
+        .with_permissions(MEMBER_PERMISSIONS)
+        .click(&post.button("Remove"))
+        .await;
+    assert!(
+        refused.content.contains("Only the author or a moderator"),
+        "{}",
+        refused.content
+    );
+    let removed = bot
+        .member(MODERATOR)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_MESSAGES)
+        .click(&post.button("Remove"))
+        .await;
+    assert_eq!(removed.content, "Removed.");
+    let again = bot.member(MEMBER_A).click(&post.button("Remove")).await;
+    assert!(
+        again.content.contains("already removed"),
+        "{}",
+        again.content
+    );
+}
+
+#[tokio::test]
+async fn deleting_asks_first_then_erases_versions_and_feedback() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    write_story(&bot, MEMBER_A).await;
+    let both = bot
+        .run_command(
+            "story delete",
+            [
+                ("version", crate::support::OptValue::Int(1)),
+                ("all", crate::support::OptValue::Bool(true)),
+            ],
+        )
+        .await;
+    assert!(both.content.contains("not both"), "{}", both.content);
+    let ask = bot
+        .run_command(
+            "story delete",
+            [("version", crate::support::OptValue::Int(1))],
+        )
+        .await;
+    let kept = bot.member(MEMBER_A).click(&ask.button("Keep")).await;
+    assert!(kept.content.contains("Nothing was deleted"));
+    let done = bot.member(MEMBER_A).click(&ask.button("Delete")).await;
+    assert!(
+        done.content.contains("Deleted 1 version"),
+        "{}",
+        done.content
+    );
+    let ask_all = bot
+        .run_command(
+            "story delete",
+            [("all", crate::support::OptValue::Bool(true))],
+        )
+        .await;
+    bot.member(MEMBER_A).click(&ask_all.button("Delete")).await;
+    assert!(bot
+        .store
+        .stories(emig_bot::domain::UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .is_empty());
+}
