@@ -162,7 +162,8 @@ impl Store {
 
     /// A share by id (for feedback buttons and moderation).
     pub async fn share(&self, share_id: i64) -> StoreResult<Option<Share>> {
-        let row: Option<(i64, i64, i64, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        type Row = (i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
+        let row: Option<Row> = sqlx::query_as(
             "SELECT s.id, s.story_id, s.owner_id, st.version, s.channel_id, s.message_id, s.removed_at
              FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = ?",
         )
