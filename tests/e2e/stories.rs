@@ -209,13 +209,14 @@ async fn peers_give_structured_feedback_and_the_author_reads_it_combined() {
         thanks.content
     );
     // The author hears about the first feedback by DM.
+    let author = MEMBER_A.to_string();
     bot.fake
         .wait_for("the author's DM", |calls| {
             calls
                 .iter()
                 .find(|c| {
                     c.path == "/api/v10/users/@me/channels"
-                        && c.body["recipient_id"] == MEMBER_A.to_string()
+                        && c.body["recipient_id"] == author.as_str()
                 })
                 .map(|_| ())
         })
