@@ -69,6 +69,8 @@ impl App {
             default_timezone: settings.members.default_timezone,
             wake: wake.clone(),
             drafts,
+            practice: settings.practice,
+            timers: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
         let registration = settings
             .discord

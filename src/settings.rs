@@ -32,6 +32,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_NUDGES_SEND_RATE", "nudges.send_rate"),
     ("EMIG_NUDGES_LEASE_SECONDS", "nudges.lease_seconds"),
     ("EMIG_TEMPLATES_DIR", "drafts.templates_dir"),
+    ("EMIG_PRACTICE_GREEN", "practice.green"),
+    ("EMIG_PRACTICE_YELLOW", "practice.yellow"),
+    ("EMIG_PRACTICE_RED", "practice.red"),
 ];
 
 /// The variable naming an extra settings file (same as `--config`).
@@ -94,6 +97,7 @@ pub struct Settings {
     pub nudges: NudgeSettings,
     /// Folder of draft templates overriding the built-in ones.
     pub templates_dir: Option<PathBuf>,
+    pub practice: crate::domain::story::TimerSignals,
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +151,15 @@ struct Raw {
     log: RawLog,
     nudges: RawNudges,
     drafts: RawDrafts,
+    practice: RawPractice,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPractice {
+    green: i64,
+    yellow: i64,
+    red: i64,
 }
 
 #[derive(Deserialize)]
@@ -437,9 +450,27 @@ impl Settings {
             }
         };
 
+        let secs = |v: i64| u32::try_from(v).ok().filter(|s| (1..=600).contains(s));
+        let practice = match (
+            secs(raw.practice.green),
+            secs(raw.practice.yellow),
+            secs(raw.practice.red),
+        ) {
+            (Some(green), Some(yellow), Some(red)) if green < yellow && yellow <= red => {
+                crate::domain::story::TimerSignals { green, yellow, red }
+            }
+            _ => {
+                return Err(layers.invalid(
+                    "practice.green/yellow/red",
+                    "use seconds from 1 to 600 with green < yellow <= red, e.g. 45, 55, 60",
+                ))
+            }
+        };
+
         Ok(Settings {
             nudges,
             templates_dir,
+            practice,
             discord: DiscordSettings {
                 token: Secret::new(token),
                 api_base,

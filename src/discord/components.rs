@@ -45,10 +45,12 @@ pub enum Action {
     StoryFeedbackForm,
     /// Public button on a shared story: its author or a moderator removes it.
     StoryRemove,
+    /// Stop on a practice timer.
+    PracticeStop,
 }
 
 impl Action {
-    const ALL: [Action; 21] = [
+    const ALL: [Action; 22] = [
         Action::DeleteMeConfirm,
         Action::DeleteMeCancel,
         Action::ContactDetails,
@@ -70,6 +72,7 @@ impl Action {
         Action::StoryFeedback,
         Action::StoryFeedbackForm,
         Action::StoryRemove,
+        Action::PracticeStop,
     ];
 
     /// Used by anyone in the channel, not only the member it was made for.
@@ -103,6 +106,7 @@ impl Action {
             Action::StoryFeedback => "s-feedback",
             Action::StoryFeedbackForm => "s-feedback-form",
             Action::StoryRemove => "s-remove",
+            Action::PracticeStop => "s-stop",
         }
     }
 }
@@ -272,7 +276,10 @@ pub async fn on_event(
         | Action::StoryDeleteCancel
         | Action::StoryFeedback
         | Action::StoryFeedbackForm
-        | Action::StoryRemove => commands::story::on_component(ctx, data, &incoming, &parsed).await,
+        | Action::StoryRemove
+        | Action::PracticeStop => {
+            commands::story::on_component(ctx, data, &incoming, &parsed).await
+        }
         Action::NudgeDone | Action::NudgeSnoozeDays => {
             commands::followup::on_nudge_button(ctx, data, &incoming, &parsed).await
         }

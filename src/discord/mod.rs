@@ -27,6 +27,16 @@ pub struct Data {
     /// Wakes the nudge loop when a follow-up is scheduled or moved.
     pub wake: Arc<tokio::sync::Notify>,
     pub drafts: Arc<crate::domain::draft::Drafts>,
+    pub practice: crate::domain::story::TimerSignals,
+    /// Running practice timers, by id, so their Stop button can reach them.
+    pub timers: std::sync::Mutex<std::collections::HashMap<u64, Arc<PracticeTimer>>>,
+}
+
+/// A running one-minute practice timer.
+pub struct PracticeTimer {
+    pub owner: UserId,
+    pub started: chrono::DateTime<chrono::Utc>,
+    pub stop: tokio::sync::Notify,
 }
 
 pub type Context<'a> = poise::Context<'a, Data, CommandError>;

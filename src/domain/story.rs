@@ -388,6 +388,22 @@ impl FeedbackSummary {
     }
 }
 
+/// When the practice timer changes colour, in seconds from the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerSignals {
+    /// You can wrap up.
+    pub green: u32,
+    pub yellow: u32,
+    /// Time.
+    pub red: u32,
+}
+
+/// "0:37"
+pub fn clock_text(seconds: i64) -> String {
+    let s = seconds.max(0);
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,6 +646,13 @@ mod tests {
         assert_eq!(Rating::parse(" Somewhat "), Some(Rating::Somewhat));
         assert_eq!(Rating::parse("Y"), Some(Rating::Yes));
         assert_eq!(Rating::parse("maybe"), None);
+    }
+
+    #[test]
+    fn timer_clock_text() {
+        assert_eq!(clock_text(37), "0:37");
+        assert_eq!(clock_text(60), "1:00");
+        assert_eq!(clock_text(-3), "0:00");
     }
 
     #[test]

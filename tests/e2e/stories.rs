@@ -387,3 +387,120 @@ async fn deleting_asks_first_then_erases_versions_and_feedback() {
         .expect("read")
         .is_empty());
 }
+
+/// PATCHes of the practice timer message, in order.
+fn timer_edits(calls: &[crate::support::fake_discord::RestCall]) -> Vec<String> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.method == "PATCH"
+                && c.path
+                    .starts_with(&format!("/api/v10/channels/{CHANNEL_ID}/messages/"))
+        })
+        .map(|c| {
+            format!(
+                "{}:{}",
+                c.status,
+                c.body["content"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+async fn start_timer(bot: &TestBot) -> Reply {
+    let started = bot.run_command::<&str>("story practice", []).await;
+    assert!(
+        started.ephemeral && started.content.starts_with("Timer started"),
+        "{started:?}"
+    );
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
+    let body: Value = bot
+        .fake
+        .wait_for("the timer message", |calls| {
+            calls
+                .iter()
+                .find(|c| c.is("POST", &path))
+                .map(|c| c.body.clone())
+        })
+        .await;
+    Reply::from_followup(&body)
+}
+
+async fn wait_edits(bot: &TestBot, n: usize) -> Vec<String> {
+    bot.fake
+        .wait_for(&format!("{n} timer edit(s)"), |calls| {
+            let edits = timer_edits(calls);
+            (edits.len() >= n).then_some(edits)
+        })
+        .await
+}
+
+#[tokio::test]
+async fn the_practice_timer_signals_green_yellow_red_on_the_clock() {
+    let bot = TestBot::start().await;
+    let timer = start_timer(&bot).await;
+    assert!(
+        timer.content.contains("**1:00** to go"),
+        "{}",
+        timer.content
+    );
+    timer.button("Stop");
+    bot.clock.advance(chrono::Duration::seconds(45));
+    assert_eq!(
+        wait_edits(&bot, 1).await,
+        vec!["200:🟢 **0:45** — you can wrap up"]
+    );
+    bot.clock.advance(chrono::Duration::seconds(10));
+    assert_eq!(
+        wait_edits(&bot, 2).await[1],
+        "200:🟡 **0:55** — finish your sentence"
+    );
+    bot.clock.advance(chrono::Duration::seconds(5));
+    assert_eq!(wait_edits(&bot, 3).await[2], "200:🔴 **1:00** — time!");
+    let late = bot.member(MEMBER_A).click(&timer.button("Stop")).await;
+    assert!(late.content.contains("already ended"), "{}", late.content);
+}
+
+#[tokio::test]
+async fn stop_reports_the_elapsed_time_and_only_the_speaker_can_stop_it() {
+    let bot = TestBot::start().await;
+    let timer = start_timer(&bot).await;
+    bot.clock.advance(chrono::Duration::seconds(45));
+    wait_edits(&bot, 1).await;
+    bot.clock.advance(chrono::Duration::seconds(7));
+    let stranger = bot.member(MEMBER_B).click(&timer.button("Stop")).await;
+    assert!(
+        stranger.content.contains("someone else's"),
+        "{}",
+        stranger.content
+    );
+    let stopped = bot.member(MEMBER_A).click(&timer.button("Stop")).await;
+    assert_eq!(stopped.kind, 7);
+    assert!(
+        stopped.content.contains("Stopped at **0:52**"),
+        "{}",
+        stopped.content
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_timer_message_ends_the_timer_cleanly() {
+    let bot = TestBot::start().await;
+    let timer = start_timer(&bot).await;
+    bot.fake.fail(
+        "PATCH",
+        "/messages/",
+        crate::support::Fault::UnknownMessage,
+        None,
+    );
+    bot.clock.advance(chrono::Duration::seconds(45));
+    assert_eq!(
+        wait_edits(&bot, 1).await,
+        vec!["404:🟢 **0:45** — you can wrap up"]
+    );
+    // The timer ends there: moving past yellow and red makes no further edits.
+    bot.clock.advance(chrono::Duration::seconds(20));
+    bot.run_command::<&str>("help", []).await;
+    let _ = &timer;
+    assert_eq!(timer_edits(&bot.fake.calls()).len(), 1);
+}

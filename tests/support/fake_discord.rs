@@ -51,6 +51,8 @@ pub enum Fault {
     DmsClosed,
     /// 500.
     ServerError,
+    /// 404 with code 10008: the message was deleted.
+    UnknownMessage,
 }
 
 /// A token bucket on a route, as Discord limits: `capacity` requests at once, refilled at
@@ -468,6 +470,10 @@ fn fault_response(fault: Fault) -> Response {
         Fault::DmsClosed => json_response(
             StatusCode::FORBIDDEN,
             json!({"message": "Cannot send messages to this user", "code": 50007}),
+        ),
+        Fault::UnknownMessage => json_response(
+            StatusCode::NOT_FOUND,
+            json!({"message": "Unknown Message", "code": 10008}),
         ),
         Fault::ServerError => json_response(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -16,7 +16,9 @@ use crate::store::FeedbackRefused;
 /// Your one-minute story: write it, check it, share it for feedback
 #[poise::command(
     slash_command,
-    subcommands("write", "show", "history", "share", "unshare", "feedback", "delete"),
+    subcommands(
+        "write", "show", "history", "practice", "share", "unshare", "feedback", "delete"
+    ),
     subcommand_required,
     install_context = "Guild|User",
     interaction_context = "Guild|BotDm|PrivateChannel"
@@ -275,6 +277,84 @@ async fn delete(
         .components(vec![buttons]),
     )
     .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- practice
+
+fn timer_row(owner: UserId, id: u64) -> Vec<serenity::CreateActionRow> {
+    vec![serenity::CreateActionRow::Buttons(vec![
+        serenity::CreateButton::new(custom_id(Action::PracticeStop, owner, &[&id.to_string()]))
+            .label("Stop")
+            .style(serenity::ButtonStyle::Danger),
+    ])]
+}
+
+/// A one-minute timer for saying your story aloud: green, yellow and red signals, and Stop
+#[poise::command(slash_command)]
+async fn practice(ctx: Context<'_>) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let signals = data.practice;
+    let id = ctx.id();
+    let started = data.clock.now();
+    let timer = std::sync::Arc::new(crate::discord::PracticeTimer {
+        owner,
+        started,
+        stop: tokio::sync::Notify::new(),
+    });
+    ctx.send(reply::ephemeral(
+        "Timer started below: say your story aloud. Stop it when you finish.",
+    ))
+    .await?;
+    // A channel message (not the interaction reply) so it can be edited for as long as needed.
+    let message = ctx
+        .channel_id()
+        .send_message(
+            ctx,
+            serenity::CreateMessage::new()
+                .content(format!(
+                    "⏱️ **{}** to go — <@{}> is practising their one-minute story.",
+                    crate::domain::story::clock_text(i64::from(signals.red)),
+                    ctx.author().id
+                ))
+                .components(timer_row(owner, id))
+                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+        )
+        .await?;
+    data.timers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id, timer.clone());
+    let steps = [
+        (signals.green, "🟢", "you can wrap up"),
+        (signals.yellow, "🟡", "finish your sentence"),
+        (signals.red, "🔴", "time!"),
+    ];
+    for (at, light, words) in steps {
+        let due = started + chrono::Duration::seconds(i64::from(at));
+        tokio::select! {
+            () = data.clock.sleep_until(due) => {}
+            () = timer.stop.notified() => break,
+        }
+        let last = at == signals.red;
+        let mut edit = serenity::EditMessage::new().content(format!(
+            "{light} **{}** — {words}",
+            crate::domain::story::clock_text(i64::from(at))
+        ));
+        if last {
+            edit = edit.components(Vec::new());
+        }
+        if let Err(e) = ctx.channel_id().edit_message(ctx, message.id, edit).await {
+            // Deleted by someone: the timer simply ends.
+            tracing::info!(error = %e, "practice timer message gone; timer stopped");
+            break;
+        }
+    }
+    data.timers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
     Ok(())
 }
 
@@ -662,6 +742,29 @@ pub async fn on_component(
             }
             remove_post(ctx, data, &share).await?;
             incoming.say(ctx, "Removed.").await
+        }
+        (Action::PracticeStop, _) => {
+            let id: u64 = parsed.arg(0).ok_or_else(stale)?;
+            let timer = data
+                .timers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+            let Some(timer) = timer else {
+                return incoming.say(ctx, "This timer has already ended.").await;
+            };
+            timer.stop.notify_one();
+            let elapsed = (now - timer.started).num_seconds();
+            incoming
+                .update(
+                    ctx,
+                    format!(
+                        "⏹️ Stopped at **{}**. A one-minute story lands between 0:45 and 1:00.",
+                        crate::domain::story::clock_text(elapsed)
+                    ),
+                    Vec::new(),
+                )
+                .await
         }
         _ => Err(stale()),
     }
