@@ -188,6 +188,7 @@ async fn the_binary_serves_commands_and_stops_cleanly_on_sigterm_without_logging
         user_id: MEMBER_A,
         guild_id: Some(GUILD_ID),
         permissions: MEMBER_PERMISSIONS,
+        role: None,
     };
     fake.dispatch(
         "INTERACTION_CREATE",

@@ -326,7 +326,7 @@ async fn only_the_author_or_a_moderator_can_remove_a_shared_story() {
         .click(&post.button("Remove"))
         .await;
     assert!(
-        refused.content.contains("Only the author or a moderator"),
+        refused.content.contains("Only the author, an officer or a moderator"),
         "{}",
         refused.content
     );
@@ -503,4 +503,33 @@ async fn a_deleted_timer_message_ends_the_timer_cleanly() {
     bot.run_command::<&str>("help", []).await;
     let _ = &timer;
     assert_eq!(timer_edits(&bot.fake.calls()).len(), 1);
+}
+
+#[tokio::test]
+async fn a_chapter_officer_can_remove_a_shared_story() {
+    const OFFICERS: u64 = 810_000_000_000_000_077;
+    let bot = TestBot::start().await;
+    bot.member(MEMBER_C)
+        .with_permissions(crate::support::interactions::PERM_MANAGE_GUILD)
+        .run_command(
+            "chapter setup",
+            [
+                ("officer-role", crate::support::OptValue::Role(OFFICERS)),
+                (
+                    "fallback-channel",
+                    crate::support::OptValue::Channel(CHANNEL_ID, 0),
+                ),
+            ],
+        )
+        .await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    let removed = bot
+        .member(MEMBER_B)
+        .with_permissions(MEMBER_PERMISSIONS)
+        .with_role(OFFICERS)
+        .click(&post.button("Remove"))
+        .await;
+    assert_eq!(removed.content, "Removed.");
 }

@@ -179,6 +179,7 @@ impl TestBot {
                 user_id,
                 guild_id: Some(GUILD_ID),
                 permissions: MEMBER_PERMISSIONS,
+                role: None,
             },
         }
     }
@@ -245,6 +246,11 @@ impl<'a> Actor<'a> {
 
     pub fn in_guild(mut self, guild_id: u64) -> Self {
         self.invoker.guild_id = Some(guild_id);
+        self
+    }
+
+    pub fn with_role(mut self, role: u64) -> Self {
+        self.invoker.role = Some(role);
         self
     }
 

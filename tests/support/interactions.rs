@@ -61,6 +61,8 @@ pub struct Invoker {
     /// None: a DM with the bot.
     pub guild_id: Option<u64>,
     pub permissions: u64,
+    /// A role the member has in the server.
+    pub role: Option<u64>,
 }
 
 fn user_json(id: u64) -> Value {
@@ -96,7 +98,7 @@ fn envelope(kind: u8, id: &str, invoker: Invoker, data: Value) -> Value {
             d["guild_locale"] = json!("en-US");
             d["member"] = json!({
                 "user": user_json(invoker.user_id),
-                "roles": [],
+                "roles": invoker.role.map(|r| vec![r.to_string()]).unwrap_or_default(),
                 "joined_at": "2025-09-01T00:00:00.000000+00:00",
                 "deaf": false, "mute": false, "flags": 0,
                 "permissions": invoker.permissions.to_string()

@@ -593,16 +593,31 @@ fn parse_feedback(values: &[(String, String)]) -> Result<Feedback, CommandError>
     })
 }
 
-/// Whether the clicker may remove a shared story: its author, or a moderator.
-fn can_moderate(click: &serenity::ComponentInteraction) -> bool {
-    click
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| {
-            p.contains(serenity::Permissions::MANAGE_MESSAGES)
-                || p.contains(serenity::Permissions::ADMINISTRATOR)
-        })
+/// Whether the clicker may remove someone's shared story: Manage Messages, or the chapter's
+/// officer role.
+async fn can_moderate(
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+) -> Result<bool, CommandError> {
+    let Some(member) = click.member.as_ref() else {
+        return Ok(false);
+    };
+    let by_permission = member.permissions.is_some_and(|p| {
+        p.contains(serenity::Permissions::MANAGE_MESSAGES)
+            || p.contains(serenity::Permissions::ADMINISTRATOR)
+    });
+    if by_permission {
+        return Ok(true);
+    }
+    let Some(guild) = click.guild_id else {
+        return Ok(false);
+    };
+    let officer_role = data
+        .store
+        .chapter(crate::domain::GuildId(guild.get()))
+        .await?
+        .and_then(|c| c.officer_role);
+    Ok(officer_role.is_some_and(|role| member.roles.iter().any(|r| r.get() == role.get())))
 }
 
 pub async fn on_component(
@@ -732,9 +747,9 @@ pub async fn on_component(
             let Some(share) = data.store.share(share_id).await? else {
                 return Err(stale());
             };
-            if share.owner.get() != click.user.id.get() && !can_moderate(click) {
+            if share.owner.get() != click.user.id.get() && !can_moderate(data, click).await? {
                 return incoming
-                    .say(ctx, "Only the author or a moderator (Manage Messages) can remove a shared story.")
+                    .say(ctx, "Only the author, an officer or a moderator (Manage Messages) can remove a shared story.")
                     .await;
             }
             if share.removed {
