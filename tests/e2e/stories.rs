@@ -326,7 +326,9 @@ async fn only_the_author_or_a_moderator_can_remove_a_shared_story() {
         .click(&post.button("Remove"))
         .await;
     assert!(
-        refused.content.contains("Only the author, an officer or a moderator"),
+        refused
+            .content
+            .contains("Only the author, an officer or a moderator"),
         "{}",
         refused.content
     );
