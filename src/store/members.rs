@@ -167,10 +167,17 @@ impl Store {
 
     /// Erases everything the bot keeps about the member. Returns whether there was anything.
     pub async fn delete_member(&self, user: UserId) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        // Feedback they gave on others' stories is theirs too (everything else cascades).
+        sqlx::query("DELETE FROM story_feedback WHERE rater_id = ?")
+            .bind(sql_id(user.0))
+            .execute(&mut *tx)
+            .await?;
         let done = sqlx::query("DELETE FROM members WHERE user_id = ?")
             .bind(sql_id(user.0))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -535,3 +535,40 @@ async fn a_chapter_officer_can_remove_a_shared_story() {
         .await;
     assert_eq!(removed.content, "Removed.");
 }
+
+#[tokio::test]
+async fn erasing_a_member_erases_their_stories_and_the_feedback_they_gave() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    give_feedback(&bot, MEMBER_B, &post, ["yes", "yes", "yes"], "Great").await;
+    // B erases everything: their feedback goes too.
+    let ask = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("me delete", [])
+        .await;
+    bot.member(MEMBER_B)
+        .click(&ask.button("Delete everything"))
+        .await;
+    let summary = bot.run_command::<&str>("story feedback", []).await;
+    assert!(
+        summary.content.contains("No feedback"),
+        "{}",
+        summary.content
+    );
+    // A erases everything: their stories go.
+    let ask = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("me delete", [])
+        .await;
+    bot.member(MEMBER_A)
+        .click(&ask.button("Delete everything"))
+        .await;
+    assert!(bot
+        .store
+        .stories(emig_bot::domain::UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .is_empty());
+}
