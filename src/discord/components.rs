@@ -222,6 +222,24 @@ pub fn ephemeral_message(text: impl Into<String>) -> serenity::CreateInteraction
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
+/// One text input of a form, in its own row; `value` prefills it (cut to `max`).
+pub fn text_input(
+    id: &str,
+    label: &str,
+    style: serenity::InputTextStyle,
+    value: Option<&str>,
+    max: usize,
+    required: bool,
+) -> serenity::CreateActionRow {
+    let mut field = serenity::CreateInputText::new(style, label, id)
+        .max_length(u16::try_from(max).unwrap_or(4000))
+        .required(required);
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        field = field.value(super::reply::truncate(v, max));
+    }
+    serenity::CreateActionRow::InputText(field)
+}
+
 /// The text inputs of a submitted form, by custom id.
 pub fn form_values(form: &serenity::ModalInteraction) -> Vec<(String, String)> {
     form.data

@@ -15,6 +15,22 @@ pub fn ephemeral(text: impl Into<String>) -> CreateReply {
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Keeps a reply within Discord's message limit.
+pub fn fit(text: String) -> String {
+    truncate(&text, MAX_CONTENT)
+}
+
 /// Splits text at line ends into pieces Discord accepts as messages.
 pub fn split_for_discord(text: &str) -> Vec<String> {
     let mut pieces = Vec::new();

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use poise::serenity_prelude as serenity;
 
-use crate::discord::components::{self, custom_id, form_values, Action, Incoming, Parsed};
+use crate::discord::components::{
+    self, custom_id, form_values, text_input, Action, Incoming, Parsed,
+};
 use crate::discord::{author, reply, rhythm, today_for, CommandError, Context, Data};
 use crate::domain::contact::{
     append_note, limits, optional_text, parse_phone, parse_tags, Contact, ContactFilter, ContactId,
@@ -49,7 +51,10 @@ pub(crate) async fn autocomplete_contact(
                     Some(place) => format!("{} — {place}", h.name),
                     None => h.name.clone(),
                 };
-                serenity::AutocompleteChoice::new(truncate(&label, 100), format!("#{}", h.id))
+                serenity::AutocompleteChoice::new(
+                    reply::truncate(&label, 100),
+                    format!("#{}", h.id),
+                )
             })
             .collect(),
         Err(e) => {
@@ -93,8 +98,8 @@ async fn date_choices(
             }
             // Show why, and keep the text so submitting it gives the full message.
             Err(e) => serenity::AutocompleteChoice::new(
-                truncate(&e.to_string(), 100),
-                truncate(&text, 100),
+                reply::truncate(&e.to_string(), 100),
+                reply::truncate(&text, 100),
             ),
         })
         .collect();
@@ -120,16 +125,6 @@ pub(crate) async fn autocomplete_future_date(
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
     date_choices(ctx, partial, Direction::Future).await
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(max - 1).collect();
-        cut.push('…');
-        cut
-    }
 }
 
 // ---------------------------------------------------------------- resolving <contact>
@@ -294,11 +289,6 @@ fn card_buttons(owner: UserId, id: ContactId) -> Vec<serenity::CreateActionRow> 
             .label("Add details")
             .style(serenity::ButtonStyle::Primary),
     ])]
-}
-
-/// Keeps a reply within Discord's message limit.
-fn fit(text: String) -> String {
-    truncate(&text, reply::MAX_CONTENT)
 }
 
 // ---------------------------------------------------------------- fields
@@ -515,7 +505,7 @@ async fn save_new(
         "\n\n{}",
         first_follow_up_text(data, owner, &saved, today).await?
     ));
-    ctx.send(reply::ephemeral(fit(text)).components(card_buttons(owner, saved.id)))
+    ctx.send(reply::ephemeral(reply::fit(text)).components(card_buttons(owner, saved.id)))
         .await?;
     Ok(())
 }
@@ -589,7 +579,7 @@ async fn show(
         .await?;
     let items = data.store.interactions(owner, c.id).await?;
     ctx.send(
-        reply::ephemeral(fit(format!("{}{}", card(&c), history(&items))))
+        reply::ephemeral(reply::fit(format!("{}{}", card(&c), history(&items))))
             .components(card_buttons(owner, c.id)),
     )
     .await?;
@@ -711,7 +701,7 @@ async fn edit(
         .update_contact(owner, c.id, &patch, data.clock.now())
         .await?
         .ok_or_else(|| CommandError::User(NOT_FOUND.into()))??;
-    ctx.send(reply::ephemeral(fit(format!(
+    ctx.send(reply::ephemeral(reply::fit(format!(
         "Updated.\n\n{}",
         card(&edited)
     ))))
@@ -845,7 +835,7 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    Ok((fit(text), rows))
+    Ok((reply::fit(text), rows))
 }
 
 /// List your contacts, 10 a page, sorted and filtered as you like
@@ -912,7 +902,7 @@ async fn find(
         }
         out
     };
-    ctx.send(reply::ephemeral(fit(shown))).await?;
+    ctx.send(reply::ephemeral(reply::fit(shown))).await?;
     Ok(())
 }
 
@@ -973,32 +963,15 @@ const F_NAME: &str = "name";
 const F_INSTITUTION: &str = "institution";
 const F_WHERE: &str = "where";
 
-fn input(
-    id: &str,
-    label: &str,
-    style: serenity::InputTextStyle,
-    value: Option<&str>,
-    max: usize,
-    required: bool,
-) -> serenity::CreateActionRow {
-    let mut field = serenity::CreateInputText::new(style, label, id)
-        .max_length(u16::try_from(max).unwrap_or(4000))
-        .required(required);
-    if let Some(v) = value.filter(|v| !v.is_empty()) {
-        field = field.value(truncate(v, max));
-    }
-    serenity::CreateActionRow::InputText(field)
-}
-
 /// The long fields of a contact, prefilled; an emptied field is cleared.
 fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
     let tags = c.tags.join(", ");
     serenity::CreateModal::new(
         custom_id(Action::ContactDetailsForm, owner, &[&c.id.to_string()]),
-        truncate(&format!("Details: {}", c.name), 45),
+        reply::truncate(&format!("Details: {}", c.name), 45),
     )
     .components(vec![
-        input(
+        text_input(
             F_CALLBACK,
             "One thing you talked about",
             serenity::InputTextStyle::Paragraph,
@@ -1006,7 +979,7 @@ fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
             limits::CALLBACK,
             false,
         ),
-        input(
+        text_input(
             F_EMAIL,
             "Email",
             serenity::InputTextStyle::Short,
@@ -1014,7 +987,7 @@ fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
             limits::EMAIL,
             false,
         ),
-        input(
+        text_input(
             F_HANDLE,
             "LinkedIn, X or other handle",
             serenity::InputTextStyle::Short,
@@ -1022,7 +995,7 @@ fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
             limits::HANDLE,
             false,
         ),
-        input(
+        text_input(
             F_TAGS,
             "Tags (comma separated)",
             serenity::InputTextStyle::Short,
@@ -1030,7 +1003,7 @@ fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
             200,
             false,
         ),
-        input(
+        text_input(
             F_NOTES,
             "Notes (no patient information)",
             serenity::InputTextStyle::Paragraph,
@@ -1096,7 +1069,7 @@ pub async fn add_user_as_contact(
         "Add as contact",
     )
     .components(vec![
-        input(
+        text_input(
             F_NAME,
             "Name",
             serenity::InputTextStyle::Short,
@@ -1104,7 +1077,7 @@ pub async fn add_user_as_contact(
             limits::NAME,
             true,
         ),
-        input(
+        text_input(
             F_HANDLE,
             "Handle",
             serenity::InputTextStyle::Short,
@@ -1112,7 +1085,7 @@ pub async fn add_user_as_contact(
             limits::HANDLE,
             false,
         ),
-        input(
+        text_input(
             F_INSTITUTION,
             "Institution or program",
             serenity::InputTextStyle::Short,
@@ -1120,7 +1093,7 @@ pub async fn add_user_as_contact(
             limits::INSTITUTION,
             false,
         ),
-        input(
+        text_input(
             F_WHERE,
             "Where you met",
             serenity::InputTextStyle::Short,
@@ -1128,7 +1101,7 @@ pub async fn add_user_as_contact(
             limits::MET_LABEL,
             false,
         ),
-        input(
+        text_input(
             F_CALLBACK,
             "One thing you talked about",
             serenity::InputTextStyle::Paragraph,
@@ -1164,7 +1137,7 @@ pub async fn save_message_as_note(
             "That message has no text to save (I can't read attachments or embeds).".into(),
         ));
     }
-    let text = truncate(text, limits::INTERACTION_NOTE);
+    let text = reply::truncate(text, limits::INTERACTION_NOTE);
     let data = ctx.data();
     let pending = data
         .store
@@ -1181,7 +1154,10 @@ pub async fn save_message_as_note(
                     Some(place) => format!("{} — {place}", c.name),
                     None => c.name.clone(),
                 };
-                serenity::CreateSelectMenuOption::new(truncate(&label, 100), c.id.to_string())
+                serenity::CreateSelectMenuOption::new(
+                    reply::truncate(&label, 100),
+                    c.id.to_string(),
+                )
             })
             .collect();
         rows.push(serenity::CreateActionRow::SelectMenu(
@@ -1200,7 +1176,7 @@ pub async fn save_message_as_note(
     ctx.send(
         reply::ephemeral(format!(
             "Save this as a note?\n> {}\n\nPick the contact it belongs to.",
-            reply::escape(&truncate(&text, 300))
+            reply::escape(&reply::truncate(&text, 300))
         ))
         .components(rows),
     )
@@ -1247,7 +1223,7 @@ pub async fn on_component(
                 .respond(
                     ctx,
                     serenity::CreateInteractionResponse::Message(components::ephemeral_message(
-                        fit(format!("Details saved.\n\n{}", card(&edited))),
+                        reply::fit(format!("Details saved.\n\n{}", card(&edited))),
                     )),
                 )
                 .await
@@ -1291,7 +1267,7 @@ pub async fn on_component(
                 .respond(
                     ctx,
                     serenity::CreateInteractionResponse::Message(
-                        components::ephemeral_message(fit(format!(
+                        components::ephemeral_message(reply::fit(format!(
                             "{}{}",
                             card(&c),
                             history(&items)
@@ -1350,7 +1326,7 @@ pub async fn on_component(
                 custom_id(Action::NoteNewContactForm, owner, &[&pending.to_string()]),
                 "New contact for this note",
             )
-            .components(vec![input(
+            .components(vec![text_input(
                 F_NAME,
                 "Their name",
                 serenity::InputTextStyle::Short,
@@ -1382,7 +1358,7 @@ pub async fn on_component(
                 .respond(
                     ctx,
                     serenity::CreateInteractionResponse::Message(
-                        components::ephemeral_message(fit(format!(
+                        components::ephemeral_message(reply::fit(format!(
                             "Saved a new contact with the note.\n\n{}",
                             card(&saved)
                         )))
@@ -1422,7 +1398,7 @@ pub async fn on_component(
                 .respond(
                     ctx,
                     serenity::CreateInteractionResponse::Message(
-                        components::ephemeral_message(fit(format!(
+                        components::ephemeral_message(reply::fit(format!(
                             "Saved to your contacts.\n\n{}",
                             card(&saved)
                         )))

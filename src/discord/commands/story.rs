@@ -3,7 +3,7 @@
 use poise::serenity_prelude as serenity;
 
 use crate::discord::components::{
-    self, custom_id, form_values, Action, Incoming, Parsed, STALE_BUTTON,
+    self, custom_id, form_values, text_input, Action, Incoming, Parsed, STALE_BUTTON,
 };
 use crate::discord::{author, reply, CommandError, Context, Data};
 use crate::domain::story::{
@@ -87,23 +87,6 @@ fn story_body(story: &Story) -> String {
 
 // ---------------------------------------------------------------- write
 
-fn input(
-    id: &str,
-    label: &str,
-    style: serenity::InputTextStyle,
-    value: Option<&str>,
-    max: usize,
-    required: bool,
-) -> serenity::CreateActionRow {
-    let mut field = serenity::CreateInputText::new(style, label, id)
-        .max_length(u16::try_from(max).unwrap_or(4000))
-        .required(required);
-    if let Some(v) = value.filter(|v| !v.is_empty()) {
-        field = field.value(v);
-    }
-    serenity::CreateActionRow::InputText(field)
-}
-
 /// Write a new version of your story (four parts, about a minute aloud)
 #[poise::command(slash_command)]
 async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
@@ -116,7 +99,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
         "Your one-minute story",
     )
     .components(vec![
-        input(
+        text_input(
             "who",
             "1. Who you are (year, school, stage)",
             paragraph,
@@ -124,7 +107,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
             PART_MAX_CHARS,
             true,
         ),
-        input(
+        text_input(
             "why_em",
             "2. Why emergency medicine",
             paragraph,
@@ -132,7 +115,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
             PART_MAX_CHARS,
             true,
         ),
-        input(
+        text_input(
             "interest",
             "3. What interests you within EM",
             paragraph,
@@ -140,7 +123,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
             PART_MAX_CHARS,
             true,
         ),
-        input(
+        text_input(
             "hope",
             "4. What you hope to learn or do here",
             paragraph,
@@ -148,7 +131,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
             PART_MAX_CHARS,
             true,
         ),
-        input(
+        text_input(
             "event",
             "Event (optional), e.g. SAEM residency fair",
             serenity::InputTextStyle::Short,
@@ -181,23 +164,13 @@ async fn show(
         Some(s) => s,
         None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
     };
-    ctx.send(reply::ephemeral(fit(format!(
+    ctx.send(reply::ephemeral(reply::fit(format!(
         "{}\n{}",
         story_body(&story),
         analysis_text(&story)
     ))))
     .await?;
     Ok(())
-}
-
-fn fit(text: String) -> String {
-    if text.chars().count() <= reply::MAX_CONTENT {
-        text
-    } else {
-        let mut cut: String = text.chars().take(reply::MAX_CONTENT - 1).collect();
-        cut.push('…');
-        cut
-    }
 }
 
 /// List the versions of your story
@@ -382,7 +355,7 @@ async fn share(
         .await?
         .ok_or_else(|| CommandError::User(NO_STORY.into()))?;
     let a = analyse(&story.text);
-    let text = fit(format!(
+    let text = reply::fit(format!(
         "**<@{}>'s one-minute story** (v{}, {} words, about {} s)\n{}\nListen or read, then give short feedback: clear? specific? on time? one suggestion. The author sees only the combined feedback.",
         ctx.author().id,
         story.version,
@@ -512,7 +485,7 @@ async fn feedback(
         }
         text
     };
-    ctx.send(reply::ephemeral(fit(text))).await?;
+    ctx.send(reply::ephemeral(reply::fit(text))).await?;
     Ok(())
 }
 
@@ -529,7 +502,7 @@ fn feedback_modal(share_id: i64) -> serenity::CreateModal {
         "Feedback on this story",
     )
     .components(vec![
-        input(
+        text_input(
             "clear",
             "Clear? (yes / somewhat / no)",
             short,
@@ -537,7 +510,7 @@ fn feedback_modal(share_id: i64) -> serenity::CreateModal {
             10,
             true,
         ),
-        input(
+        text_input(
             "specific",
             "Specific? (yes / somewhat / no)",
             short,
@@ -545,7 +518,7 @@ fn feedback_modal(share_id: i64) -> serenity::CreateModal {
             10,
             true,
         ),
-        input(
+        text_input(
             "on_time",
             "On time, about a minute? (yes / somewhat / no)",
             short,
@@ -553,7 +526,7 @@ fn feedback_modal(share_id: i64) -> serenity::CreateModal {
             10,
             true,
         ),
-        input(
+        text_input(
             "suggestion",
             "One suggestion (optional)",
             serenity::InputTextStyle::Paragraph,
@@ -650,7 +623,7 @@ pub async fn on_component(
                 .respond(
                     ctx,
                     serenity::CreateInteractionResponse::Message(components::ephemeral_message(
-                        fit(format!(
+                        reply::fit(format!(
                             "Saved as version {}.\n\n{}",
                             story.version,
                             analysis_text(&story)
