@@ -235,6 +235,16 @@ async fn closed_dms_pause_nudges_tell_the_member_once_and_resume_after_a_test_dm
     );
     assert!(!notice[0].content.contains("Ana"), "{}", notice[0].content);
 
+    let shown = bot.run_command::<&str>("me show", []).await;
+    assert!(
+        shown
+            .content
+            .contains("Nudges: paused: your DMs are closed"),
+        "{}",
+        shown.content
+    );
+    assert!(shown.content.contains("Contacts: 1"), "{}", shown.content);
+
     // A test DM that works resumes delivery.
     let test = bot.run_command::<&str>("me dm test", []).await;
     assert!(test.content.starts_with("DMs work"), "{}", test.content);

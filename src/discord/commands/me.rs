@@ -235,13 +235,20 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
     let stage = member
         .stage
         .map_or("not set (set it with `/me stage`)", Stage::label);
-    let nudges = if member.dms.enabled {
-        format!("by DM at {:02}:00 your time", member.dms.hour)
+    let nudges = if !member.dms.enabled {
+        "off (turn them on with `/me nudges`)".to_owned()
+    } else if data.store.dms_closed(author(ctx)).await? {
+        "paused: your DMs are closed to me (allow DMs, then `/me dm test`)".to_owned()
     } else {
-        "off".to_owned()
+        format!("by DM at {:02}:00 your time", member.dms.hour)
     };
+    let match_day = data.store.match_day(author(ctx)).await?.map_or_else(
+        || "not set (`/me matchday`)".to_owned(),
+        |d| d.format("%a %-d %b %Y").to_string(),
+    );
+    let contacts = data.store.count_contacts(author(ctx)).await?;
     ctx.send(reply::ephemeral(format!(
-        "**Your settings**\nTime zone: {zone}\nStage: {stage}\nNudges: {nudges}\nChapters (servers where you used me): {}",
+        "**Your settings**\nTime zone: {zone}\nStage: {stage}\nNudges: {nudges}\nMatch Day: {match_day}\nContacts: {contacts}\nChapters (servers where you used me): {}",
         chapters.len()
     )))
     .await?;
