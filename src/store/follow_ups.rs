@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::members::MemberColumn;
 use super::{from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
 use crate::domain::cadence::{FollowUp, FollowUpKind, Planned, Series, Window};
 use crate::domain::contact::ContactId;
@@ -251,17 +252,8 @@ impl Store {
         hour: u8,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO members (user_id, nudge_hour, created_at, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET nudge_hour = excluded.nudge_hour, updated_at = excluded.updated_at",
-        )
-        .bind(sql_id(owner.0))
-        .bind(i64::from(hour))
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.set_member_column(owner, MemberColumn::NudgeHour, i64::from(hour), now)
+            .await
     }
 
     pub async fn set_dms_enabled(
@@ -270,17 +262,8 @@ impl Store {
         enabled: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO members (user_id, dms_enabled, created_at, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET dms_enabled = excluded.dms_enabled, updated_at = excluded.updated_at",
-        )
-        .bind(sql_id(owner.0))
-        .bind(enabled)
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.set_member_column(owner, MemberColumn::DmsEnabled, enabled, now)
+            .await
     }
 
     pub async fn set_match_day(
@@ -289,17 +272,8 @@ impl Store {
         day: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO members (user_id, match_day, created_at, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET match_day = excluded.match_day, updated_at = excluded.updated_at",
-        )
-        .bind(sql_id(owner.0))
-        .bind(day)
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.set_member_column(owner, MemberColumn::MatchDay, day, now)
+            .await
     }
 
     pub async fn match_day(&self, owner: UserId) -> StoreResult<Option<NaiveDate>> {

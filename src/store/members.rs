@@ -5,6 +5,28 @@ use chrono::{DateTime, Utc};
 use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult};
 use crate::domain::{DmPreferences, GuildId, Member, Stage, TimeZone, UserId};
 
+/// A member setting stored in its own column (names are ours, never user input).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum MemberColumn {
+    Timezone,
+    Stage,
+    NudgeHour,
+    DmsEnabled,
+    MatchDay,
+}
+
+impl MemberColumn {
+    fn name(self) -> &'static str {
+        match self {
+            MemberColumn::Timezone => "timezone",
+            MemberColumn::Stage => "stage",
+            MemberColumn::NudgeHour => "nudge_hour",
+            MemberColumn::DmsEnabled => "dms_enabled",
+            MemberColumn::MatchDay => "match_day",
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct MemberRow {
     user_id: i64,
@@ -117,18 +139,8 @@ impl Store {
         zone: TimeZone,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO members (user_id, timezone, created_at, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone,
-                                                 updated_at = excluded.updated_at",
-        )
-        .bind(sql_id(user.0))
-        .bind(zone.name())
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.set_member_column(user, MemberColumn::Timezone, zone.name().to_owned(), now)
+            .await
     }
 
     pub async fn set_stage(
@@ -137,13 +149,29 @@ impl Store {
         stage: Stage,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO members (user_id, stage, created_at, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET stage = excluded.stage,
-                                                 updated_at = excluded.updated_at",
-        )
+        self.set_member_column(user, MemberColumn::Stage, stage.code().to_owned(), now)
+            .await
+    }
+
+    /// Sets one of the member's own settings, creating the member if needed.
+    pub(super) async fn set_member_column<T>(
+        &self,
+        user: UserId,
+        column: MemberColumn,
+        value: T,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>
+    where
+        T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
+        let column = column.name();
+        sqlx::query(&format!(
+            "INSERT INTO members (user_id, {column}, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column},
+                                                 updated_at = excluded.updated_at"
+        ))
         .bind(sql_id(user.0))
-        .bind(stage.code())
+        .bind(value)
         .bind(sql_instant(now))
         .bind(sql_instant(now))
         .execute(&self.pool)
