@@ -435,6 +435,8 @@ pub enum ContactSort {
     Recent,
     /// Most recently met first.
     Met,
+    /// The soonest pending follow-up first; contacts without one last.
+    NextFollowUp,
 }
 
 /// Which contacts `/contact list` shows.

@@ -326,6 +326,13 @@ impl Store {
             ContactSort::Name => "name_folded, id",
             ContactSort::Recent => "last_used_at DESC, id DESC",
             ContactSort::Met => "met_on DESC, id DESC",
+            ContactSort::NextFollowUp => {
+                "(SELECT MIN(f.latest_on) FROM follow_ups f
+                  WHERE f.contact_id = contacts.id AND f.state = 'pending') IS NULL,
+                 (SELECT MIN(f.latest_on) FROM follow_ups f
+                  WHERE f.contact_id = contacts.id AND f.state = 'pending'),
+                 name_folded, id"
+            }
         };
         let conditions = "owner_id = ?
              AND (? IS NULL OR tags LIKE ? ESCAPE '\\')

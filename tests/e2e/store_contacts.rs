@@ -389,3 +389,42 @@ async fn deleting_a_member_deletes_their_contacts() {
     assert_eq!(store.count_contacts(A).await.expect("count"), 0);
     assert_eq!(store.count_contacts(B).await.expect("count"), 1);
 }
+
+#[tokio::test]
+async fn lists_sort_by_the_soonest_pending_follow_up() {
+    use emig_bot::domain::cadence;
+    let (store, _dir) = store().await;
+    members(&store).await;
+    let t = test_start();
+    let none = store
+        .add_contact(A, &named("Aaron No-follow-up"), t)
+        .await
+        .expect("add");
+    let later = store
+        .add_contact(A, &named("Bea Later"), t)
+        .await
+        .expect("add");
+    let sooner = store
+        .add_contact(A, &named("Cy Sooner"), t)
+        .await
+        .expect("add");
+    for (c, on) in [(later.id, day(30)), (sooner.id, day(26))] {
+        store
+            .schedule_follow_up(A, c, &cadence::custom(on), t, t)
+            .await
+            .expect("schedule")
+            .expect("owned");
+    }
+    let page = store
+        .list_contacts(
+            A,
+            &ContactFilter::default(),
+            ContactSort::NextFollowUp,
+            0,
+            10,
+        )
+        .await
+        .expect("list");
+    let order: Vec<ContactId> = page.contacts.iter().map(|c| c.id).collect();
+    assert_eq!(order, vec![sooner.id, later.id, none.id]);
+}

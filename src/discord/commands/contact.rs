@@ -753,6 +753,8 @@ pub enum SortChoice {
     Recent,
     #[name = "Recently met"]
     Met,
+    #[name = "Next follow-up"]
+    NextFollowUp,
 }
 
 impl From<SortChoice> for ContactSort {
@@ -761,6 +763,7 @@ impl From<SortChoice> for ContactSort {
             SortChoice::Name => ContactSort::Name,
             SortChoice::Recent => ContactSort::Recent,
             SortChoice::Met => ContactSort::Met,
+            SortChoice::NextFollowUp => ContactSort::NextFollowUp,
         }
     }
 }
@@ -770,13 +773,19 @@ fn sort_code(sort: ContactSort) -> &'static str {
         ContactSort::Name => "n",
         ContactSort::Recent => "r",
         ContactSort::Met => "m",
+        ContactSort::NextFollowUp => "f",
     }
 }
 
 fn sort_from_code(code: &str) -> Option<ContactSort> {
-    [ContactSort::Name, ContactSort::Recent, ContactSort::Met]
-        .into_iter()
-        .find(|s| sort_code(*s) == code)
+    [
+        ContactSort::Name,
+        ContactSort::Recent,
+        ContactSort::Met,
+        ContactSort::NextFollowUp,
+    ]
+    .into_iter()
+    .find(|s| sort_code(*s) == code)
 }
 
 /// One page of the list, with Previous/Next buttons that carry the filter.
