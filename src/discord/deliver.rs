@@ -107,6 +107,12 @@ fn classify(e: serenity::Error) -> DeliverError {
     DeliverError::Transient(e.to_string())
 }
 
+/// Discord's "Unknown Channel": a cached DM channel that no longer exists.
+fn is_unknown_channel(e: &serenity::Error) -> bool {
+    matches!(e, serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))
+        if r.status_code.as_u16() == 404 && r.error.code == 10003)
+}
+
 fn date_text(d: chrono::NaiveDate) -> String {
     d.format("%a %-d %b").to_string()
 }
@@ -220,9 +226,10 @@ impl Deliver for DiscordDeliver {
 
     fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
         Box::pin(async move {
-            let channel = self.channel(digest.owner).await?;
+            let mut channel = self.channel(digest.owner).await?;
             let today = self.today(digest.owner).await;
             let mut attempt = 0;
+            let mut reopened = false;
             loop {
                 self.pacer.wait().await;
                 match channel
@@ -234,6 +241,15 @@ impl Deliver for DiscordDeliver {
                             channel_id: channel.get(),
                             message_id: message.id.get(),
                         })
+                    }
+                    Err(e) if is_unknown_channel(&e) && !reopened => {
+                        // The cached DM channel is gone: open a new one, once.
+                        reopened = true;
+                        self.store
+                            .forget_dm_channel(digest.owner)
+                            .await
+                            .map_err(|e| DeliverError::Transient(e.to_string()))?;
+                        channel = self.channel(digest.owner).await?;
                     }
                     Err(e) => match classify(e) {
                         DeliverError::RateLimited if attempt < RATE_LIMIT_RETRIES => {

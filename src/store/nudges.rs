@@ -323,6 +323,14 @@ impl Store {
         Ok(())
     }
 
+    pub async fn forget_dm_channel(&self, owner: UserId) -> StoreResult<()> {
+        sqlx::query("UPDATE members SET dm_channel_id = NULL WHERE user_id = ?")
+            .bind(sql_id(owner.0))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// True once after the member's DMs were found closed: the next command tells them.
     pub async fn take_dms_closed_notice(&self, owner: UserId) -> StoreResult<bool> {
         let taken = sqlx::query(

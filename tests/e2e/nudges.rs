@@ -535,3 +535,22 @@ async fn followup_commands_set_meet_done_off_and_match_day() {
         list.content
     );
 }
+
+#[tokio::test]
+async fn a_vanished_dm_channel_is_reopened_once_and_the_nudge_still_arrives() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    // A DM channel cached earlier (by a test DM) that Discord no longer knows.
+    bot.run_command::<&str>("me dm test", []).await;
+    bot.fake
+        .fail("POST", "/messages", Fault::UnknownChannel, Some(1));
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    wait_for_digests(&bot, 1).await;
+    let opened = bot
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == "/api/v10/users/@me/channels")
+        .count();
+    assert_eq!(opened, 2, "the test DM opened one, the retry another");
+}

@@ -53,6 +53,8 @@ pub enum Fault {
     ServerError,
     /// 404 with code 10008: the message was deleted.
     UnknownMessage,
+    /// 404 with code 10003: the channel no longer exists.
+    UnknownChannel,
 }
 
 /// A token bucket on a route, as Discord limits: `capacity` requests at once, refilled at
@@ -470,6 +472,10 @@ fn fault_response(fault: Fault) -> Response {
         Fault::DmsClosed => json_response(
             StatusCode::FORBIDDEN,
             json!({"message": "Cannot send messages to this user", "code": 50007}),
+        ),
+        Fault::UnknownChannel => json_response(
+            StatusCode::NOT_FOUND,
+            json!({"message": "Unknown Channel", "code": 10003}),
         ),
         Fault::UnknownMessage => json_response(
             StatusCode::NOT_FOUND,
