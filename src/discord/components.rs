@@ -240,6 +240,22 @@ pub fn text_input(
     serenity::CreateActionRow::InputText(field)
 }
 
+/// Answers a slash command with a form (the command's first and only response).
+pub async fn open_modal(
+    ctx: super::Context<'_>,
+    modal: serenity::CreateModal,
+) -> Result<(), CommandError> {
+    if let poise::Context::Application(app) = ctx {
+        app.interaction
+            .create_response(ctx, serenity::CreateInteractionResponse::Modal(modal))
+            .await?;
+        // Tell poise the interaction is answered, so nothing else tries to answer it.
+        app.has_sent_initial_response
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    Ok(())
+}
+
 /// The text inputs of a submitted form, by custom id.
 pub fn form_values(form: &serenity::ModalInteraction) -> Vec<(String, String)> {
     form.data

@@ -685,15 +685,7 @@ async fn edit(
     let owner = author(ctx);
     if patch.is_empty() {
         // No field given: edit the long fields in a form, prefilled.
-        if let poise::Context::Application(app) = ctx {
-            let modal = details_modal(owner, &c);
-            app.interaction
-                .create_response(ctx, serenity::CreateInteractionResponse::Modal(modal))
-                .await?;
-            app.has_sent_initial_response
-                .store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-        return Ok(());
+        return components::open_modal(ctx, details_modal(owner, &c)).await;
     }
     let data = ctx.data();
     let edited = data
@@ -1119,13 +1111,7 @@ pub async fn add_user_as_contact(
             false,
         ),
     ]);
-    if let poise::Context::Application(app) = ctx {
-        app.interaction
-            .create_response(ctx, serenity::CreateInteractionResponse::Modal(modal))
-            .await?;
-        app.has_sent_initial_response
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-    }
+    components::open_modal(ctx, modal).await?;
     Ok(())
 }
 

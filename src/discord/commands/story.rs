@@ -29,6 +29,18 @@ pub async fn story(_ctx: Context<'_>) -> Result<(), CommandError> {
 
 const NO_STORY: &str = "You have no story yet: write one with `/story write`.";
 
+/// The owner's story version (the latest when `None`), or the sentence saying there is none.
+async fn find_story(
+    data: &Data,
+    owner: UserId,
+    version: Option<u32>,
+) -> Result<Story, CommandError> {
+    match data.store.story(owner, version).await? {
+        Some(story) => Ok(story),
+        None => Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
+    }
+}
+
 fn no_version(version: u32) -> CommandError {
     CommandError::User(format!(
         "You have no version {version} of your story: see them with `/story history`."
@@ -140,13 +152,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
             false,
         ),
     ]);
-    if let poise::Context::Application(app) = ctx {
-        app.interaction
-            .create_response(ctx, serenity::CreateInteractionResponse::Modal(modal))
-            .await?;
-        app.has_sent_initial_response
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-    }
+    components::open_modal(ctx, modal).await?;
     Ok(())
 }
 
@@ -160,10 +166,7 @@ async fn show(
     #[min = 1]
     version: Option<u32>,
 ) -> Result<(), CommandError> {
-    let story = match ctx.data().store.story(author(ctx), version).await? {
-        Some(s) => s,
-        None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
-    };
+    let story = find_story(ctx.data(), author(ctx), version).await?;
     ctx.send(reply::ephemeral(reply::fit(format!(
         "{}\n{}",
         story_body(&story),
@@ -343,10 +346,7 @@ async fn share(
 ) -> Result<(), CommandError> {
     let owner = author(ctx);
     let data = ctx.data();
-    let story = match data.store.story(owner, version).await? {
-        Some(s) => s,
-        None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
-    };
+    let story = find_story(data, owner, version).await?;
     let guild = ctx.guild_id().map(|g| g.get()).unwrap_or(0);
     let channel = ctx.channel_id();
     let share_id = data
@@ -457,10 +457,7 @@ async fn feedback(
 ) -> Result<(), CommandError> {
     let owner = author(ctx);
     let data = ctx.data();
-    let story = match data.store.story(owner, version).await? {
-        Some(s) => s,
-        None => return Err(version.map_or_else(|| CommandError::User(NO_STORY.into()), no_version)),
-    };
+    let story = find_story(data, owner, version).await?;
     let summary: FeedbackSummary = data.store.feedback_summary(owner, story.id).await?;
     let text = if summary.count == 0 {
         format!(
