@@ -533,10 +533,19 @@ impl fmt::Display for Settings {
             self.nudges.quiet_start, self.nudges.quiet_end
         )?;
         writeln!(f, "nudges.send_rate         = {}/s", self.nudges.send_rate)?;
-        write!(
+        writeln!(
             f,
             "nudges.lease_seconds     = {}",
             self.nudges.lease_seconds
+        )?;
+        match &self.templates_dir {
+            Some(dir) => writeln!(f, "drafts.templates_dir     = {}", dir.display())?,
+            None => writeln!(f, "drafts.templates_dir     = (none: built-in templates)")?,
+        }
+        write!(
+            f,
+            "practice (green/yellow/red) = {}/{}/{} s",
+            self.practice.green, self.practice.yellow, self.practice.red
         )
     }
 }

@@ -139,6 +139,14 @@ async fn check_migrates_the_database_and_redacts_the_token() {
         "{stdout}"
     );
     assert!(!stdout.contains(TEST_TOKEN) && !stderr.contains(TEST_TOKEN));
+    assert!(
+        stdout.contains("nudges.quiet_hours       = 21:00-08:00"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("practice (green/yellow/red) = 45/55/60 s"),
+        "{stdout}"
+    );
     // The default database lives under data/, created with its folder.
     assert!(dir.path().join("data/emig-bot.db").exists());
 }
