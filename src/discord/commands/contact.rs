@@ -326,8 +326,8 @@ fn text_field(
 
 #[allow(clippy::too_many_arguments)]
 impl Fields {
-    async fn parse(
-        ctx: Context<'_>,
+    fn parse(
+        today: NaiveDate,
         role: Option<ContactRole>,
         institution: Option<String>,
         met_kind: Option<MetKind>,
@@ -343,7 +343,6 @@ impl Fields {
         tags: Option<String>,
         notes: Option<String>,
     ) -> Result<Fields, CommandError> {
-        let today = today_for(ctx.data(), author(ctx)).await;
         Ok(Fields {
             role,
             institution: text_field("The institution", institution, limits::INSTITUTION)?,
@@ -440,8 +439,10 @@ async fn add(
     notes: Option<String>,
 ) -> Result<(), CommandError> {
     let name = ContactName::parse(&name)?;
+    // The member's "today" is read once per command.
+    let today = today_for(ctx.data(), author(ctx)).await;
     let f = Fields::parse(
-        ctx,
+        today,
         role,
         institution,
         how_met,
@@ -456,9 +457,7 @@ async fn add(
         handle,
         tags,
         notes,
-    )
-    .await?;
-    let today = today_for(ctx.data(), author(ctx)).await;
+    )?;
     let mut new = NewContact::named(name, f.met_on.unwrap_or(today));
     new.role = f.role;
     new.institution = f.institution.flatten();
@@ -474,7 +473,7 @@ async fn add(
     new.tags = f.tags.unwrap_or_default();
     new.notes = f.notes.flatten();
     new.check()?;
-    save_new(ctx, new, None).await
+    save_new(ctx, new, None, today).await
 }
 
 /// Saves a new contact and shows its card, warning about namesakes.
@@ -482,6 +481,7 @@ async fn save_new(
     ctx: Context<'_>,
     new: NewContact,
     extra: Option<String>,
+    today: NaiveDate,
 ) -> Result<(), CommandError> {
     let owner = author(ctx);
     let data = ctx.data();
@@ -500,7 +500,6 @@ async fn save_new(
     if let Some(extra) = extra {
         text.push_str(&format!("\n\n{extra}"));
     }
-    let today = today_for(data, owner).await;
     text.push_str(&format!(
         "\n\n{}",
         first_follow_up_text(data, owner, &saved, today).await?
@@ -555,7 +554,7 @@ async fn quick(
             missing.join(", ")
         )
     });
-    save_new(ctx, new, extra).await
+    save_new(ctx, new, extra, today).await
 }
 
 // ---------------------------------------------------------------- show / edit / delete
@@ -644,8 +643,10 @@ async fn edit(
     notes: Option<String>,
 ) -> Result<(), CommandError> {
     let name = name.map(|n| ContactName::parse(&n)).transpose()?;
+    // The member's "today" is read once per command.
+    let today = today_for(ctx.data(), author(ctx)).await;
     let f = Fields::parse(
-        ctx,
+        today,
         role,
         institution,
         how_met,
@@ -660,8 +661,7 @@ async fn edit(
         handle,
         tags,
         notes,
-    )
-    .await?;
+    )?;
     let Some(c) = resolve(ctx, &contact).await? else {
         return Ok(());
     };
