@@ -31,7 +31,7 @@ async fn main() {
     let mut startup_ms = Vec::with_capacity(RUNS);
     let mut rss = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
-        let fake = FakeDiscord::start().await;
+        let fake = FakeDiscord::start_unjudged().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let started = Instant::now();

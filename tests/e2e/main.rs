@@ -7,6 +7,7 @@ mod support;
 mod binary;
 mod chapter;
 mod components;
+mod conformance;
 mod contacts;
 mod fake_discord;
 mod me;

@@ -63,28 +63,34 @@ impl TestBot {
     pub async fn start() -> TestBot {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
-        Self::start_on(dir, db_url, &[]).await
+        Self::start_on(dir, db_url, &[], true).await
     }
 
     /// With extra `EMIG_*` settings.
     pub async fn start_with(extra: &[(&str, &str)]) -> TestBot {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
-        Self::start_on(dir, db_url, extra).await
+        Self::start_on(dir, db_url, extra, true).await
     }
 
-    /// A bot on an existing database (benches seed one first).
+    /// A bot on an existing database (benches seed one first), against a fake that does not
+    /// judge requests: the benches time this path, and the tests judge the same requests.
     pub async fn start_on_database(db_url: &str) -> TestBot {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-        Self::start_on(dir, db_url.to_owned(), &[]).await
+        Self::start_on(dir, db_url.to_owned(), &[], false).await
     }
 
     async fn start_on(
         dir: Arc<tempfile::TempDir>,
         db_url: String,
         extra: &[(&str, &str)],
+        judged: bool,
     ) -> TestBot {
-        let fake = FakeDiscord::start().await;
+        let fake = if judged {
+            FakeDiscord::start().await
+        } else {
+            FakeDiscord::start_unjudged().await
+        };
         let clock = Arc::new(ManualClock::new(test_start()));
         let settings = settings(&fake.api_base, &db_url, extra);
         let app = App::build(
@@ -135,7 +141,7 @@ impl TestBot {
         let dir = self.dir.clone();
         let db_url = self.db_url.clone();
         drop(self);
-        Self::start_on(dir, db_url, &[]).await
+        Self::start_on(dir, db_url, &[], true).await
     }
 
     /// The value Discord sends for the choice labelled `label` of `option` under `path`

@@ -1,6 +1,7 @@
 //! A fake Discord on 127.0.0.1: REST (axum) and the gateway (tungstenite), both on port 0.
-//! It records every REST call, answers like Discord does, can be told to fail a route, and
-//! refuses to dispatch any event serenity would silently drop.
+//! It records every REST call, answers like Discord does, can be told to fail a route,
+//! refuses to dispatch any event serenity would silently drop, and judges every request by
+//! Discord's published API description: a request Discord would reject fails the test.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
+
+use super::conformance::{self, Body, Violation};
 
 /// The bot's application id and user id in READY.
 pub const APP_ID: u64 = 900_000_000_000_000_001;
@@ -98,6 +101,10 @@ struct State {
     nonces: Mutex<HashMap<(String, String), Value>>,
     /// Messages created per channel, oldest first (for GET channel messages).
     channel_messages: Mutex<HashMap<String, Vec<Value>>>,
+    /// Whether requests are judged by Discord's API description (benches turn it off).
+    judged: bool,
+    /// Requests Discord would have rejected, in the order they came.
+    violations: Mutex<Vec<Violation>>,
 }
 
 impl State {
@@ -110,7 +117,9 @@ impl State {
     }
 }
 
-/// The fake itself. Dropping it stops both servers.
+/// The fake itself. Dropping it stops both servers, and fails the test if the bot sent a
+/// request Discord would have rejected that the test did not take with
+/// [`FakeDiscord::take_violations`].
 pub struct FakeDiscord {
     pub api_base: String,
     state: Arc<State>,
@@ -122,7 +131,22 @@ impl Drop for FakeDiscord {
         for task in &self.tasks {
             task.abort();
         }
+        let violations = std::mem::take(&mut *lock(&self.state.violations));
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("{}", describe_violations(&violations));
+        }
     }
+}
+
+fn describe_violations(violations: &[Violation]) -> String {
+    let mut out = format!(
+        "the bot sent {} request(s) Discord would reject:\n",
+        violations.len()
+    );
+    for v in violations {
+        out.push_str(&format!("- {v}\n"));
+    }
+    out
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -130,7 +154,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl FakeDiscord {
+    /// A fake that judges every request by Discord's API description.
     pub async fn start() -> FakeDiscord {
+        Self::start_judging(true).await
+    }
+
+    /// A fake that does not judge requests: for benches, whose timed path must not pay for
+    /// the check (the tests judge the same requests).
+    pub async fn start_unjudged() -> FakeDiscord {
+        Self::start_judging(false).await
+    }
+
+    async fn start_judging(judged: bool) -> FakeDiscord {
         let rest = TcpListener::bind("127.0.0.1:0").await.expect("bind REST");
         let gw = TcpListener::bind("127.0.0.1:0")
             .await
@@ -150,6 +185,8 @@ impl FakeDiscord {
             dm_channels: Mutex::new(HashMap::new()),
             nonces: Mutex::new(HashMap::new()),
             channel_messages: Mutex::new(HashMap::new()),
+            judged,
+            violations: Mutex::new(Vec::new()),
         });
 
         let router = axum::Router::new()
@@ -169,6 +206,22 @@ impl FakeDiscord {
             state,
             tasks: vec![rest_task, gw_task],
         }
+    }
+
+    /// The requests so far that Discord would have rejected, taken out of the fake so they
+    /// no longer fail the test (for tests that provoke them on purpose).
+    pub fn take_violations(&self) -> Vec<Violation> {
+        std::mem::take(&mut *lock(&self.state.violations))
+    }
+
+    /// Fails now, with every violation so far, if the bot sent anything Discord would reject.
+    pub fn assert_conformant(&self) {
+        let violations = self.take_violations();
+        assert!(
+            violations.is_empty(),
+            "{}",
+            describe_violations(&violations)
+        );
     }
 
     /// Every REST call so far.
@@ -399,16 +452,26 @@ async fn rest_handler(
     AxumState(state): AxumState<Arc<State>>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let path = uri.path().to_owned();
-    let body: Value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&body)}))
-    };
     let method = method.as_str().to_owned();
+    let received = read_body(&headers, body).await;
+    if state.judged {
+        let found = conformance::check(&method, &path, &received);
+        if !found.is_empty() {
+            for v in &found {
+                eprintln!("fake Discord: a request Discord would reject:\n{v}");
+            }
+            lock(&state.violations).extend(found);
+        }
+    }
+    let body: Value = match received {
+        Body::Empty | Body::Multipart(None) => Value::Null,
+        Body::Json(v) | Body::Multipart(Some(v)) => v,
+        Body::NotJson(raw) => json!({ "raw": raw }),
+    };
     let response = match injected_fault(&state, &method, &path)
         .or_else(|| over_limit(&state, &method, &path))
     {
@@ -424,6 +487,33 @@ async fn rest_handler(
     });
     state.bump();
     response
+}
+
+/// The body as sent: JSON, or a multipart upload whose `payload_json` part is the JSON.
+async fn read_body(headers: &HeaderMap, body: Bytes) -> Body {
+    if body.is_empty() {
+        return Body::Empty;
+    }
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if let Ok(boundary) = multer::parse_boundary(content_type) {
+        let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+        let mut parts = multer::Multipart::new(stream, boundary);
+        let mut payload = None;
+        while let Ok(Some(field)) = parts.next_field().await {
+            if field.name() == Some("payload_json") {
+                let text = field.text().await.unwrap_or_default();
+                payload = Some(serde_json::from_str(&text).unwrap_or(Value::Null));
+            }
+        }
+        return Body::Multipart(payload);
+    }
+    match serde_json::from_slice(&body) {
+        Ok(v) => Body::Json(v),
+        Err(_) => Body::NotJson(String::from_utf8_lossy(&body).into_owned()),
+    }
 }
 
 fn over_limit(state: &State, method: &str, path: &str) -> Option<Fault> {

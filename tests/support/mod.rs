@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod bot;
+pub mod conformance;
 pub mod deliver;
 pub mod fake_discord;
 pub mod interactions;

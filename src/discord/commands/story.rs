@@ -499,17 +499,10 @@ fn feedback_modal(share_id: i64) -> serenity::CreateModal {
         "Feedback on this story",
     )
     .components(vec![
-        text_input(
-            "clear",
-            "Clear? (yes / somewhat / no)",
-            short,
-            None,
-            10,
-            true,
-        ),
+        text_input("clear", "Clear? (yes/somewhat/no)", short, None, 10, true),
         text_input(
             "specific",
-            "Specific? (yes / somewhat / no)",
+            "Specific? (yes/somewhat/no)",
             short,
             None,
             10,
@@ -517,7 +510,7 @@ fn feedback_modal(share_id: i64) -> serenity::CreateModal {
         ),
         text_input(
             "on_time",
-            "On time, about a minute? (yes / somewhat / no)",
+            "On time, about a minute? (yes/somewhat/no)",
             short,
             None,
             10,
