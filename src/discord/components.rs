@@ -196,6 +196,41 @@ impl Incoming<'_> {
         .await
     }
 
+    /// `text` as one ephemeral reply, or as several when one message cannot hold it (split at
+    /// line ends, nothing cut); `components` go on the last.
+    pub async fn say_pages(
+        &self,
+        ctx: &serenity::Context,
+        text: &str,
+        components: Vec<serenity::CreateActionRow>,
+    ) -> Result<(), CommandError> {
+        let pages = super::reply::split_for_discord(text);
+        let last = pages.len().saturating_sub(1);
+        for (i, page) in pages.into_iter().enumerate() {
+            let rows = if i == last {
+                components.clone()
+            } else {
+                Vec::new()
+            };
+            if i == 0 {
+                let first = ephemeral_message(page).components(rows);
+                self.respond(ctx, serenity::CreateInteractionResponse::Message(first))
+                    .await?;
+                continue;
+            }
+            let more = serenity::CreateInteractionResponseFollowup::new()
+                .content(page)
+                .ephemeral(true)
+                .components(rows)
+                .allowed_mentions(serenity::CreateAllowedMentions::new());
+            match self {
+                Incoming::Click(c) => c.create_followup(ctx, more).await?,
+                Incoming::Form(f) => f.create_followup(ctx, more).await?,
+            };
+        }
+        Ok(())
+    }
+
     /// Replaces the message the component was on.
     pub async fn update(
         &self,
@@ -204,7 +239,7 @@ impl Incoming<'_> {
         components: Vec<serenity::CreateActionRow>,
     ) -> Result<(), CommandError> {
         let update = serenity::CreateInteractionResponseMessage::new()
-            .content(text)
+            .content(super::reply::fit(text.into()))
             .components(components)
             .allowed_mentions(serenity::CreateAllowedMentions::new());
         self.respond(
@@ -215,9 +250,10 @@ impl Incoming<'_> {
     }
 }
 
+/// A reply only the member sees, that pings nobody; its text is fit to Discord's limit.
 pub fn ephemeral_message(text: impl Into<String>) -> serenity::CreateInteractionResponseMessage {
     serenity::CreateInteractionResponseMessage::new()
-        .content(text)
+        .content(super::reply::fit(text.into()))
         .ephemeral(true)
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }

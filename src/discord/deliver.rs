@@ -117,6 +117,9 @@ fn date_text(d: chrono::NaiveDate) -> String {
     d.format("%a %-d %b").to_string()
 }
 
+/// How much of a contact's name a digest line shows: five lines always fit one message.
+const DIGEST_NAME: usize = 200;
+
 /// The DM: one numbered line and one row of buttons per nudge.
 pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::CreateMessage {
     let mut text = format!(
@@ -138,7 +141,7 @@ pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::Cr
         text.push_str(&format!(
             "\n{}. **{}** · {} · {when}",
             i + 1,
-            reply::escape(&n.contact_name),
+            reply::truncate(&reply::escape(&n.contact_name), DIGEST_NAME),
             n.kind.label()
         ));
         let args = [n.follow_up_id.to_string(), digest.id.to_string()];
@@ -173,7 +176,7 @@ pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::Cr
         ));
     }
     serenity::CreateMessage::new()
-        .content(text)
+        .content(reply::fit(text))
         .components(rows)
         .allowed_mentions(serenity::CreateAllowedMentions::new())
         .nonce(serenity::Nonce::String(digest.nonce.clone()))

@@ -4,50 +4,59 @@ use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
+use crate::domain::text;
+
 /// Discord's limit on one message's text.
 pub const MAX_CONTENT: usize = 2000;
+/// Discord's limit on an autocomplete choice's name and value, and a select option's label.
+pub const MAX_CHOICE: usize = 100;
+/// Discord's limit on a form's title and its fields' labels.
+pub const MAX_FORM_TITLE: usize = 45;
 
-/// A reply only the member sees, that pings nobody.
+/// A reply only the member sees, that pings nobody; its text is fit to Discord's limit.
 pub fn ephemeral(text: impl Into<String>) -> CreateReply {
     CreateReply::default()
-        .content(text)
+        .content(fit(text.into()))
         .ephemeral(true)
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
-/// `text` cut to at most `max` characters, with an ellipsis when cut.
+/// `text` cut to at most `max` (UTF-16 units, between graphemes), with "…" when cut.
 pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
+    text::cut(text, max).into_owned()
 }
 
-/// Keeps a reply within Discord's message limit.
+/// Keeps a reply within Discord's message limit, cut with "…" when it is longer.
 pub fn fit(text: String) -> String {
-    truncate(&text, MAX_CONTENT)
+    match text::cut(&text, MAX_CONTENT) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
 }
 
-/// Splits text at line ends into pieces Discord accepts as messages.
+/// Splits text into pieces Discord accepts as messages, at line ends where it can; nothing is
+/// lost.
 pub fn split_for_discord(text: &str) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        if !current.is_empty() && current.chars().count() + line.chars().count() + 1 > MAX_CONTENT {
-            pieces.push(std::mem::take(&mut current));
+    text::split_pages(text, MAX_CONTENT)
+}
+
+/// Sends `text` as one ephemeral message, or as several when it is longer than one message can
+/// hold (split at line ends, nothing cut); `components` go on the last.
+pub async fn send_pages(
+    ctx: super::Context<'_>,
+    text: &str,
+    components: Vec<serenity::CreateActionRow>,
+) -> Result<(), serenity::Error> {
+    let pages = split_for_discord(text);
+    let last = pages.len().saturating_sub(1);
+    for (i, page) in pages.into_iter().enumerate() {
+        let mut reply = ephemeral(page);
+        if i == last {
+            reply = reply.components(components.clone());
         }
-        if !current.is_empty() {
-            current.push('\n');
-        }
-        current.push_str(line);
+        ctx.send(reply).await?;
     }
-    if !current.is_empty() {
-        pieces.push(current);
-    }
-    pieces
+    Ok(())
 }
 
 /// Text a member typed, shown literally: no formatting, mentions or masked links. Discord
@@ -109,7 +118,7 @@ mod tests {
         let text = [line.as_str(); 5].join("\n");
         let pieces = split_for_discord(&text);
         assert_eq!(pieces.len(), 3);
-        assert!(pieces.iter().all(|p| p.chars().count() <= MAX_CONTENT));
+        assert!(pieces.iter().all(|p| text::utf16_len(p) <= MAX_CONTENT));
         assert_eq!(pieces.join("\n"), text);
     }
 

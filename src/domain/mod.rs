@@ -36,6 +36,7 @@ pub mod member;
 pub mod network;
 pub mod quick_add;
 pub mod story;
+pub mod text;
 pub mod when;
 
 pub use chapter::Chapter;

@@ -186,12 +186,23 @@ fn date_text(date: NaiveDate) -> String {
     date.format("%a %-d %b %Y").to_string()
 }
 
+/// How much of a name, a place and the tags one line of a list shows: ten lines and a
+/// heading always fit one message, whatever was typed.
+const LINE_NAME: usize = 48;
+const LINE_PLACE: usize = 48;
+const LINE_TAGS: usize = 30;
+
 /// "**Ana Lopez** — Program director, Hospital Y · met Tue 3 Nov 2026"
 fn one_line(c: &Contact, _today: NaiveDate) -> String {
-    let mut line = format!("**{}**", reply::escape(&c.name));
+    let mut line = format!(
+        "**{}**",
+        reply::truncate(&reply::escape(&c.name), LINE_NAME)
+    );
     let what: Vec<String> = [
         c.role.map(|r| r.label().to_owned()),
-        c.institution.as_deref().map(reply::escape),
+        c.institution
+            .as_deref()
+            .map(|place| reply::truncate(&reply::escape(place), LINE_PLACE)),
     ]
     .into_iter()
     .flatten()
@@ -206,7 +217,10 @@ fn one_line(c: &Contact, _today: NaiveDate) -> String {
             .iter()
             .map(|t| format!("#{}", reply::escape(t)))
             .collect();
-        line.push_str(&format!(" · {}", tags.join(" ")));
+        line.push_str(&format!(
+            " · {}",
+            reply::truncate(&tags.join(" "), LINE_TAGS)
+        ));
     }
     line
 }
@@ -504,8 +518,7 @@ async fn save_new(
         "\n\n{}",
         first_follow_up_text(data, owner, &saved, today).await?
     ));
-    ctx.send(reply::ephemeral(reply::fit(text)).components(card_buttons(owner, saved.id)))
-        .await?;
+    reply::send_pages(ctx, &text, card_buttons(owner, saved.id)).await?;
     Ok(())
 }
 
@@ -577,11 +590,8 @@ async fn show(
         .touch_contact(owner, c.id, data.clock.now())
         .await?;
     let items = data.store.interactions(owner, c.id).await?;
-    ctx.send(
-        reply::ephemeral(reply::fit(format!("{}{}", card(&c), history(&items))))
-            .components(card_buttons(owner, c.id)),
-    )
-    .await?;
+    let text = format!("{}{}", card(&c), history(&items));
+    reply::send_pages(ctx, &text, card_buttons(owner, c.id)).await?;
     Ok(())
 }
 
@@ -693,11 +703,7 @@ async fn edit(
         .update_contact(owner, c.id, &patch, data.clock.now())
         .await?
         .ok_or_else(|| CommandError::User(NOT_FOUND.into()))??;
-    ctx.send(reply::ephemeral(reply::fit(format!(
-        "Updated.\n\n{}",
-        card(&edited)
-    ))))
-    .await?;
+    reply::send_pages(ctx, &format!("Updated.\n\n{}", card(&edited)), Vec::new()).await?;
     Ok(())
 }
 
@@ -836,7 +842,7 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    Ok((reply::fit(text), rows))
+    Ok((text, rows))
 }
 
 /// List your contacts, 10 a page, sorted and filtered as you like
@@ -903,7 +909,7 @@ async fn find(
         }
         out
     };
-    ctx.send(reply::ephemeral(reply::fit(shown))).await?;
+    ctx.send(reply::ephemeral(shown)).await?;
     Ok(())
 }
 
@@ -1215,11 +1221,10 @@ pub async fn on_component(
                 .await?
                 .ok_or_else(|| CommandError::User(NOT_FOUND.into()))??;
             incoming
-                .respond(
+                .say_pages(
                     ctx,
-                    serenity::CreateInteractionResponse::Message(components::ephemeral_message(
-                        reply::fit(format!("Details saved.\n\n{}", card(&edited))),
-                    )),
+                    &format!("Details saved.\n\n{}", card(&edited)),
+                    Vec::new(),
                 )
                 .await
         }
@@ -1259,16 +1264,10 @@ pub async fn on_component(
             data.store.touch_contact(owner, id, now).await?;
             let items = data.store.interactions(owner, id).await?;
             incoming
-                .respond(
+                .say_pages(
                     ctx,
-                    serenity::CreateInteractionResponse::Message(
-                        components::ephemeral_message(reply::fit(format!(
-                            "{}{}",
-                            card(&c),
-                            history(&items)
-                        )))
-                        .components(card_buttons(owner, id)),
-                    ),
+                    &format!("{}{}", card(&c), history(&items)),
+                    card_buttons(owner, id),
                 )
                 .await
         }
@@ -1350,15 +1349,10 @@ pub async fn on_component(
             let saved = data.store.add_contact(owner, &new, now).await?;
             data.store.delete_pending_note(owner, pending).await?;
             incoming
-                .respond(
+                .say_pages(
                     ctx,
-                    serenity::CreateInteractionResponse::Message(
-                        components::ephemeral_message(reply::fit(format!(
-                            "Saved a new contact with the note.\n\n{}",
-                            card(&saved)
-                        )))
-                        .components(card_buttons(owner, saved.id)),
-                    ),
+                    &format!("Saved a new contact with the note.\n\n{}", card(&saved)),
+                    card_buttons(owner, saved.id),
                 )
                 .await
         }
@@ -1390,15 +1384,10 @@ pub async fn on_component(
             )?;
             let saved = data.store.add_contact(owner, &new, now).await?;
             incoming
-                .respond(
+                .say_pages(
                     ctx,
-                    serenity::CreateInteractionResponse::Message(
-                        components::ephemeral_message(reply::fit(format!(
-                            "Saved to your contacts.\n\n{}",
-                            card(&saved)
-                        )))
-                        .components(card_buttons(owner, saved.id)),
-                    ),
+                    &format!("Saved to your contacts.\n\n{}", card(&saved)),
+                    card_buttons(owner, saved.id),
                 )
                 .await
         }

@@ -52,7 +52,8 @@ pub async fn draft(
         return Ok(());
     };
     let text = render(ctx.data(), author(ctx), &c, situation, ask).await?;
-    ctx.send(reply::ephemeral(text)).await?;
+    // A draft is never cut: one too long for a message comes in two.
+    reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
 }
 
@@ -76,5 +77,5 @@ pub async fn on_draft_button(
         return incoming.say(ctx, "That contact no longer exists.").await;
     };
     let text = render(data, owner, &c, Situation::for_follow_up(f.kind), None).await?;
-    incoming.say(ctx, text).await
+    incoming.say_pages(ctx, &text, Vec::new()).await
 }

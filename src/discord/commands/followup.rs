@@ -79,9 +79,7 @@ async fn list(ctx: Context<'_>) -> Result<(), CommandError> {
     if ctx.data().store.dms_closed(owner).await? {
         text.push_str("\n\nYour DMs are closed, so nudges are paused. Allow DMs from this server, then run `/me dm test`.");
     }
-    for piece in reply::split_for_discord(&text) {
-        ctx.send(reply::ephemeral(piece)).await?;
-    }
+    reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
 }
 

@@ -3,6 +3,10 @@
 use poise::serenity_prelude as serenity;
 
 use crate::discord::{reply, Command, CommandError, Context};
+use crate::domain::text;
+
+/// Discord's limit on one embed's description.
+const EMBED_DESCRIPTION: usize = 4096;
 
 /// List every command and what it does
 #[poise::command(
@@ -36,12 +40,29 @@ pub async fn help(ctx: Context<'_>) -> Result<(), CommandError> {
             menus.join("\n"),
         ));
     }
+    // An embed's description holds 4,096 characters: a longer section continues in the next.
+    let sections: Vec<(String, String)> = sections
+        .into_iter()
+        .flat_map(|(title, body)| {
+            text::split_pages(&body, EMBED_DESCRIPTION)
+                .into_iter()
+                .enumerate()
+                .map(move |(i, page)| {
+                    let title = if i == 0 {
+                        title.clone()
+                    } else {
+                        format!("{title} (continued)")
+                    };
+                    (title, page)
+                })
+        })
+        .collect();
     // A message holds at most 10 embeds and 6,000 characters of them.
     let mut batch: Vec<serenity::CreateEmbed> = Vec::new();
     let mut batch_chars = 0;
     let mut first = true;
     for (title, body) in sections {
-        let size = title.chars().count() + body.chars().count();
+        let size = text::utf16_len(&title) + text::utf16_len(&body);
         if !batch.is_empty() && (batch.len() == 10 || batch_chars + size > 5_500) {
             send_help(ctx, std::mem::take(&mut batch), first).await?;
             first = false;

@@ -79,6 +79,6 @@ pub async fn network(ctx: Context<'_>) -> Result<(), CommandError> {
     for step in map.next_steps {
         text.push_str(&format!("\n• {step}"));
     }
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
 }

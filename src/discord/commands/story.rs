@@ -10,6 +10,7 @@ use crate::domain::story::{
     analyse, Feedback, FeedbackSummary, Part, Rating, Story, StoryText, Verdict, EVENT_MAX_CHARS,
     PART_MAX_CHARS, SUGGESTION_MAX_CHARS,
 };
+use crate::domain::text;
 use crate::domain::UserId;
 use crate::store::FeedbackRefused;
 
@@ -82,17 +83,35 @@ pub fn analysis_text(story: &Story) -> String {
     text
 }
 
+/// The story's text in full.
 fn story_body(story: &Story) -> String {
-    let mut out = String::new();
-    if let Some(event) = &story.text.event {
-        out.push_str(&format!("*For {}*\n", reply::escape(event)));
-    }
-    for p in Part::ALL {
-        out.push_str(&format!(
-            "**{}** — {}\n",
-            p.label(),
-            reply::escape(story.text.part(*p))
-        ));
+    story_body_within(story, usize::MAX)
+}
+
+/// The story's text in at most `budget` units (a shared post is one message): a part that
+/// fits its share keeps everything, and the longest parts are cut first, each with "…".
+fn story_body_within(story: &Story, budget: usize) -> String {
+    let event = story
+        .text
+        .event
+        .as_deref()
+        .map(|e| format!("*For {}*\n", reply::escape(e)))
+        .unwrap_or_default();
+    let heads: Vec<String> = Part::ALL
+        .iter()
+        .map(|p| format!("**{}** — ", p.label()))
+        .collect();
+    let bodies: Vec<String> = Part::ALL
+        .iter()
+        .map(|p| reply::escape(story.text.part(*p)))
+        .collect();
+    let fixed =
+        text::utf16_len(&event) + heads.iter().map(|h| text::utf16_len(h) + 1).sum::<usize>();
+    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    let shown = text::share(&bodies, budget.saturating_sub(fixed));
+    let mut out = event;
+    for (head, body) in heads.iter().zip(shown) {
+        out.push_str(&format!("{head}{body}\n"));
     }
     out
 }
@@ -167,12 +186,8 @@ async fn show(
     version: Option<u32>,
 ) -> Result<(), CommandError> {
     let story = find_story(ctx.data(), author(ctx), version).await?;
-    ctx.send(reply::ephemeral(reply::fit(format!(
-        "{}\n{}",
-        story_body(&story),
-        analysis_text(&story)
-    ))))
-    .await?;
+    let text = format!("{}\n{}", story_body(&story), analysis_text(&story));
+    reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
 }
 
@@ -198,7 +213,7 @@ async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
                 .unwrap_or_default()
         ));
     }
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
 }
 
@@ -355,14 +370,16 @@ async fn share(
         .await?
         .ok_or_else(|| CommandError::User(NO_STORY.into()))?;
     let a = analyse(&story.text);
-    let text = reply::fit(format!(
-        "**<@{}>'s one-minute story** (v{}, {} words, about {} s)\n{}\nListen or read, then give short feedback: clear? specific? on time? one suggestion. The author sees only the combined feedback.",
+    let head = format!(
+        "**<@{}>'s one-minute story** (v{}, {} words, about {} s)\n",
         ctx.author().id,
         story.version,
         a.words,
         a.seconds_at_130,
-        story_body(&story)
-    ));
+    );
+    let foot = "\nListen or read, then give short feedback: clear? specific? on time? one suggestion. The author sees only the combined feedback.";
+    let budget = reply::MAX_CONTENT - text::utf16_len(&head) - text::utf16_len(foot);
+    let text = reply::fit(format!("{head}{}{foot}", story_body_within(&story, budget)));
     let share_arg = share_id.to_string();
     let buttons = serenity::CreateActionRow::Buttons(vec![
         serenity::CreateButton::new(custom_id(Action::StoryFeedback, UserId(0), &[&share_arg]))
@@ -482,7 +499,7 @@ async fn feedback(
         }
         text
     };
-    ctx.send(reply::ephemeral(reply::fit(text))).await?;
+    reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
 }
 
