@@ -258,7 +258,8 @@ pub fn ephemeral_message(text: impl Into<String>) -> serenity::CreateInteraction
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
-/// One text input of a form, in its own row; `value` prefills it (cut to `max`).
+/// One text input of a form, in its own row; `value` prefills it (cut to `max`, measured in
+/// UTF-16 units, so the value never exceeds the input's own limit however Discord counts).
 pub fn text_input(
     id: &str,
     label: &str,
@@ -271,9 +272,23 @@ pub fn text_input(
         .max_length(u16::try_from(max).unwrap_or(4000))
         .required(required);
     if let Some(v) = value.filter(|v| !v.is_empty()) {
-        field = field.value(super::reply::truncate(v, max));
+        field = field.value(prefill(v, max));
     }
     serenity::CreateActionRow::InputText(field)
+}
+
+/// What a text input shows of a stored value: all of it, or as much as its limit holds.
+pub fn prefill(value: &str, max: usize) -> String {
+    super::reply::truncate(value, max)
+}
+
+/// A submitted form value, or the stored value it stands for when the member left a cut
+/// prefill untouched: saving a form unchanged never shortens what was too long to prefill.
+pub fn kept_or_typed<'a>(submitted: &'a str, stored: Option<&'a str>, max: usize) -> &'a str {
+    match stored {
+        Some(full) if submitted != full && submitted == prefill(full, max) => full,
+        _ => submitted,
+    }
 }
 
 /// Answers a slash command with a form (the command's first and only response).

@@ -28,6 +28,8 @@ pub mod limits {
     pub const NOTES: usize = 1500;
     pub const TAG: usize = 30;
     pub const TAGS: usize = 10;
+    /// The most tags as typed: ten of the longest, with separators.
+    pub const TAGS_TEXT: usize = 320;
     pub const INTERACTION_NOTE: usize = 500;
 }
 

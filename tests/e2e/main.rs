@@ -10,6 +10,7 @@ mod components;
 mod conformance;
 mod contacts;
 mod fake_discord;
+mod limits;
 mod me;
 mod nudges;
 mod scheduler;

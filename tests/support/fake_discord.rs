@@ -642,12 +642,13 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
             json_response(StatusCode::OK, Value::Array(registered))
         }
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
-        ("POST", ["webhooks", _, _]) => {
-            json_response(StatusCode::OK, message(&state.id(), "0", body))
-        }
+        ("POST", ["webhooks", _, _]) => json_response(
+            StatusCode::OK,
+            message(&state.id(), &interaction_channel(), body),
+        ),
         ("PATCH", ["webhooks", _, _, "messages", id])
         | ("GET", ["webhooks", _, _, "messages", id]) => {
-            json_response(StatusCode::OK, message(id, "0", body))
+            json_response(StatusCode::OK, message(id, &interaction_channel(), body))
         }
         ("DELETE", ["webhooks", _, _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["users", "@me", "channels"]) => {
@@ -698,4 +699,10 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
             json!({"message": format!("fake Discord has no route for {method} {path}"), "code": 0}),
         ),
     }
+}
+
+/// The channel interaction replies land in (Discord never answers with channel 0, and serenity
+/// refuses a zero id).
+fn interaction_channel() -> String {
+    super::interactions::CHANNEL_ID.to_string()
 }

@@ -446,7 +446,7 @@ async fn add(
     #[max_length = 100]
     handle: Option<String>,
     #[description = "Tags, e.g. ultrasound, sloe"]
-    #[max_length = 200]
+    #[max_length = 320]
     tags: Option<String>,
     #[description = "Notes (never any patient information)"]
     #[max_length = 1500]
@@ -646,7 +646,7 @@ async fn edit(
     #[max_length = 100]
     handle: Option<String>,
     #[description = "Tags, replacing the current ones (- clears)"]
-    #[max_length = 200]
+    #[max_length = 320]
     tags: Option<String>,
     #[description = "Notes, replacing the current ones (never patient information)"]
     #[max_length = 1500]
@@ -1007,7 +1007,7 @@ fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
             "Tags (comma separated)",
             serenity::InputTextStyle::Short,
             Some(&tags),
-            200,
+            limits::TAGS_TEXT,
             false,
         ),
         text_input(
@@ -1019,6 +1019,27 @@ fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
             false,
         ),
     ])
+}
+
+/// The details form's values, with every prefill the member left untouched read back as the
+/// stored value it was cut from.
+fn untouched_prefills(stored: &Contact, values: Vec<(String, String)>) -> Vec<(String, String)> {
+    let tags = stored.tags.join(", ");
+    values
+        .into_iter()
+        .map(|(id, typed)| {
+            let (full, max) = match id.as_str() {
+                F_CALLBACK => (stored.callback.as_deref(), limits::CALLBACK),
+                F_EMAIL => (stored.email.as_deref(), limits::EMAIL),
+                F_HANDLE => (stored.handle.as_deref(), limits::HANDLE),
+                F_TAGS => (Some(tags.as_str()), limits::TAGS_TEXT),
+                F_NOTES => (stored.notes.as_deref(), limits::NOTES),
+                _ => (None, 0),
+            };
+            let kept = components::kept_or_typed(&typed, full, max).to_owned();
+            (id, kept)
+        })
+        .collect()
 }
 
 fn value_of<'a>(values: &'a [(String, String)], id: &str) -> Option<&'a str> {
@@ -1214,7 +1235,13 @@ pub async fn on_component(
         }
         (Action::ContactDetailsForm, Incoming::Form(form)) => {
             let id = ContactId(parsed.arg(0).ok_or_else(stale)?);
-            let patch = details_patch(&form_values(form))?;
+            let stored = data
+                .store
+                .contact(owner, id)
+                .await?
+                .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
+            let values = untouched_prefills(&stored, form_values(form));
+            let patch = details_patch(&values)?;
             let edited = data
                 .store
                 .update_contact(owner, id, &patch, now)

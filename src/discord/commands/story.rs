@@ -611,12 +611,27 @@ pub async fn on_component(
     match (parsed.action, incoming) {
         (Action::StoryWriteForm, Incoming::Form(form)) => {
             let values = form_values(form);
+            // A part too long to prefill in full and left untouched keeps its full text.
+            let latest = data.store.story(parsed.owner, None).await?;
             let get = |id: &str| {
-                values
+                let typed = values
                     .iter()
                     .find(|(k, _)| k == id)
                     .map(|(_, v)| v.as_str())
-                    .unwrap_or("")
+                    .unwrap_or("");
+                let stored = latest.as_ref().and_then(|s| match id {
+                    "event" => s.text.event.as_deref(),
+                    _ => Part::ALL
+                        .iter()
+                        .find(|p| p.code() == id)
+                        .map(|p| s.text.part(*p)),
+                });
+                let max = if id == "event" {
+                    EVENT_MAX_CHARS
+                } else {
+                    PART_MAX_CHARS
+                };
+                components::kept_or_typed(typed, stored, max)
             };
             let text = StoryText::parse(
                 get("who"),
