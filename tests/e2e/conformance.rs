@@ -189,6 +189,18 @@ fn documented_limits_outside_the_description_are_checked() {
             .any(|v| v.at == "/data/components/0/components"),
         "{found:#?}"
     );
+    // A prefilled value longer than its input's max_length (emoji count twice).
+    let input = json!({"type": 4, "custom_id": "a", "label": "A", "style": 1,
+        "max_length": 10, "value": "😀".repeat(6)});
+    let modal = json!({"type": 9, "data": {"custom_id": "m", "title": "T",
+        "components": [{"type": 1, "components": [input]}]}});
+    let found = check("POST", callback, &Body::Json(modal));
+    assert!(
+        found
+            .iter()
+            .any(|v| v.at == "/data/components/0/components/0/value"),
+        "{found:#?}"
+    );
     // An autocomplete value over 100 characters.
     let choices =
         json!({"type": 8, "data": {"choices": [{"name": "n", "value": "v".repeat(101)}]}});

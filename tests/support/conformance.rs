@@ -558,6 +558,20 @@ fn modal_limits(data: &Value, out: &mut Vec<(String, String)>) {
                 "each row of a modal holds exactly one text input".into(),
             ));
         }
+        // A prefilled value longer than the input's own limit: counted strictly (UTF-16).
+        for (j, input) in inputs.iter().enumerate() {
+            if let (Some(value), Some(max)) =
+                (input["value"].as_str(), input["max_length"].as_u64())
+            {
+                let n = utf16_len(value);
+                if n as u64 > max {
+                    out.push((
+                        format!("/data/components/{i}/components/{j}/value"),
+                        format!("the prefilled value is {n} characters (UTF-16); the input's max_length is {max}"),
+                    ));
+                }
+            }
+        }
     }
 }
 
