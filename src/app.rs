@@ -64,6 +64,12 @@ impl App {
         let store = Store::new(pool);
         let wake = Arc::new(tokio::sync::Notify::new());
         let data = Data {
+            actions: crate::actions::Actions {
+                store: store.clone(),
+                clock: deps.clock.clone(),
+                wake: wake.clone(),
+                default_timezone: settings.members.default_timezone,
+            },
             store: store.clone(),
             clock: deps.clock.clone(),
             default_timezone: settings.members.default_timezone,

@@ -1,6 +1,7 @@
 //! emig-bot: a Discord bot that turns networking habits of emergency-medicine trainees into
 //! routine. The module tree; `tests/` drives the whole app through it.
 
+pub mod actions;
 pub mod app;
 pub mod clock;
 pub mod db;

@@ -4,6 +4,7 @@ use poise::serenity_prelude as serenity;
 use poise::FrameworkError;
 
 use super::{reply, Data};
+use crate::actions::ActionError;
 use crate::domain::contact::ContactError;
 use crate::domain::story::StoryError;
 use crate::domain::when::WhenError;
@@ -41,6 +42,21 @@ macro_rules! user_error {
 }
 
 user_error!(TimeZoneError, ContactError, WhenError, StoryError);
+
+impl From<ActionError> for CommandError {
+    fn from(e: ActionError) -> Self {
+        let say = |text: &str| CommandError::User(text.to_owned());
+        match e {
+            ActionError::ContactNotFound => say(super::commands::contact::NOT_FOUND),
+            ActionError::FollowUpGone => say(
+                "This follow-up is already done, moved or turned off (or its nudge is being sent right now). See `/followup list`.",
+            ),
+            ActionError::NoteGone => say("That note was already saved or has expired."),
+            ActionError::Contact(e) => CommandError::User(e.to_string()),
+            ActionError::Store(e) => CommandError::Store(e),
+        }
+    }
+}
 
 /// What a member reads when the fault is ours.
 pub const INTERNAL: &str =

@@ -7,7 +7,6 @@ mod components;
 pub mod deliver;
 mod error;
 pub mod reply;
-mod rhythm;
 
 use std::sync::Arc;
 
@@ -21,6 +20,8 @@ pub use error::CommandError;
 
 /// What every command handler can reach.
 pub struct Data {
+    /// Every member action, one transaction each.
+    pub actions: crate::actions::Actions,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub default_timezone: TimeZone,

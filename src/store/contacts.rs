@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
+use super::{
+    from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult, Tx,
+};
 use crate::domain::contact::{
     fold, tags_from_stored, tags_to_stored, Contact, ContactFilter, ContactId, ContactPatch,
     ContactRole, ContactSort, HowMet, Interaction, InteractionKind, MentorKind, MetKind,
@@ -127,6 +129,197 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// Saves a new contact for `owner` (who must be a known member).
+async fn insert_contact<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    new: &NewContact,
+    now: DateTime<Utc>,
+) -> StoreResult<Contact> {
+    let name = new.name.as_str();
+    let row: ContactRow = sqlx::query_as(&format!(
+        "INSERT INTO contacts (owner_id, name, name_folded, search_text, role, institution, met_kind,
+             met_label, met_on, rotation_ends_on, conference_id, relationship, mentor_kind, callback,
+             email, phone, handle, tags, notes, created_at, updated_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING {CONTACT_COLUMNS}"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(name)
+    .bind(fold(name))
+    .bind(search_text(name, new.institution.as_deref()))
+    .bind(new.role.map(ContactRole::code))
+    .bind(new.institution.as_deref())
+    .bind(new.met.kind.map(MetKind::code))
+    .bind(new.met.label.as_deref())
+    .bind(new.met_on)
+    .bind(new.met.rotation_ends_on)
+    .bind(new.met.conference_id)
+    .bind(new.relationship.map(Relationship::code))
+    .bind(new.mentor_kind.map(MentorKind::code))
+    .bind(new.callback.as_deref())
+    .bind(new.email.as_ref().map(|e| e.as_str()))
+    .bind(new.phone.as_deref())
+    .bind(new.handle.as_deref())
+    .bind(tags_to_stored(&new.tags))
+    .bind(new.notes.as_deref())
+    .bind(sql_instant(now))
+    .bind(sql_instant(now))
+    .bind(sql_instant(now))
+    .fetch_one(executor)
+    .await?;
+    Contact::try_from(row)
+}
+
+/// The owner's contacts with exactly this name, any letter case; most recently used first.
+async fn contacts_named<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    name: &str,
+) -> StoreResult<Vec<Contact>> {
+    let folded = fold(&name.split_whitespace().collect::<Vec<_>>().join(" "));
+    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND name_folded = ?
+         ORDER BY last_used_at DESC, id DESC LIMIT 25"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(folded)
+    .fetch_all(executor)
+    .await?;
+    rows.into_iter().map(Contact::try_from).collect()
+}
+
+impl Tx {
+    pub async fn add_contact(
+        &mut self,
+        owner: UserId,
+        new: &NewContact,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Contact> {
+        insert_contact(self.conn(), owner, new, now).await
+    }
+
+    pub async fn contact(&mut self, owner: UserId, id: ContactId) -> StoreResult<Option<Contact>> {
+        contact_row(self.conn(), owner, id)
+            .await?
+            .map(Contact::try_from)
+            .transpose()
+    }
+
+    pub async fn contacts_named(&mut self, owner: UserId, name: &str) -> StoreResult<Vec<Contact>> {
+        contacts_named(self.conn(), owner, name).await
+    }
+
+    /// Applies an edit; `Ok(None)` if the contact is not the owner's. The patch's own rule
+    /// check (`ContactPatch::apply`) runs on the current values inside the transaction.
+    pub async fn update_contact(
+        &mut self,
+        owner: UserId,
+        id: ContactId,
+        patch: &ContactPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Result<Contact, crate::domain::contact::ContactError>>> {
+        let conn = self.conn();
+        let Some(row) = contact_row(&mut *conn, owner, id).await? else {
+            return Ok(None);
+        };
+        let updated = match patch.apply(Contact::try_from(row)?) {
+            Ok(c) => c,
+            Err(e) => return Ok(Some(Err(e))),
+        };
+        let row: ContactRow = sqlx::query_as(&format!(
+            "UPDATE contacts SET name = ?, name_folded = ?, search_text = ?, role = ?, institution = ?,
+                 met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, relationship = ?,
+                 mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
+                 updated_at = ?, last_used_at = ?
+             WHERE owner_id = ? AND id = ?
+             RETURNING {CONTACT_COLUMNS}"
+        ))
+        .bind(&updated.name)
+        .bind(fold(&updated.name))
+        .bind(search_text(&updated.name, updated.institution.as_deref()))
+        .bind(updated.role.map(ContactRole::code))
+        .bind(updated.institution.as_deref())
+        .bind(updated.met.kind.map(MetKind::code))
+        .bind(updated.met.label.as_deref())
+        .bind(updated.met_on)
+        .bind(updated.met.rotation_ends_on)
+        .bind(updated.relationship.map(Relationship::code))
+        .bind(updated.mentor_kind.map(MentorKind::code))
+        .bind(updated.callback.as_deref())
+        .bind(updated.email.as_deref())
+        .bind(updated.phone.as_deref())
+        .bind(updated.handle.as_deref())
+        .bind(tags_to_stored(&updated.tags))
+        .bind(updated.notes.as_deref())
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .bind(sql_id(owner.0))
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(Some(Ok(Contact::try_from(row)?)))
+    }
+
+    /// Records an interaction with the owner's contact; `None` if it is not theirs.
+    pub async fn log_interaction(
+        &mut self,
+        owner: UserId,
+        id: ContactId,
+        kind: InteractionKind,
+        note: Option<&str>,
+        happened_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Interaction>> {
+        let conn = self.conn();
+        let touched =
+            sqlx::query("UPDATE contacts SET last_used_at = ? WHERE owner_id = ? AND id = ?")
+                .bind(sql_instant(now))
+                .bind(sql_id(owner.0))
+                .bind(id.0)
+                .execute(&mut *conn)
+                .await?;
+        if touched.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let (interaction_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO interactions (contact_id, owner_id, kind, note, happened_on, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(id.0)
+        .bind(sql_id(owner.0))
+        .bind(kind.code())
+        .bind(note)
+        .bind(happened_on)
+        .bind(sql_instant(now))
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(Some(Interaction {
+            id: interaction_id,
+            contact_id: id,
+            kind,
+            note: note.map(str::to_owned),
+            happened_on,
+        }))
+    }
+
+    /// Takes the member's pending note out (once: a second take finds nothing).
+    pub async fn take_pending_note(
+        &mut self,
+        owner: UserId,
+        id: i64,
+    ) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "DELETE FROM pending_notes WHERE owner_id = ? AND id = ? RETURNING text",
+        )
+        .bind(sql_id(owner.0))
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|(t,)| t))
+    }
+}
+
 impl Store {
     /// Saves a new contact for `owner` (who must be a known member).
     pub async fn add_contact(
@@ -135,39 +328,7 @@ impl Store {
         new: &NewContact,
         now: DateTime<Utc>,
     ) -> StoreResult<Contact> {
-        let name = new.name.as_str();
-        let row: ContactRow = sqlx::query_as(&format!(
-            "INSERT INTO contacts (owner_id, name, name_folded, search_text, role, institution, met_kind,
-                 met_label, met_on, rotation_ends_on, conference_id, relationship, mentor_kind, callback,
-                 email, phone, handle, tags, notes, created_at, updated_at, last_used_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             RETURNING {CONTACT_COLUMNS}"
-        ))
-        .bind(sql_id(owner.0))
-        .bind(name)
-        .bind(fold(name))
-        .bind(search_text(name, new.institution.as_deref()))
-        .bind(new.role.map(ContactRole::code))
-        .bind(new.institution.as_deref())
-        .bind(new.met.kind.map(MetKind::code))
-        .bind(new.met.label.as_deref())
-        .bind(new.met_on)
-        .bind(new.met.rotation_ends_on)
-        .bind(new.met.conference_id)
-        .bind(new.relationship.map(Relationship::code))
-        .bind(new.mentor_kind.map(MentorKind::code))
-        .bind(new.callback.as_deref())
-        .bind(new.email.as_ref().map(|e| e.as_str()))
-        .bind(new.phone.as_deref())
-        .bind(new.handle.as_deref())
-        .bind(tags_to_stored(&new.tags))
-        .bind(new.notes.as_deref())
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .fetch_one(&self.pool)
-        .await?;
-        Contact::try_from(row)
+        insert_contact(&self.pool, owner, new, now).await
     }
 
     /// The owner's contact with this id; `None` for someone else's or a missing one.
@@ -180,16 +341,7 @@ impl Store {
 
     /// The owner's contacts with exactly this name, any letter case; most recently used first.
     pub async fn contacts_named(&self, owner: UserId, name: &str) -> StoreResult<Vec<Contact>> {
-        let folded = fold(&name.split_whitespace().collect::<Vec<_>>().join(" "));
-        let rows: Vec<ContactRow> = sqlx::query_as(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND name_folded = ?
-             ORDER BY last_used_at DESC, id DESC LIMIT 25"
-        ))
-        .bind(sql_id(owner.0))
-        .bind(folded)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(Contact::try_from).collect()
+        contacts_named(&self.pool, owner, name).await
     }
 
     /// Autocomplete: the owner's contacts whose name starts with `partial` first, then those
@@ -260,47 +412,10 @@ impl Store {
         patch: &ContactPatch,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Result<Contact, crate::domain::contact::ContactError>>> {
-        let mut tx = self.pool.begin().await?;
-        let Some(row) = contact_row(&mut *tx, owner, id).await? else {
-            return Ok(None);
-        };
-        let updated = match patch.apply(Contact::try_from(row)?) {
-            Ok(c) => c,
-            Err(e) => return Ok(Some(Err(e))),
-        };
-        let row: ContactRow = sqlx::query_as(&format!(
-            "UPDATE contacts SET name = ?, name_folded = ?, search_text = ?, role = ?, institution = ?,
-                 met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, relationship = ?,
-                 mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
-                 updated_at = ?, last_used_at = ?
-             WHERE owner_id = ? AND id = ?
-             RETURNING {CONTACT_COLUMNS}"
-        ))
-        .bind(&updated.name)
-        .bind(fold(&updated.name))
-        .bind(search_text(&updated.name, updated.institution.as_deref()))
-        .bind(updated.role.map(ContactRole::code))
-        .bind(updated.institution.as_deref())
-        .bind(updated.met.kind.map(MetKind::code))
-        .bind(updated.met.label.as_deref())
-        .bind(updated.met_on)
-        .bind(updated.met.rotation_ends_on)
-        .bind(updated.relationship.map(Relationship::code))
-        .bind(updated.mentor_kind.map(MentorKind::code))
-        .bind(updated.callback.as_deref())
-        .bind(updated.email.as_deref())
-        .bind(updated.phone.as_deref())
-        .bind(updated.handle.as_deref())
-        .bind(tags_to_stored(&updated.tags))
-        .bind(updated.notes.as_deref())
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .bind(sql_id(owner.0))
-        .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let mut tx = self.begin().await?;
+        let updated = tx.update_contact(owner, id, patch, now).await?;
         tx.commit().await?;
-        Ok(Some(Ok(Contact::try_from(row)?)))
+        Ok(updated)
     }
 
     /// Deletes the contact and its history. False if it is not the owner's.
@@ -414,37 +529,12 @@ impl Store {
         happened_on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Interaction>> {
-        let mut tx = self.pool.begin().await?;
-        let touched =
-            sqlx::query("UPDATE contacts SET last_used_at = ? WHERE owner_id = ? AND id = ?")
-                .bind(sql_instant(now))
-                .bind(sql_id(owner.0))
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-        if touched.rows_affected() == 0 {
-            return Ok(None);
-        }
-        let (interaction_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO interactions (contact_id, owner_id, kind, note, happened_on, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(id.0)
-        .bind(sql_id(owner.0))
-        .bind(kind.code())
-        .bind(note)
-        .bind(happened_on)
-        .bind(sql_instant(now))
-        .fetch_one(&mut *tx)
-        .await?;
+        let mut tx = self.begin().await?;
+        let logged = tx
+            .log_interaction(owner, id, kind, note, happened_on, now)
+            .await?;
         tx.commit().await?;
-        Ok(Some(Interaction {
-            id: interaction_id,
-            contact_id: id,
-            kind,
-            note: note.map(str::to_owned),
-            happened_on,
-        }))
+        Ok(logged)
     }
 
     /// The contact's history, newest first (empty for someone else's contact).

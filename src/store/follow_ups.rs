@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::members::MemberColumn;
-use super::{from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
+use super::{from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
 use crate::domain::cadence::{FollowUp, FollowUpKind, Planned, Series, Window};
 use crate::domain::contact::ContactId;
 use crate::domain::UserId;
@@ -59,23 +59,95 @@ pub struct Delivery {
     pub outcome: String,
 }
 
-impl Store {
+/// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
+async fn close_follow_up<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    id: i64,
+    done: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let closed = sqlx::query(
+        "UPDATE follow_ups SET state = ?, closed_at = ? WHERE owner_id = ? AND id = ? AND state = 'pending'",
+    )
+    .bind(if done { "done" } else { "off" })
+    .bind(sql_instant(now))
+    .bind(sql_id(owner.0))
+    .bind(id)
+    .execute(executor)
+    .await?;
+    Ok(closed.rows_affected() > 0)
+}
+
+/// One of the owner's pending follow-ups by id.
+async fn follow_up<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    id: i64,
+) -> StoreResult<Option<FollowUp>> {
+    let row: Option<FollowUpRow> = sqlx::query_as(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.owner_id = ? AND f.id = ? AND f.state = 'pending'"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(id)
+    .fetch_optional(executor)
+    .await?;
+    row.map(FollowUp::try_from).transpose()
+}
+
+/// Moves a pending follow-up to a new window; its nudge goes out again at `due_at`.
+async fn move_follow_up<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    id: i64,
+    window: Window,
+    due_at: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let moved = sqlx::query(
+        "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?, nudge_state = 'waiting',
+             digest_id = NULL, claimed_until = NULL
+         WHERE owner_id = ? AND id = ? AND state = 'pending' AND nudge_state <> 'claimed'",
+    )
+    .bind(window.ideal)
+    .bind(window.latest)
+    .bind(sql_instant(due_at))
+    .bind(sql_id(owner.0))
+    .bind(id)
+    .execute(executor)
+    .await?;
+    Ok(moved.rows_affected() > 0)
+}
+
+async fn match_day<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+) -> StoreResult<Option<NaiveDate>> {
+    let row: Option<(Option<NaiveDate>,)> =
+        sqlx::query_as("SELECT match_day FROM members WHERE user_id = ?")
+            .bind(sql_id(owner.0))
+            .fetch_optional(executor)
+            .await?;
+    Ok(row.and_then(|(d,)| d))
+}
+
+impl Tx {
     /// Schedules `planned` for the owner's contact, replacing a pending one of the same
     /// series. `None` if the contact is not the owner's.
     pub async fn schedule_follow_up(
-        &self,
+        &mut self,
         owner: UserId,
         contact: ContactId,
         planned: &Planned,
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<FollowUp>> {
-        let mut tx = self.pool.begin().await?;
+        let conn = self.conn();
         let owned: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM contacts WHERE owner_id = ? AND id = ?")
                 .bind(sql_id(owner.0))
                 .bind(contact.0)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
         if owned.is_none() {
             return Ok(None);
@@ -88,7 +160,7 @@ impl Store {
         .bind(sql_id(owner.0))
         .bind(contact.0)
         .bind(planned.series.code())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO follow_ups (owner_id, contact_id, kind, series, ideal_on, latest_on, state, due_at,
@@ -103,16 +175,63 @@ impl Store {
         .bind(planned.window.latest)
         .bind(sql_instant(due_at))
         .bind(sql_instant(now))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
         let row: FollowUpRow = sqlx::query_as(&format!(
             "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id WHERE f.id = ?"
         ))
         .bind(id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
-        tx.commit().await?;
         Ok(Some(FollowUp::try_from(row)?))
+    }
+
+    pub async fn close_follow_up(
+        &mut self,
+        owner: UserId,
+        id: i64,
+        done: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        close_follow_up(self.conn(), owner, id, done, now).await
+    }
+
+    pub async fn follow_up(&mut self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
+        follow_up(self.conn(), owner, id).await
+    }
+
+    pub async fn move_follow_up(
+        &mut self,
+        owner: UserId,
+        id: i64,
+        window: Window,
+        due_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        move_follow_up(self.conn(), owner, id, window, due_at).await
+    }
+
+    pub async fn match_day(&mut self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
+        match_day(self.conn(), owner).await
+    }
+}
+
+impl Store {
+    /// Schedules `planned` for the owner's contact, replacing a pending one of the same
+    /// series. `None` if the contact is not the owner's.
+    pub async fn schedule_follow_up(
+        &self,
+        owner: UserId,
+        contact: ContactId,
+        planned: &Planned,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<FollowUp>> {
+        let mut tx = self.begin().await?;
+        let scheduled = tx
+            .schedule_follow_up(owner, contact, planned, due_at, now)
+            .await?;
+        tx.commit().await?;
+        Ok(scheduled)
     }
 
     /// The owner's pending follow-ups, the one nearest its latest day first; optionally only
@@ -137,15 +256,7 @@ impl Store {
 
     /// One of the owner's pending follow-ups by id.
     pub async fn follow_up(&self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
-        let row: Option<FollowUpRow> = sqlx::query_as(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
-             WHERE f.owner_id = ? AND f.id = ? AND f.state = 'pending'"
-        ))
-        .bind(sql_id(owner.0))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(FollowUp::try_from).transpose()
+        follow_up(&self.pool, owner, id).await
     }
 
     /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
@@ -156,16 +267,7 @@ impl Store {
         done: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let closed = sqlx::query(
-            "UPDATE follow_ups SET state = ?, closed_at = ? WHERE owner_id = ? AND id = ? AND state = 'pending'",
-        )
-        .bind(if done { "done" } else { "off" })
-        .bind(sql_instant(now))
-        .bind(sql_id(owner.0))
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(closed.rows_affected() > 0)
+        close_follow_up(&self.pool, owner, id, done, now).await
     }
 
     /// Turns off every pending follow-up of the owner's contact; returns how many.
@@ -195,19 +297,7 @@ impl Store {
         window: Window,
         due_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let moved = sqlx::query(
-            "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?, nudge_state = 'waiting',
-                 digest_id = NULL, claimed_until = NULL
-             WHERE owner_id = ? AND id = ? AND state = 'pending' AND nudge_state <> 'claimed'",
-        )
-        .bind(window.ideal)
-        .bind(window.latest)
-        .bind(sql_instant(due_at))
-        .bind(sql_id(owner.0))
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(moved.rows_affected() > 0)
+        move_follow_up(&self.pool, owner, id, window, due_at).await
     }
 
     /// The windows of the owner's waiting follow-ups (to re-time them after a settings change).
@@ -277,12 +367,7 @@ impl Store {
     }
 
     pub async fn match_day(&self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
-        let row: Option<(Option<NaiveDate>,)> =
-            sqlx::query_as("SELECT match_day FROM members WHERE user_id = ?")
-                .bind(sql_id(owner.0))
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.and_then(|(d,)| d))
+        match_day(&self.pool, owner).await
     }
 
     /// The owner's latest delivery attempts, newest first.

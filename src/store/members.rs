@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult};
+use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
 use crate::domain::{DmPreferences, GuildId, Member, Stage, TimeZone, UserId};
 
 /// A member setting stored in its own column (names are ours, never user input).
@@ -77,16 +77,28 @@ impl TryFrom<MemberRow> for Member {
     }
 }
 
+/// The member's settings, or the defaults for someone the bot has not seen yet.
+async fn member<'e>(executor: impl sqlx::SqliteExecutor<'e>, user: UserId) -> StoreResult<Member> {
+    let row: Option<MemberRow> = sqlx::query_as(
+        "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = ?",
+    )
+    .bind(sql_id(user.0))
+    .fetch_optional(executor)
+    .await?;
+    row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
+}
+
+impl Tx {
+    /// The member's settings, or the defaults for someone the bot has not seen yet.
+    pub async fn member(&mut self, user: UserId) -> StoreResult<Member> {
+        member(self.conn(), user).await
+    }
+}
+
 impl Store {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
     pub async fn member(&self, user: UserId) -> StoreResult<Member> {
-        let row: Option<MemberRow> = sqlx::query_as(
-            "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = ?",
-        )
-        .bind(sql_id(user.0))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
+        member(&self.pool, user).await
     }
 
     /// Notes that `user` ran a command, in `guild` when it was in a server: this is how a

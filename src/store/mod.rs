@@ -6,6 +6,7 @@ mod follow_ups;
 mod members;
 mod nudges;
 mod stories;
+mod tx;
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
@@ -14,6 +15,7 @@ pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{DueMember, Outcome};
 pub use stories::{FeedbackRefused, Share};
+pub use tx::Tx;
 
 /// The database, as the rest of the bot sees it.
 #[derive(Debug, Clone)]

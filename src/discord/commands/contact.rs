@@ -4,14 +4,16 @@
 use chrono::NaiveDate;
 use poise::serenity_prelude as serenity;
 
+use crate::actions::Added;
+use crate::discord::commands::followup::describe;
 use crate::discord::components::{
     self, custom_id, form_values, text_input, Action, Incoming, Parsed,
 };
-use crate::discord::{author, reply, rhythm, today_for, CommandError, Context, Data};
+use crate::discord::{author, reply, today_for, CommandError, Context, Data};
 use crate::domain::contact::{
-    append_note, limits, optional_text, parse_phone, parse_tags, Contact, ContactFilter, ContactId,
-    ContactName, ContactPatch, ContactRole, ContactSort, Email, Interaction, InteractionKind,
-    MentorKind, MetKind, NewContact, Relationship, PAGE_SIZE,
+    limits, optional_text, parse_phone, parse_tags, Contact, ContactFilter, ContactId, ContactName,
+    ContactPatch, ContactRole, ContactSort, Email, Interaction, InteractionKind, MentorKind,
+    MetKind, NewContact, Relationship, PAGE_SIZE,
 };
 use crate::domain::quick_add;
 use crate::domain::when::{self, Direction};
@@ -490,7 +492,7 @@ async fn add(
     save_new(ctx, new, None, today).await
 }
 
-/// Saves a new contact and shows its card, warning about namesakes.
+/// Saves a new contact (with its follow-ups) and shows its card, warning about namesakes.
 async fn save_new(
     ctx: Context<'_>,
     new: NewContact,
@@ -498,14 +500,18 @@ async fn save_new(
     today: NaiveDate,
 ) -> Result<(), CommandError> {
     let owner = author(ctx);
-    let data = ctx.data();
-    let namesakes = data.store.contacts_named(owner, new.name.as_str()).await?;
-    let saved = data
-        .store
-        .add_contact(owner, &new, data.clock.now())
-        .await?;
-    let mut text = format!("Saved to your contacts.\n\n{}", card(&saved));
-    if let Some(first) = namesakes.first() {
+    let added = ctx.data().actions.add_contact(owner, new, today).await?;
+    let text = added_text("Saved to your contacts.", &added, extra.as_deref());
+    reply::send_pages(ctx, &text, card_buttons(owner, added.contact.id)).await?;
+    Ok(())
+}
+
+/// What every way of adding a contact answers: the card, a namesake warning, the first
+/// follow-up.
+fn added_text(head: &str, added: &Added, extra: Option<&str>) -> String {
+    let saved = &added.contact;
+    let mut text = format!("{head}\n\n{}", card(saved));
+    if let Some(first) = &added.namesake {
         text.push_str(&format!(
             "\n\nNote: you already had a contact with this name: {}. Both are kept; delete one with `/contact delete` if it is the same person.",
             one_line(first, saved.met_on)
@@ -514,32 +520,17 @@ async fn save_new(
     if let Some(extra) = extra {
         text.push_str(&format!("\n\n{extra}"));
     }
-    text.push_str(&format!(
-        "\n\n{}",
-        first_follow_up_text(data, owner, &saved, today).await?
-    ));
-    reply::send_pages(ctx, &text, card_buttons(owner, saved.id)).await?;
-    Ok(())
-}
-
-/// Schedules a new contact's follow-ups and says when the first one is.
-async fn first_follow_up_text(
-    data: &Data,
-    owner: UserId,
-    saved: &Contact,
-    today: NaiveDate,
-) -> Result<String, CommandError> {
-    Ok(
-        match rhythm::on_new_contact(data, owner, saved, today).await? {
-            Some(f) => format!(
-                "Follow-up: {} (nudge {}).",
-                rhythm::describe(&f),
-                reply::timestamp(f.due_at, 'R')
-            ),
-            None => "Follow-up: none scheduled (set how you met, or a date with `/followup set`)."
-                .to_owned(),
-        },
-    )
+    let follow_up = match &added.first_follow_up {
+        Some(f) => format!(
+            "Follow-up: {} (nudge {}).",
+            describe(f),
+            reply::timestamp(f.due_at, 'R')
+        ),
+        None => "Follow-up: none scheduled (set how you met, or a date with `/followup set`)."
+            .to_owned(),
+    };
+    text.push_str(&format!("\n\n{follow_up}"));
+    text
 }
 
 /// Add someone from one line: "Dr. Ana Lopez <ana@example.org>, PD at Hospital Y, met at SAEM"
@@ -940,12 +931,11 @@ async fn log(
     let Some(c) = resolve(ctx, &contact).await? else {
         return Ok(());
     };
-    let data = ctx.data();
-    data.store
-        .log_interaction(owner, c.id, kind, note.as_deref(), on, data.clock.now())
-        .await?
-        .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
-    let next = rhythm::on_interaction(data, owner, c.id, on).await?;
+    let (_, next) = ctx
+        .data()
+        .actions
+        .log_interaction(owner, c.id, kind, note.as_deref(), on)
+        .await?;
     let mut text = format!(
         "Logged **{}** with {} on {}.",
         kind.label(),
@@ -953,7 +943,7 @@ async fn log(
         date_text(on)
     );
     if let Some(next) = next {
-        text.push_str(&format!("\nNext follow-up: {}.", rhythm::describe(&next)));
+        text.push_str(&format!("\nNext follow-up: {}.", describe(&next)));
     }
     ctx.send(reply::ephemeral(text)).await?;
     Ok(())
@@ -1310,29 +1300,8 @@ pub async fn on_component(
                     .and_then(|v| v.parse().ok())
                     .ok_or_else(stale)?,
             );
-            let text = data
-                .store
-                .pending_note(owner, pending)
-                .await?
-                .ok_or_else(|| {
-                    CommandError::User("That note was already saved or has expired.".into())
-                })?;
-            let c = data
-                .store
-                .contact(owner, id)
-                .await?
-                .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
             let today = today_for(data, owner).await;
-            let notes = append_note(c.notes.as_deref(), today, &text)?;
-            let patch = ContactPatch {
-                notes: Some(Some(notes)),
-                ..ContactPatch::default()
-            };
-            data.store
-                .update_contact(owner, id, &patch, now)
-                .await?
-                .ok_or_else(|| CommandError::User(NOT_FOUND.into()))??;
-            data.store.delete_pending_note(owner, pending).await?;
+            let c = data.actions.save_note_to(owner, pending, id, today).await?;
             incoming
                 .update(
                     ctx,
@@ -1363,24 +1332,14 @@ pub async fn on_component(
             let pending: i64 = parsed.arg(0).ok_or_else(stale)?;
             let values = form_values(form);
             let name = ContactName::parse(value_of(&values, F_NAME).unwrap_or(""))?;
-            let text = data
-                .store
-                .pending_note(owner, pending)
-                .await?
-                .ok_or_else(|| {
-                    CommandError::User("That note was already saved or has expired.".into())
-                })?;
             let today = today_for(data, owner).await;
-            let mut new = NewContact::named(name, today);
-            new.notes = Some(append_note(None, today, &text)?);
-            let saved = data.store.add_contact(owner, &new, now).await?;
-            data.store.delete_pending_note(owner, pending).await?;
+            let added = data
+                .actions
+                .save_note_to_new_contact(owner, pending, name, today)
+                .await?;
+            let text = added_text("Saved a new contact with the note.", &added, None);
             incoming
-                .say_pages(
-                    ctx,
-                    &format!("Saved a new contact with the note.\n\n{}", card(&saved)),
-                    card_buttons(owner, saved.id),
-                )
+                .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
                 .await
         }
         (Action::NewContactForm, Incoming::Form(form)) => {
@@ -1399,23 +1358,15 @@ pub async fn on_component(
                 value_of(&values, F_WHERE),
                 limits::MET_LABEL,
             )?;
-            new.met.kind = new
-                .met
-                .label
-                .as_deref()
-                .and_then(quick_add::met_kind_from_label);
             new.callback = optional_text(
                 "What you talked about",
                 value_of(&values, F_CALLBACK),
                 limits::CALLBACK,
             )?;
-            let saved = data.store.add_contact(owner, &new, now).await?;
+            let added = data.actions.add_contact(owner, new, today).await?;
+            let text = added_text("Saved to your contacts.", &added, None);
             incoming
-                .say_pages(
-                    ctx,
-                    &format!("Saved to your contacts.\n\n{}", card(&saved)),
-                    card_buttons(owner, saved.id),
-                )
+                .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
                 .await
         }
         _ => Err(stale()),

@@ -3,10 +3,11 @@
 use chrono::{Duration, NaiveDate};
 use poise::serenity_prelude as serenity;
 
-use super::contact::{autocomplete_contact, autocomplete_future_date, resolve, NOT_FOUND};
+use super::contact::{autocomplete_contact, autocomplete_future_date, resolve};
+use crate::actions::Completed;
 use crate::discord::components::{Incoming, Parsed};
-use crate::discord::{author, reply, rhythm, today_for, CommandError, Context, Data};
-use crate::domain::cadence::{self, DueStatus, FollowUp, Window};
+use crate::discord::{author, reply, today_for, CommandError, Context, Data};
+use crate::domain::cadence::{self, DueStatus, FollowUp};
 use crate::domain::contact::{limits, optional_text};
 use crate::domain::when::{self, Direction};
 use crate::domain::UserId;
@@ -120,22 +121,41 @@ async fn done(
     };
     let owner = author(ctx);
     let today = today_for(ctx.data(), owner).await;
-    let next = rhythm::complete(ctx.data(), owner, &f, note.as_deref(), today).await?;
-    ctx.send(reply::ephemeral(done_text(&f, next.as_ref())))
+    let completed = ctx
+        .data()
+        .actions
+        .complete_follow_up(owner, f.id, note.as_deref(), today)
         .await?;
+    ctx.send(reply::ephemeral(done_text(&completed))).await?;
     Ok(())
 }
 
-fn done_text(f: &FollowUp, next: Option<&FollowUp>) -> String {
+fn done_text(completed: &Completed) -> String {
+    let f = &completed.done;
     let mut text = format!(
         "Done: {} with **{}**.",
         f.kind.label(),
         reply::escape(&f.contact_name)
     );
-    if let Some(n) = next {
-        text.push_str(&format!("\nNext: {}.", rhythm::describe(n)));
+    if let Some(n) = &completed.next {
+        text.push_str(&format!("\nNext: {}.", describe(n)));
     }
     text
+}
+
+/// "Light-touch update — ideally Tue 23 Feb 2027, at the latest Thu 25 Mar 2027".
+pub(crate) fn describe(f: &FollowUp) -> String {
+    let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
+    if f.window.ideal == f.window.latest {
+        format!("{} — {}", f.kind.label(), fmt(f.window.ideal))
+    } else {
+        format!(
+            "{} — ideally {}, at the latest {}",
+            f.kind.label(),
+            fmt(f.window.ideal),
+            fmt(f.window.latest)
+        )
+    }
 }
 
 /// Move the next follow-up with a contact to a later day
@@ -168,21 +188,13 @@ async fn snooze_to(
     f: &FollowUp,
     until: NaiveDate,
 ) -> Result<String, CommandError> {
-    let grace = (f.window.latest - f.window.ideal).num_days().max(0);
-    let window = Window::new(until, grace);
-    let due = rhythm::due_at(data, owner, &window).await?;
-    if !data.store.move_follow_up(owner, f.id, window, due).await? {
-        return Err(CommandError::User(
-            "That follow-up is being sent right now or is already closed.".into(),
-        ));
-    }
-    data.wake.notify_one();
+    let moved = data.actions.snooze_follow_up(owner, f.id, until).await?;
     Ok(format!(
         "Snoozed: {} with **{}** until {} (nudge {}).",
-        f.kind.label(),
-        reply::escape(&f.contact_name),
+        moved.kind.label(),
+        reply::escape(&moved.contact_name),
         day(until),
-        reply::timestamp(due, 'R')
+        reply::timestamp(moved.due_at, 'R')
     ))
 }
 
@@ -205,14 +217,17 @@ async fn set(
     let Some(c) = resolve(ctx, &contact).await? else {
         return Ok(());
     };
-    let f = rhythm::schedule(ctx.data(), owner, c.id, &cadence::custom(on))
-        .await?
-        .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
+    let scheduled = ctx
+        .data()
+        .actions
+        .schedule_follow_ups(owner, c.id, &[cadence::custom(on)])
+        .await?;
+    let due = scheduled.first().map(|f| f.due_at).unwrap_or_default();
     ctx.send(reply::ephemeral(format!(
         "Follow-up with **{}** set: {} (nudge {}).",
         reply::escape(&c.name),
         day(on),
-        reply::timestamp(f.due_at, 'R')
+        reply::timestamp(due, 'R')
     )))
     .await?;
     Ok(())
@@ -243,11 +258,10 @@ async fn meeting(
     let Some(c) = resolve(ctx, &contact).await? else {
         return Ok(());
     };
-    for planned in cadence::meeting(on) {
-        rhythm::schedule(ctx.data(), owner, c.id, &planned)
-            .await?
-            .ok_or_else(|| CommandError::User(NOT_FOUND.into()))?;
-    }
+    ctx.data()
+        .actions
+        .schedule_follow_ups(owner, c.id, &cadence::meeting(on))
+        .await?;
     ctx.send(reply::ephemeral(format!(
         "Meeting with **{}** on {}: I'll nudge you with an agenda on {} (plan 20–30 minutes and a few questions) and ask you to report back on {}.",
         reply::escape(&c.name),
@@ -343,8 +357,11 @@ pub async fn on_nudge_button(
         let days: i64 = parsed.arg(2).filter(|d| (1..=60).contains(d)).unwrap_or(3);
         snooze_to(data, owner, &f, today + Duration::days(days)).await?
     } else {
-        let next = rhythm::complete(data, owner, &f, None, today).await?;
-        done_text(&f, next.as_ref())
+        let completed = data
+            .actions
+            .complete_follow_up(owner, f.id, None, today)
+            .await?;
+        done_text(&completed)
     };
     incoming.say(ctx, text).await
 }

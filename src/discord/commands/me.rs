@@ -4,7 +4,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::discord::components::{self, Action, Incoming, Parsed};
 use crate::discord::Data;
-use crate::discord::{author, reply, rhythm, today_for, CommandError, Context};
+use crate::discord::{author, reply, today_for, CommandError, Context};
 use crate::domain::{Stage, TimeZone};
 
 /// Your settings: time zone, training stage, your data
@@ -46,7 +46,7 @@ async fn timezone(
         .set_timezone(author(ctx), zone, now)
         .await?;
     // Waiting nudges keep their local hour in the new zone.
-    rhythm::retime(ctx.data(), author(ctx)).await?;
+    ctx.data().actions.retime_nudges(author(ctx)).await?;
     let local = now.with_timezone(&zone.tz()).format("%a %-d %b, %H:%M");
     ctx.send(reply::ephemeral(format!(
         "Time zone set to **{zone}** (it is {local} there now). Dates and nudges now follow it."
@@ -105,7 +105,7 @@ async fn nudges(
             return Err(CommandError::User("Pick an hour from 0 to 23.".into()));
         }
         data.store.set_nudge_hour(owner, hour, now).await?;
-        rhythm::retime(data, owner).await?;
+        data.actions.retime_nudges(owner).await?;
     }
     if let Some(state) = dms {
         data.store
@@ -164,7 +164,9 @@ async fn matchday(
             .await?;
         for c in page.contacts {
             if let Some(thanks) = crate::domain::cadence::match_thanks(c.relationship, day) {
-                rhythm::schedule(data, owner, c.id, &thanks).await?;
+                data.actions
+                    .schedule_follow_ups(owner, c.id, &[thanks])
+                    .await?;
                 scheduled += 1;
             }
         }

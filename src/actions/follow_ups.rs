@@ -1,0 +1,167 @@
+//! Follow-ups: Done (from `/followup done` or a nudge's button), snooze, the member's own
+//! dates, and re-timing after a settings change.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+
+use super::{due_in, schedule_in, ActionError, ActionResult, Actions};
+use crate::domain::cadence::{FollowUp, FollowUpKind, Planned, Series, Window};
+use crate::domain::contact::{ContactId, InteractionKind};
+use crate::domain::UserId;
+
+/// A follow-up marked done, and the one scheduled after it.
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub done: FollowUp,
+    pub next: Option<FollowUp>,
+}
+
+/// What logging a finished follow-up records.
+fn interaction_for(kind: FollowUpKind) -> InteractionKind {
+    match kind {
+        FollowUpKind::InterviewThanks | FollowUpKind::MatchThanks => InteractionKind::Thanks,
+        FollowUpKind::MeetingAgenda => InteractionKind::Meeting,
+        _ => InteractionKind::Update,
+    }
+}
+
+/// What comes after a finished follow-up of `done`'s series.
+fn after(done: &FollowUp, on: NaiveDate) -> Option<Planned> {
+    match done.series {
+        Series::Rhythm => Some(crate::domain::cadence::after_interaction(on)),
+        Series::Yearly => {
+            let ideal = done
+                .window
+                .ideal
+                .checked_add_months(Months::new(12))
+                .unwrap_or(done.window.ideal);
+            Some(Planned {
+                kind: FollowUpKind::YearlyUpdate,
+                series: Series::Yearly,
+                window: Window::new(ideal, 14),
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Actions {
+    /// Marks the owner's follow-up `id` done on `on`: closes it, logs the interaction and
+    /// schedules what comes next, all or nothing.
+    pub async fn complete_follow_up(
+        &self,
+        owner: UserId,
+        id: i64,
+        note: Option<&str>,
+        on: NaiveDate,
+    ) -> ActionResult<Completed> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let done = tx
+            .follow_up(owner, id)
+            .await?
+            .ok_or(ActionError::FollowUpGone)?;
+        if !tx.close_follow_up(owner, id, true, now).await? {
+            return Err(ActionError::FollowUpGone);
+        }
+        tx.log_interaction(
+            owner,
+            done.contact_id,
+            interaction_for(done.kind),
+            note,
+            on,
+            now,
+        )
+        .await?
+        .ok_or(ActionError::ContactNotFound)?;
+        let next = match after(&done, on) {
+            Some(planned) => {
+                schedule_in(
+                    &mut tx,
+                    self.default_timezone,
+                    owner,
+                    done.contact_id,
+                    &planned,
+                    now,
+                )
+                .await?
+            }
+            None => None,
+        };
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(Completed { done, next })
+    }
+
+    /// Moves the owner's pending follow-up `id` to start on `until`, keeping its grace days;
+    /// returns it as moved.
+    pub async fn snooze_follow_up(
+        &self,
+        owner: UserId,
+        id: i64,
+        until: NaiveDate,
+    ) -> ActionResult<FollowUp> {
+        let mut tx = self.store.begin().await?;
+        let f = tx
+            .follow_up(owner, id)
+            .await?
+            .ok_or(ActionError::FollowUpGone)?;
+        let grace = (f.window.latest - f.window.ideal).num_days().max(0);
+        let window = Window::new(until, grace);
+        let due = due_in(&mut tx, self.default_timezone, owner, &window).await?;
+        if !tx.move_follow_up(owner, id, window, due).await? {
+            return Err(ActionError::FollowUpGone);
+        }
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(FollowUp {
+            window,
+            due_at: due,
+            nudged: false,
+            ..f
+        })
+    }
+
+    /// Schedules each of `planned` for the owner's contact (their own date, a meeting's two
+    /// nudges, Match Day thanks), all or none.
+    pub async fn schedule_follow_ups(
+        &self,
+        owner: UserId,
+        contact: ContactId,
+        planned: &[Planned],
+    ) -> ActionResult<Vec<FollowUp>> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let mut scheduled = Vec::new();
+        for p in planned {
+            let f = schedule_in(&mut tx, self.default_timezone, owner, contact, p, now)
+                .await?
+                .ok_or(ActionError::ContactNotFound)?;
+            scheduled.push(f);
+        }
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(scheduled)
+    }
+
+    /// After a change of zone or delivery hour: every waiting nudge moves to the new local
+    /// hour.
+    pub async fn retime_nudges(&self, owner: UserId) -> ActionResult<()> {
+        let member = self.store.member(owner).await?;
+        let zone = member.timezone_or(self.default_timezone);
+        let due: Vec<(i64, DateTime<Utc>)> = self
+            .store
+            .waiting_windows(owner)
+            .await?
+            .into_iter()
+            .map(|(id, w)| {
+                (
+                    id,
+                    crate::domain::cadence::nudge_at(&w, member.dms.hour, zone),
+                )
+            })
+            .collect();
+        self.store.set_due_times(owner, &due).await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+}
