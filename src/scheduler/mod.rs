@@ -183,20 +183,17 @@ impl Scheduler {
             }
         }
         let lease_until = now + self.settings.lease;
+        // Beyond one digest, the rest roll to the next day's, nearest their latest day first.
+        let zone = member.timezone.unwrap_or(self.settings.default_timezone);
+        let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
+        let roll_over_to = local_instant(tomorrow, member.dms.hour, zone);
         let Some(digest) = self
             .store
-            .claim_digest(member.user, now, lease_until, DIGEST_SIZE)
+            .claim_digest(member.user, now, lease_until, DIGEST_SIZE, roll_over_to)
             .await?
         else {
             return Ok(());
         };
-        if digest.more > 0 {
-            // The rest roll to the next day's digest, nearest their latest day first.
-            let zone = member.timezone.unwrap_or(self.settings.default_timezone);
-            let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
-            let next = local_instant(tomorrow, member.dms.hour, zone);
-            self.store.defer_due_nudges(member.user, now, next).await?;
-        }
         self.deliver_digest(&digest, now, outcome).await
     }
 

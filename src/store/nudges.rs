@@ -60,6 +60,25 @@ fn nudge_from(row: NudgeRow) -> StoreResult<Nudge> {
     })
 }
 
+/// Moves the member's nudges still due at `now` to `until`.
+async fn defer_due<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE follow_ups SET due_at = ?
+         WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
+    )
+    .bind(sql_instant(until))
+    .bind(sql_id(owner.0))
+    .bind(sql_instant(now))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Members who have at least one waiting nudge due at `now` and can be sent to now
     /// (not paused, DMs open, not backing off), up to `limit`.
@@ -100,15 +119,19 @@ impl Store {
     }
 
     /// Claims up to `max` of the member's due nudges into a new digest, those nearest their
-    /// latest day first. `None` if nothing was due (another worker got them).
+    /// latest day first, and moves the rest to `roll_over_to` (the next day's digest) in the
+    /// same transaction, so a crash can never leave them due for a second digest today.
+    /// `None` if nothing was due (another worker got them).
     pub async fn claim_digest(
         &self,
         owner: UserId,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         max: u32,
+        roll_over_to: DateTime<Utc>,
     ) -> StoreResult<Option<Digest>> {
-        let mut tx = self.pool.begin().await?;
+        let mut unit = self.begin().await?;
+        let tx = unit.conn();
         let (digest_id,): (i64,) = sqlx::query_as(
             "INSERT INTO digests (owner_id, nonce, state, created_at) VALUES (?, '', 'sending', ?) RETURNING id",
         )
@@ -132,7 +155,7 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         if claimed.is_empty() {
-            tx.rollback().await?;
+            // Dropping the unit rolls the empty digest back.
             return Ok(None);
         }
         let (more,): (i64,) = sqlx::query_as(
@@ -149,8 +172,11 @@ impl Store {
             .bind(digest_id)
             .execute(&mut *tx)
             .await?;
-        let nudges = digest_nudges(&mut tx, digest_id).await?;
-        tx.commit().await?;
+        if more > 0 {
+            defer_due(&mut *tx, owner, now, roll_over_to).await?;
+        }
+        let nudges = digest_nudges(&mut *tx, digest_id).await?;
+        unit.commit().await?;
         Ok(Some(Digest {
             id: digest_id,
             owner,
@@ -276,23 +302,14 @@ impl Store {
         Ok(row.map(|(c,)| from_sql_id(c)))
     }
 
-    /// Moves the member's nudges still due at `now` to `until` (the next day's digest).
+    /// Moves the member's nudges still due at `now` to `until` (their next delivery hour).
     pub async fn defer_due_nudges(
         &self,
         owner: UserId,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE follow_ups SET due_at = ?
-             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
-        )
-        .bind(sql_instant(until))
-        .bind(sql_id(owner.0))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        defer_due(&self.pool, owner, now, until).await
     }
 
     /// Transient failures in a row for the member (for the backoff).

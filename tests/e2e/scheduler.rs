@@ -310,6 +310,7 @@ async fn a_digest_claimed_before_a_crash_is_found_in_the_channel_not_sent_again(
             h.clock.now(),
             h.clock.now() + Duration::seconds(120),
             DIGEST_SIZE,
+            h.clock.now() + Duration::days(1),
         )
         .await
         .expect("claim")
@@ -349,6 +350,7 @@ async fn a_digest_claimed_but_never_sent_is_sent_once_with_its_nonce() {
             h.clock.now(),
             h.clock.now() + Duration::seconds(120),
             DIGEST_SIZE,
+            h.clock.now() + Duration::days(1),
         )
         .await
         .expect("claim")

@@ -1,0 +1,264 @@
+//! Each member action happens whole or not at all, whichever path leads to it: right-click
+//! menus schedule follow-ups like `/contact add`, Done is one transaction, a repeated form saves
+//! once, and a read-then-write waits for another writer instead of failing.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use emig_bot::actions::Actions;
+use emig_bot::domain::contact::{ContactFilter, ContactSort};
+use emig_bot::domain::{TimeZone, UserId};
+use sqlx::Connection;
+
+use crate::support::bot::db_file;
+use crate::support::{OptValue, Reply, TestBot, MEMBER_A, MEMBER_B};
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
+}
+
+async fn wait_for_digest(bot: &TestBot) -> Reply {
+    bot.fake
+        .wait_for("a digest DM", |calls| {
+            calls
+                .iter()
+                .find(|c| {
+                    c.method == "POST"
+                        && c.path.ends_with("/messages")
+                        && c.body["content"]
+                            .as_str()
+                            .is_some_and(|t| t.starts_with("**Time to follow up**"))
+                })
+                .map(|c| Reply::from_followup(&c.body))
+        })
+        .await
+}
+
+/// Adds "Dr. Ana Lopez", met today at SAEM: a follow-up is pending.
+async fn met_at_saem(bot: &TestBot) -> String {
+    bot.run_command(
+        "contact add",
+        [
+            ("name", OptValue::from("Dr. Ana Lopez")),
+            ("where-met", "SAEM 2026".into()),
+        ],
+    )
+    .await;
+    let choices = bot
+        .member(MEMBER_A)
+        .autocomplete("followup done", [("contact", "Ana")], "contact")
+        .await;
+    choices[0].1.clone()
+}
+
+async fn contacts_of(bot: &TestBot, owner: u64) -> Vec<String> {
+    bot.store
+        .list_contacts(
+            UserId(owner),
+            &ContactFilter::default(),
+            ContactSort::Name,
+            0,
+            100,
+        )
+        .await
+        .expect("list")
+        .contacts
+        .into_iter()
+        .map(|c| c.name)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_resident_added_from_the_member_menu_after_saem_gets_the_day_three_nudge() {
+    let bot = TestBot::start().await;
+    let form = bot
+        .member(MEMBER_A)
+        .user_menu("Add as contact", MEMBER_B)
+        .await;
+    let saved = bot
+        .member(MEMBER_A)
+        .submit_modal(
+            &form.modal_id(),
+            &[
+                ("name", "Jamie Resident"),
+                ("handle", "@jamie"),
+                ("institution", ""),
+                ("where", "SAEM 2026"),
+                ("callback", "ultrasound fellowship"),
+            ],
+        )
+        .await;
+    assert!(
+        saved.content.contains("Follow-up: Follow up after meeting"),
+        "{}",
+        saved.content
+    );
+    // 28 Nov, 09:00 in New York.
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let digest = wait_for_digest(&bot).await;
+    assert!(
+        digest.content.contains("Jamie Resident"),
+        "{}",
+        digest.content
+    );
+}
+
+#[tokio::test]
+async fn where_met_typed_without_a_kind_sets_the_rhythm_on_every_add_path() {
+    let bot = TestBot::start().await;
+    let added = bot
+        .run_command(
+            "contact add",
+            [
+                ("name", "Dr. Rivera"),
+                ("where-met", "away rotation at County General"),
+            ],
+        )
+        .await;
+    assert!(
+        !added.content.contains("none scheduled"),
+        "{}",
+        added.content
+    );
+    assert!(added.content.contains("Follow-up:"), "{}", added.content);
+}
+
+#[tokio::test]
+async fn done_changes_nothing_when_scheduling_the_next_follow_up_fails() {
+    let bot = TestBot::start().await;
+    let ana = met_at_saem(&bot).await;
+    let owner = UserId(MEMBER_A);
+    let before = bot
+        .store
+        .pending_follow_ups(owner, None)
+        .await
+        .expect("pending");
+    assert_eq!(before.len(), 1);
+    let contact = before[0].contact_id;
+    let history_before = bot
+        .store
+        .interactions(owner, contact)
+        .await
+        .expect("history")
+        .len();
+
+    // A real trigger (it acts on every connection of the pool) makes the next insert fail.
+    sqlx::query(
+        "CREATE TRIGGER fail_next_follow_up BEFORE INSERT ON follow_ups
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    )
+    .execute(bot.store.pool())
+    .await
+    .expect("trigger");
+    let failed = bot
+        .run_command("followup done", [("contact", ana.as_str())])
+        .await;
+    assert!(
+        failed.content.contains("Something went wrong"),
+        "{}",
+        failed.content
+    );
+    let after = bot
+        .store
+        .pending_follow_ups(owner, None)
+        .await
+        .expect("pending");
+    assert_eq!(after.len(), 1, "the follow-up is still open");
+    assert_eq!(after[0].id, before[0].id);
+    assert_eq!(
+        bot.store
+            .interactions(owner, contact)
+            .await
+            .expect("history")
+            .len(),
+        history_before,
+        "nothing was logged"
+    );
+
+    // Without the failure, the same Done goes through whole.
+    sqlx::query("DROP TRIGGER fail_next_follow_up")
+        .execute(bot.store.pool())
+        .await
+        .expect("drop");
+    let done = bot
+        .run_command("followup done", [("contact", ana.as_str())])
+        .await;
+    assert!(done.content.starts_with("Done:"), "{}", done.content);
+    assert!(done.content.contains("Next:"), "{}", done.content);
+    let history = bot.store.interactions(owner, contact).await.expect("h");
+    assert_eq!(history.len(), history_before + 1);
+}
+
+#[tokio::test]
+async fn a_note_form_submitted_twice_makes_one_contact_with_the_note_once() {
+    let bot = TestBot::start().await;
+    let ask = bot
+        .member(MEMBER_A)
+        .message_menu("Save as contact note", "Great talk on POCUS")
+        .await;
+    let form = bot
+        .member(MEMBER_A)
+        .click(&ask.button("Someone else…"))
+        .await;
+    let first = bot
+        .member(MEMBER_A)
+        .submit_modal(&form.modal_id(), &[("name", "Dr. Speaker")])
+        .await;
+    assert!(
+        first.content.contains("Great talk on POCUS"),
+        "{}",
+        first.content
+    );
+    let again = bot
+        .member(MEMBER_A)
+        .submit_modal(&form.modal_id(), &[("name", "Dr. Speaker")])
+        .await;
+    assert!(again.content.contains("already saved"), "{}", again.content);
+    assert_eq!(contacts_of(&bot, MEMBER_A).await, vec!["Dr. Speaker"]);
+}
+
+#[tokio::test]
+async fn a_read_then_write_action_waits_for_another_writer_and_succeeds() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    let owner = UserId(MEMBER_A);
+    let follow_up = bot.store.pending_follow_ups(owner, None).await.expect("p")[0].clone();
+    let actions = Actions {
+        store: bot.store.clone(),
+        clock: bot.clock.clone(),
+        wake: Arc::new(tokio::sync::Notify::new()),
+        default_timezone: TimeZone::parse("America/New_York").expect("zone"),
+    };
+
+    // Another writer holds SQLite's write lock and commits a change while Done runs.
+    let url = format!("sqlite://{}", db_file(&bot.db_url).display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("lock");
+    sqlx::query("UPDATE members SET nudge_hour = nudge_hour WHERE user_id = ?")
+        .bind(MEMBER_A as i64)
+        .execute(&mut other)
+        .await
+        .expect("write");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("day");
+    let done = tokio::spawn(async move {
+        actions
+            .complete_follow_up(owner, follow_up.id, None, today)
+            .await
+    });
+    // Holding the lock is the point here: Done must be waiting on it, not done or failed.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!done.is_finished(), "Done did not wait for the writer");
+    sqlx::query("COMMIT")
+        .execute(&mut other)
+        .await
+        .expect("commit");
+    let completed = done.await.expect("no panic").expect("Done succeeded");
+    assert!(completed.next.is_some());
+}
