@@ -8,7 +8,8 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::components::{custom_id, Action};
+use super::commands::followup::{NudgeButton, DONE_CODE};
+use super::interaction::Component;
 use super::reply;
 use crate::clock::Clock;
 use crate::domain::cadence::{Digest, DueStatus};
@@ -144,29 +145,46 @@ pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::Cr
             reply::truncate(&reply::escape(&n.contact_name), DIGEST_NAME),
             n.kind.label()
         ));
-        let args = [n.follow_up_id.to_string(), digest.id.to_string()];
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (follow_up, id) = (n.follow_up_id, digest.id);
         rows.push(serenity::CreateActionRow::Buttons(vec![
-            serenity::CreateButton::new(custom_id(Action::NudgeDone, digest.owner, &args))
-                .label(format!("Done #{}", i + 1))
-                .style(serenity::ButtonStyle::Success),
-            serenity::CreateButton::new(custom_id(
-                Action::NudgeSnoozeDays,
-                digest.owner,
-                &[args[0], args[1], "3"],
-            ))
+            serenity::CreateButton::new(
+                NudgeButton::Done {
+                    follow_up,
+                    digest: id,
+                }
+                .custom_id(digest.owner),
+            )
+            .label(format!("Done #{}", i + 1))
+            .style(serenity::ButtonStyle::Success),
+            serenity::CreateButton::new(
+                NudgeButton::Snooze {
+                    follow_up,
+                    digest: id,
+                    days: 3,
+                }
+                .custom_id(digest.owner),
+            )
             .label("Snooze 3 days")
             .style(serenity::ButtonStyle::Secondary),
-            serenity::CreateButton::new(custom_id(
-                Action::NudgeSnoozeDays,
-                digest.owner,
-                &[args[0], args[1], "7"],
-            ))
+            serenity::CreateButton::new(
+                NudgeButton::Snooze {
+                    follow_up,
+                    digest: id,
+                    days: 7,
+                }
+                .custom_id(digest.owner),
+            )
             .label("Snooze 1 week")
             .style(serenity::ButtonStyle::Secondary),
-            serenity::CreateButton::new(custom_id(Action::NudgeDraft, digest.owner, &args))
-                .label(format!("Draft #{}", i + 1))
-                .style(serenity::ButtonStyle::Primary),
+            serenity::CreateButton::new(
+                NudgeButton::Draft {
+                    follow_up,
+                    digest: id,
+                }
+                .custom_id(digest.owner),
+            )
+            .label(format!("Draft #{}", i + 1))
+            .style(serenity::ButtonStyle::Primary),
         ]));
     }
     if digest.more > 0 {
@@ -193,7 +211,8 @@ fn is_digest(message: &serenity::Message, digest_id: i64) -> bool {
         .any(|c| match c {
             serenity::ActionRowComponent::Button(b) => match &b.data {
                 serenity::ButtonKind::NonLink { custom_id, .. } => {
-                    custom_id.starts_with("emig:n-done:") && custom_id.ends_with(&suffix)
+                    custom_id.starts_with(&format!("emig:{DONE_CODE}:"))
+                        && custom_id.ends_with(&suffix)
                 }
                 _ => false,
             },

@@ -3,10 +3,11 @@
 
 mod choices;
 pub mod commands;
-mod components;
 pub mod deliver;
 mod error;
+mod interaction;
 pub mod reply;
+mod router;
 
 use std::sync::Arc;
 
@@ -33,11 +34,34 @@ pub struct Data {
     pub timers: std::sync::Mutex<std::collections::HashMap<u64, Arc<PracticeTimer>>>,
 }
 
-/// A running one-minute practice timer.
+/// A running one-minute practice timer. A member runs one at a time.
 pub struct PracticeTimer {
     pub owner: UserId,
     pub started: chrono::DateTime<chrono::Utc>,
     pub stop: tokio::sync::Notify,
+    /// Its channel message, once posted: Stop must come from that message.
+    pub message: std::sync::OnceLock<TimerMessage>,
+}
+
+/// Where a practice timer's message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerMessage {
+    pub guild: Option<u64>,
+    pub channel: u64,
+    pub message: u64,
+}
+
+impl TimerMessage {
+    /// A link that jumps to the message.
+    pub fn link(&self) -> String {
+        let guild = self
+            .guild
+            .map_or_else(|| "@me".to_owned(), |g| g.to_string());
+        format!(
+            "https://discord.com/channels/{guild}/{}/{}",
+            self.channel, self.message
+        )
+    }
 }
 
 pub type Context<'a> = poise::Context<'a, Data, CommandError>;
@@ -62,7 +86,7 @@ pub fn framework(
         on_error: |err| Box::pin(error::on_error(err)),
         command_check: Some(|ctx| Box::pin(record_presence(ctx))),
         post_command: |ctx| Box::pin(tell_if_dms_closed(ctx)),
-        event_handler: |ctx, event| Box::pin(components::on_event(ctx, event)),
+        event_handler: |ctx, event| Box::pin(router::on_event(ctx, event)),
         allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
         ..Default::default()
     };

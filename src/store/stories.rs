@@ -47,6 +47,8 @@ pub struct Share {
     pub story_id: i64,
     pub owner: UserId,
     pub version: u32,
+    /// The server it was posted in (0 if it was posted outside one).
+    pub guild_id: u64,
     pub channel_id: u64,
     pub message_id: Option<u64>,
     pub removed: bool,
@@ -162,20 +164,22 @@ impl Store {
 
     /// A share by id (for feedback buttons and moderation).
     pub async fn share(&self, share_id: i64) -> StoreResult<Option<Share>> {
-        type Row = (i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
+        type Row = (i64, i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
         let row: Option<Row> = sqlx::query_as(
-            "SELECT s.id, s.story_id, s.owner_id, st.version, s.channel_id, s.message_id, s.removed_at
+            "SELECT s.id, s.story_id, s.owner_id, st.version, s.guild_id, s.channel_id, s.message_id,
+                 s.removed_at
              FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = ?",
         )
         .bind(share_id)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(
-            |(id, story_id, owner, version, channel, message, removed)| Share {
+            |(id, story_id, owner, version, guild, channel, message, removed)| Share {
                 id,
                 story_id,
                 owner: UserId(from_sql_id(owner)),
                 version: u32::try_from(version).unwrap_or(0),
+                guild_id: from_sql_id(guild),
                 channel_id: from_sql_id(channel),
                 message_id: message.map(from_sql_id),
                 removed: removed.is_some(),

@@ -554,3 +554,27 @@ async fn a_vanished_dm_channel_is_reopened_once_and_the_nudge_still_arrives() {
         .count();
     assert_eq!(opened, 2, "the test DM opened one, the retry another");
 }
+
+#[tokio::test]
+async fn a_done_button_written_before_the_typed_components_still_works() {
+    let bot = TestBot::start().await;
+    met_at_saem(&bot).await;
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let dm = wait_for_digests(&bot, 1).await.remove(0);
+    let digest = Reply::from_followup(&dm);
+    // The id as the previous release wrote it, typed out by hand rather than read back from
+    // the message: `emig:n-done:<member>:<follow-up>:<digest>`.
+    let sent = digest.button("Done #1");
+    let parts: Vec<&str> = sent.split(':').collect();
+    let (follow_up, digest_id) = (parts[3], parts[4]);
+    let old = format!("emig:n-done:{MEMBER_A}:{follow_up}:{digest_id}");
+    let done = bot.member(MEMBER_A).click(&old).await;
+    assert!(done.content.starts_with("Done:"), "{}", done.content);
+    let owner = UserId(MEMBER_A);
+    let f = bot
+        .store
+        .follow_up(owner, follow_up.parse().expect("id"))
+        .await
+        .expect("read");
+    assert!(f.is_none(), "the follow-up is closed");
+}

@@ -572,3 +572,118 @@ async fn erasing_a_member_erases_their_stories_and_the_feedback_they_gave() {
         .expect("read")
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_click_naming_a_share_of_another_server_or_message_changes_nothing() {
+    use crate::support::interactions::OTHER_GUILD_ID;
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    let remove = post.button("Remove");
+    let feedback = post.button("Give feedback");
+    let moderator = bot
+        .member(MODERATOR)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_MESSAGES);
+
+    // A moderator of another server, clicking the same id there: refused.
+    let elsewhere = moderator.in_guild(OTHER_GUILD_ID).click(&remove).await;
+    assert!(
+        elsewhere.content.contains("no longer active"),
+        "{}",
+        elsewhere.content
+    );
+    // The same server, but on another message than the share's own post: refused.
+    let other_message = bot.fake.new_id();
+    let wrong_post = moderator.click_on(&other_message, &remove).await;
+    assert!(
+        wrong_post.content.contains("no longer active"),
+        "{}",
+        wrong_post.content
+    );
+    let no_form = bot
+        .member(MEMBER_B)
+        .click_on(&other_message, &feedback)
+        .await;
+    assert_eq!(no_form.kind, 4, "no feedback form opens: {no_form:?}");
+    // Nothing was removed or deleted.
+    let deletes = bot
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 0);
+    let share = bot
+        .store
+        .active_shares(emig_bot::domain::UserId(MEMBER_A))
+        .await
+        .expect("shares");
+    assert_eq!(share.len(), 1);
+    // From the post itself it works.
+    assert_eq!(moderator.click(&remove).await.content, "Removed.");
+}
+
+#[tokio::test]
+async fn another_members_stop_with_a_crafted_id_changes_nothing() {
+    let bot = TestBot::start().await;
+    let timer = start_timer(&bot).await;
+    let stop = timer.button("Stop");
+    // Member B rewrites the owner in A's Stop id to their own: the router lets them in, the
+    // timer does not.
+    let timer_id = stop.rsplit(':').next().expect("the timer id");
+    assert_eq!(stop, format!("emig:s-stop:{MEMBER_A}:{timer_id}"));
+    let crafted = format!("emig:s-stop:{MEMBER_B}:{timer_id}");
+    let message = bot
+        .fake
+        .message_with_component(&stop)
+        .expect("the timer message");
+    let stranger = bot.member(MEMBER_B).click_on(&message, &crafted).await;
+    assert!(
+        stranger.content.contains("already ended"),
+        "{}",
+        stranger.content
+    );
+    // A's timer runs on: green at 0:45.
+    bot.clock.advance(chrono::Duration::seconds(45));
+    assert_eq!(
+        wait_edits(&bot, 1).await,
+        vec!["200:🟢 **0:45** — you can wrap up"]
+    );
+}
+
+#[tokio::test]
+async fn a_second_timer_is_refused_with_a_link_to_the_running_one() {
+    let bot = TestBot::start().await;
+    start_timer(&bot).await;
+    let second = bot.run_command::<&str>("story practice", []).await;
+    assert!(
+        second
+            .content
+            .contains("already have a practice timer running"),
+        "{}",
+        second.content
+    );
+    assert!(
+        second.content.contains("https://discord.com/channels/"),
+        "{}",
+        second.content
+    );
+    let posts = bot
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with(&format!("{CHANNEL_ID}/messages")))
+        .count();
+    assert_eq!(posts, 1, "no second timer message");
+    // Another member may run their own.
+    let theirs = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("story practice", [])
+        .await;
+    assert!(
+        theirs.content.starts_with("Timer started"),
+        "{}",
+        theirs.content
+    );
+}

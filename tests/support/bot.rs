@@ -53,6 +53,9 @@ pub struct TestBot {
     /// The commands the bot registered at start-up.
     pub registered: Value,
     pub db_url: String,
+    /// Forms opened by a button on a channel message, by form id: submitting one carries
+    /// that message, as Discord does.
+    opened_forms: std::sync::Mutex<std::collections::HashMap<String, String>>,
     dir: Arc<tempfile::TempDir>,
     shutdown: Option<oneshot::Sender<()>>,
     running: Option<JoinHandle<Result<(), AppError>>>,
@@ -114,6 +117,7 @@ impl TestBot {
             store,
             registered,
             db_url,
+            opened_forms: std::sync::Mutex::new(std::collections::HashMap::new()),
             dir,
             shutdown: Some(tx),
             running: Some(running),
@@ -335,15 +339,33 @@ impl<'a> Actor<'a> {
         reply.choices()
     }
 
-    /// Clicks the button with `custom_id`.
+    /// Clicks the button with `custom_id`, on the channel message that carries it (or on an
+    /// ephemeral reply the fake has no id for).
     pub async fn click(self, custom_id: &str) -> Reply {
+        let message_id = self
+            .bot
+            .fake
+            .message_with_component(custom_id)
+            .unwrap_or_else(|| self.bot.fake.new_id());
+        self.click_on(&message_id, custom_id).await
+    }
+
+    /// Clicks the button with `custom_id` as if it were on message `message_id`.
+    pub async fn click_on(self, message_id: &str, custom_id: &str) -> Reply {
         let id = self.bot.fake.new_id();
-        let message_id = self.bot.fake.new_id();
         self.bot.fake.dispatch(
             "INTERACTION_CREATE",
-            interactions::button_click(&id, self.invoker, custom_id, &message_id),
+            interactions::button_click(&id, self.invoker, custom_id, message_id),
         );
-        self.bot.reply_to(&id).await
+        let reply = self.bot.reply_to(&id).await;
+        if reply.kind == 9 {
+            self.bot
+                .opened_forms
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(reply.modal_id(), message_id.to_owned());
+        }
+        reply
     }
 
     /// Picks `values` in the select menu `custom_id`.
@@ -409,9 +431,16 @@ impl<'a> Actor<'a> {
     /// Submits the modal `custom_id` with its text fields.
     pub async fn submit_modal(self, custom_id: &str, fields: &[(&str, &str)]) -> Reply {
         let id = self.bot.fake.new_id();
+        let message = self
+            .bot
+            .opened_forms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(custom_id)
+            .cloned();
         self.bot.fake.dispatch(
             "INTERACTION_CREATE",
-            interactions::modal_submit(&id, self.invoker, custom_id, fields),
+            interactions::modal_submit(&id, self.invoker, custom_id, fields, message.as_deref()),
         );
         self.bot.reply_to(&id).await
     }

@@ -356,6 +356,26 @@ impl FakeDiscord {
     pub fn new_id(&self) -> String {
         self.state.id()
     }
+
+    /// The id of the channel message (a post or DM) carrying a component with `custom_id`:
+    /// a click on it comes from that message.
+    pub fn message_with_component(&self, custom_id: &str) -> Option<String> {
+        let messages = lock(&self.state.channel_messages);
+        messages
+            .values()
+            .flatten()
+            .filter(|m| {
+                m["components"].as_array().into_iter().flatten().any(|row| {
+                    row["components"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|c| c["custom_id"] == custom_id)
+                })
+            })
+            .last()
+            .and_then(|m| m["id"].as_str().map(str::to_owned))
+    }
 }
 
 /// serenity turns an event it cannot parse into `Event::Unknown` and drops it with a DEBUG

@@ -247,20 +247,32 @@ pub enum ContextTarget {
     Message { id: String, content: String },
 }
 
-/// A modal form submitted (type 5) with its text inputs.
-pub fn modal_submit(id: &str, invoker: Invoker, custom_id: &str, fields: &[(&str, &str)]) -> Value {
+/// A modal form submitted (type 5) with its text inputs; `message` is the message whose
+/// button opened the form, as Discord sends it.
+pub fn modal_submit(
+    id: &str,
+    invoker: Invoker,
+    custom_id: &str,
+    fields: &[(&str, &str)],
+    message: Option<&str>,
+) -> Value {
     let rows: Vec<Value> = fields
         .iter()
         .map(|(field, value)| {
             json!({"type": 1, "components": [{"type": 4, "custom_id": field, "value": value}]})
         })
         .collect();
-    envelope(
+    let mut d = envelope(
         5,
         id,
         invoker,
         json!({"custom_id": custom_id, "components": rows}),
-    )
+    );
+    if let Some(message_id) = message {
+        d["message"] =
+            super::fake_discord::message(message_id, &CHANNEL_ID.to_string(), &json!({}));
+    }
+    d
 }
 
 /// What the bot answered to an interaction.

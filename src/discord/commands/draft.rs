@@ -3,7 +3,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::contact::{autocomplete_contact, resolve};
-use crate::discord::components::{Incoming, Parsed, STALE_BUTTON};
+use crate::discord::interaction::Incoming;
 use crate::discord::{author, reply, CommandError, Context, Data};
 use crate::domain::contact::{limits, optional_text, Contact};
 use crate::domain::draft::{DraftFacts, Situation};
@@ -62,12 +62,9 @@ pub async fn on_draft_button(
     ctx: &serenity::Context,
     data: &Data,
     incoming: &Incoming<'_>,
-    parsed: &Parsed,
+    owner: UserId,
+    id: i64,
 ) -> Result<(), CommandError> {
-    let owner = parsed.owner;
-    let id: i64 = parsed
-        .arg(0)
-        .ok_or_else(|| CommandError::User(STALE_BUTTON.into()))?;
     let Some(f) = data.store.follow_up(owner, id).await? else {
         return incoming
             .say(ctx, "This follow-up is already done, moved or turned off. Use `/draft` for any contact.")

@@ -3,9 +3,10 @@
 use chrono::{Duration, NaiveDate};
 use poise::serenity_prelude as serenity;
 
-use super::contact::{autocomplete_contact, autocomplete_future_date, resolve};
+use super::contact::{autocomplete_contact, resolve};
+use super::dates::autocomplete_future_date;
 use crate::actions::Completed;
-use crate::discord::components::{Incoming, Parsed};
+use crate::discord::interaction::{Args, Component, Incoming};
 use crate::discord::{author, reply, today_for, CommandError, Context, Data};
 use crate::domain::cadence::{self, DueStatus, FollowUp};
 use crate::domain::contact::{limits, optional_text};
@@ -333,17 +334,102 @@ async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
     Ok(())
 }
 
+/// The buttons of a nudge digest DM. They carry the digest's id, by which crash recovery
+/// recognises a digest already sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NudgeButton {
+    Done {
+        follow_up: i64,
+        digest: i64,
+    },
+    Snooze {
+        follow_up: i64,
+        digest: i64,
+        days: i64,
+    },
+    /// Handled by `/draft`.
+    Draft {
+        follow_up: i64,
+        digest: i64,
+    },
+}
+
+/// The code of the Done button; `discord::deliver` recognises a sent digest by it.
+pub const DONE_CODE: &str = "n-done";
+
+impl Component for NudgeButton {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        match self {
+            NudgeButton::Done { follow_up, digest } => {
+                (DONE_CODE, vec![follow_up.to_string(), digest.to_string()])
+            }
+            NudgeButton::Snooze {
+                follow_up,
+                digest,
+                days,
+            } => (
+                "n-snooze",
+                vec![follow_up.to_string(), digest.to_string(), days.to_string()],
+            ),
+            NudgeButton::Draft { follow_up, digest } => {
+                ("n-draft", vec![follow_up.to_string(), digest.to_string()])
+            }
+        }
+    }
+
+    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
+        match code {
+            DONE_CODE => Some(NudgeButton::Done {
+                follow_up: args.parse()?,
+                digest: args.parse()?,
+            }),
+            "n-snooze" => Some(NudgeButton::Snooze {
+                follow_up: args.parse()?,
+                digest: args.parse()?,
+                days: args.parse().filter(|d| (1..=60).contains(d))?,
+            }),
+            "n-draft" => Some(NudgeButton::Draft {
+                follow_up: args.parse()?,
+                digest: args.parse()?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+pub fn examples() -> Vec<NudgeButton> {
+    vec![
+        NudgeButton::Done {
+            follow_up: i64::MAX,
+            digest: i64::MAX,
+        },
+        NudgeButton::Snooze {
+            follow_up: i64::MAX,
+            digest: i64::MAX,
+            days: 7,
+        },
+        NudgeButton::Draft {
+            follow_up: i64::MAX,
+            digest: i64::MAX,
+        },
+    ]
+}
+
 /// Done and Snooze on a nudge DM.
 pub async fn on_nudge_button(
     ctx: &serenity::Context,
     data: &Data,
     incoming: &Incoming<'_>,
-    parsed: &Parsed,
+    owner: UserId,
+    button: NudgeButton,
 ) -> Result<(), CommandError> {
-    let owner = parsed.owner;
-    let id: i64 = parsed
-        .arg(0)
-        .ok_or_else(|| CommandError::User(crate::discord::components::STALE_BUTTON.into()))?;
+    let id = match button {
+        NudgeButton::Draft { follow_up, .. } => {
+            return super::draft::on_draft_button(ctx, data, incoming, owner, follow_up).await
+        }
+        NudgeButton::Done { follow_up, .. } | NudgeButton::Snooze { follow_up, .. } => follow_up,
+    };
     let Some(f) = data.store.follow_up(owner, id).await? else {
         return incoming
             .say(
@@ -353,15 +439,18 @@ pub async fn on_nudge_button(
             .await;
     };
     let today = today_for(data, owner).await;
-    let text = if parsed.action == crate::discord::components::Action::NudgeSnoozeDays {
-        let days: i64 = parsed.arg(2).filter(|d| (1..=60).contains(d)).unwrap_or(3);
-        snooze_to(data, owner, &f, today + Duration::days(days)).await?
-    } else {
-        let completed = data
-            .actions
-            .complete_follow_up(owner, f.id, None, today)
-            .await?;
-        done_text(&completed)
+    let text = match button {
+        NudgeButton::Snooze { days, .. } => {
+            snooze_to(data, owner, &f, today + Duration::days(days)).await?
+        }
+        NudgeButton::Done { .. } => {
+            let completed = data
+                .actions
+                .complete_follow_up(owner, f.id, None, today)
+                .await?;
+            done_text(&completed)
+        }
+        NudgeButton::Draft { .. } => return Ok(()),
     };
     incoming.say(ctx, text).await
 }

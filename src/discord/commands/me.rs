@@ -2,7 +2,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::discord::components::{self, Action, Incoming, Parsed};
+use crate::discord::interaction::{Args, Component, Incoming};
 use crate::discord::Data;
 use crate::discord::{author, reply, today_for, CommandError, Context};
 use crate::domain::{Stage, TimeZone};
@@ -262,10 +262,10 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
 async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
     let owner = author(ctx);
     let buttons = serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(components::custom_id(Action::DeleteMeConfirm, owner, &[]))
+        serenity::CreateButton::new(MeButton::DeleteConfirm.custom_id(owner))
             .label("Delete everything")
             .style(serenity::ButtonStyle::Danger),
-        serenity::CreateButton::new(components::custom_id(Action::DeleteMeCancel, owner, &[]))
+        serenity::CreateButton::new(MeButton::DeleteCancel.custom_id(owner))
             .label("Cancel")
             .style(serenity::ButtonStyle::Secondary),
     ]);
@@ -279,15 +279,46 @@ async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
     Ok(())
 }
 
+/// The buttons of `/me`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeButton {
+    /// `/me delete`: yes, erase everything.
+    DeleteConfirm,
+    DeleteCancel,
+}
+
+impl Component for MeButton {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        match self {
+            MeButton::DeleteConfirm => ("me-delete-yes", Vec::new()),
+            MeButton::DeleteCancel => ("me-delete-no", Vec::new()),
+        }
+    }
+
+    fn from_parts(code: &str, _args: &mut Args<'_>) -> Option<Self> {
+        match code {
+            "me-delete-yes" => Some(MeButton::DeleteConfirm),
+            "me-delete-no" => Some(MeButton::DeleteCancel),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+pub fn examples() -> Vec<MeButton> {
+    vec![MeButton::DeleteConfirm, MeButton::DeleteCancel]
+}
+
 /// The answer to `/me delete`'s question.
-pub async fn on_delete_choice(
+pub async fn on_component(
     ctx: &serenity::Context,
     data: &Data,
     incoming: &Incoming<'_>,
-    parsed: &Parsed,
+    owner: crate::domain::UserId,
+    button: MeButton,
 ) -> Result<(), CommandError> {
-    let text = if parsed.action == Action::DeleteMeConfirm {
-        data.store.delete_member(parsed.owner).await?;
+    let text = if button == MeButton::DeleteConfirm {
+        data.store.delete_member(owner).await?;
         tracing::info!("a member erased their data");
         "Done: everything the bot kept about you is erased. Using a command again starts afresh."
     } else {

@@ -2,6 +2,7 @@
 
 pub mod chapter;
 pub mod contact;
+mod dates;
 pub mod draft;
 pub mod followup;
 pub mod help;

@@ -2,8 +2,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::discord::components::{
-    self, custom_id, form_values, text_input, Action, Incoming, Parsed, STALE_BUTTON,
+use crate::discord::interaction::{
+    self, ephemeral_message, form_values, kept_or_typed, text_input, Args, Component, Incoming,
+    Origin, STALE_BUTTON, STALE_FORM,
 };
 use crate::discord::{author, reply, CommandError, Context, Data};
 use crate::domain::story::{
@@ -126,7 +127,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
     let t = latest.as_ref().map(|s| &s.text);
     let paragraph = serenity::InputTextStyle::Paragraph;
     let modal = serenity::CreateModal::new(
-        custom_id(Action::StoryWriteForm, owner, &[]),
+        StoryComponent::WriteForm.custom_id(owner),
         "Your one-minute story",
     )
     .components(vec![
@@ -171,7 +172,7 @@ async fn write(ctx: Context<'_>) -> Result<(), CommandError> {
             false,
         ),
     ]);
-    components::open_modal(ctx, modal).await?;
+    interaction::open_modal(ctx, modal).await?;
     Ok(())
 }
 
@@ -234,13 +235,13 @@ async fn delete(
                 .story(owner, Some(v))
                 .await?
                 .ok_or_else(|| no_version(v))?;
-            v.to_string()
+            Some(v)
         }
         (None, true) => {
             if ctx.data().store.story(owner, None).await?.is_none() {
                 return Err(CommandError::User(NO_STORY.into()));
             }
-            "all".to_owned()
+            None
         }
         _ => {
             return Err(CommandError::User(
@@ -248,16 +249,15 @@ async fn delete(
             ))
         }
     };
-    let what = if which == "all" {
-        "every version of your story".to_owned()
-    } else {
-        format!("version {which} of your story")
+    let what = match which {
+        None => "every version of your story".to_owned(),
+        Some(v) => format!("version {v} of your story"),
     };
     let buttons = serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(custom_id(Action::StoryDeleteConfirm, owner, &[&which]))
+        serenity::CreateButton::new(StoryComponent::DeleteConfirm { which }.custom_id(owner))
             .label("Delete")
             .style(serenity::ButtonStyle::Danger),
-        serenity::CreateButton::new(custom_id(Action::StoryDeleteCancel, owner, &[&which]))
+        serenity::CreateButton::new(StoryComponent::DeleteCancel { which }.custom_id(owner))
             .label("Keep")
             .style(serenity::ButtonStyle::Secondary),
     ]);
@@ -275,7 +275,7 @@ async fn delete(
 
 fn timer_row(owner: UserId, id: u64) -> Vec<serenity::CreateActionRow> {
     vec![serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(custom_id(Action::PracticeStop, owner, &[&id.to_string()]))
+        serenity::CreateButton::new(StoryComponent::PracticeStop { timer: id }.custom_id(owner))
             .label("Stop")
             .style(serenity::ButtonStyle::Danger),
     ])]
@@ -293,7 +293,24 @@ async fn practice(ctx: Context<'_>) -> Result<(), CommandError> {
         owner,
         started,
         stop: tokio::sync::Notify::new(),
+        message: std::sync::OnceLock::new(),
     });
+    {
+        let mut timers = data.timers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(running) = timers.values().find(|t| t.owner == owner) {
+            let at = running
+                .message
+                .get()
+                .map(|m| format!(": {}", m.link()))
+                .unwrap_or_default();
+            return Err(CommandError::User(format!(
+                "You already have a practice timer running{at}. Stop it there, or let it finish, before starting another."
+            )));
+        }
+        timers.insert(id, timer.clone());
+    }
+    // However this command ends, its timer stops being "running".
+    let _running = RunningTimer { data, id };
     ctx.send(reply::ephemeral(
         "Timer started below: say your story aloud. Stop it when you finish.",
     ))
@@ -313,10 +330,11 @@ async fn practice(ctx: Context<'_>) -> Result<(), CommandError> {
                 .allowed_mentions(serenity::CreateAllowedMentions::new()),
         )
         .await?;
-    data.timers
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, timer.clone());
+    let _ = timer.message.set(crate::discord::TimerMessage {
+        guild: ctx.guild_id().map(|g| g.get()),
+        channel: ctx.channel_id().get(),
+        message: message.id.get(),
+    });
     let steps = [
         (signals.green, "🟢", "you can wrap up"),
         (signals.yellow, "🟡", "finish your sentence"),
@@ -342,11 +360,23 @@ async fn practice(ctx: Context<'_>) -> Result<(), CommandError> {
             break;
         }
     }
-    data.timers
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
     Ok(())
+}
+
+/// Takes a practice timer off the running list when its command ends, however it ends.
+struct RunningTimer<'a> {
+    data: &'a Data,
+    id: u64,
+}
+
+impl Drop for RunningTimer<'_> {
+    fn drop(&mut self) {
+        self.data
+            .timers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+    }
 }
 
 // ---------------------------------------------------------------- share / unshare / feedback
@@ -380,12 +410,11 @@ async fn share(
     let foot = "\nListen or read, then give short feedback: clear? specific? on time? one suggestion. The author sees only the combined feedback.";
     let budget = reply::MAX_CONTENT - text::utf16_len(&head) - text::utf16_len(foot);
     let text = reply::fit(format!("{head}{}{foot}", story_body_within(&story, budget)));
-    let share_arg = share_id.to_string();
     let buttons = serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(custom_id(Action::StoryFeedback, UserId(0), &[&share_arg]))
+        serenity::CreateButton::new(StoryComponent::Feedback { share: share_id }.custom_id(owner))
             .label("Give feedback")
             .style(serenity::ButtonStyle::Primary),
-        serenity::CreateButton::new(custom_id(Action::StoryRemove, UserId(0), &[&share_arg]))
+        serenity::CreateButton::new(StoryComponent::Remove { share: share_id }.custom_id(owner))
             .label("Remove")
             .style(serenity::ButtonStyle::Secondary),
     ]);
@@ -508,11 +537,7 @@ async fn feedback(
 fn feedback_modal(share_id: i64) -> serenity::CreateModal {
     let short = serenity::InputTextStyle::Short;
     serenity::CreateModal::new(
-        custom_id(
-            Action::StoryFeedbackForm,
-            UserId(0),
-            &[&share_id.to_string()],
-        ),
+        StoryComponent::FeedbackForm { share: share_id }.custom_id(UserId(0)),
         "Feedback on this story",
     )
     .components(vec![
@@ -575,11 +600,8 @@ fn parse_feedback(values: &[(String, String)]) -> Result<Feedback, CommandError>
 
 /// Whether the clicker may remove someone's shared story: Manage Messages, or the chapter's
 /// officer role.
-async fn can_moderate(
-    data: &Data,
-    click: &serenity::ComponentInteraction,
-) -> Result<bool, CommandError> {
-    let Some(member) = click.member.as_ref() else {
+async fn can_moderate(data: &Data, incoming: &Incoming<'_>) -> Result<bool, CommandError> {
+    let Some(member) = incoming.member() else {
         return Ok(false);
     };
     let by_permission = member.permissions.is_some_and(|p| {
@@ -589,30 +611,144 @@ async fn can_moderate(
     if by_permission {
         return Ok(true);
     }
-    let Some(guild) = click.guild_id else {
+    let Some(guild) = incoming.origin().guild else {
         return Ok(false);
     };
     let officer_role = data
         .store
-        .chapter(crate::domain::GuildId(guild.get()))
+        .chapter(crate::domain::GuildId(guild))
         .await?
         .and_then(|c| c.officer_role);
     Ok(officer_role.is_some_and(|role| member.roles.iter().any(|r| r.get() == role.get())))
+}
+
+/// The story area's components.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoryComponent {
+    /// Form: a new version of the member's story.
+    WriteForm,
+    /// `/story delete`'s question: one version, or every one (`None`).
+    DeleteConfirm {
+        which: Option<u32>,
+    },
+    DeleteCancel {
+        which: Option<u32>,
+    },
+    /// Public button on a shared story: open the feedback form.
+    Feedback {
+        share: i64,
+    },
+    /// Public form: a peer's feedback.
+    FeedbackForm {
+        share: i64,
+    },
+    /// Public button on a shared story: its author or a moderator removes it.
+    Remove {
+        share: i64,
+    },
+    /// Stop on a practice timer.
+    PracticeStop {
+        timer: u64,
+    },
+}
+
+fn which_text(which: Option<u32>) -> String {
+    which.map_or_else(|| "all".to_owned(), |v| v.to_string())
+}
+
+impl Component for StoryComponent {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        match self {
+            StoryComponent::WriteForm => ("s-write", Vec::new()),
+            StoryComponent::DeleteConfirm { which } => ("s-delete-yes", vec![which_text(*which)]),
+            StoryComponent::DeleteCancel { which } => ("s-delete-no", vec![which_text(*which)]),
+            StoryComponent::Feedback { share } => ("s-feedback", vec![share.to_string()]),
+            StoryComponent::FeedbackForm { share } => ("s-feedback-form", vec![share.to_string()]),
+            StoryComponent::Remove { share } => ("s-remove", vec![share.to_string()]),
+            StoryComponent::PracticeStop { timer } => ("s-stop", vec![timer.to_string()]),
+        }
+    }
+
+    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
+        let mut which = || match args.text()? {
+            "all" => Some(None),
+            v => v.parse().ok().filter(|v| *v >= 1).map(Some),
+        };
+        Some(match code {
+            "s-write" => StoryComponent::WriteForm,
+            "s-delete-yes" => StoryComponent::DeleteConfirm { which: which()? },
+            "s-delete-no" => StoryComponent::DeleteCancel { which: which()? },
+            "s-feedback" => StoryComponent::Feedback {
+                share: args.parse()?,
+            },
+            "s-feedback-form" => StoryComponent::FeedbackForm {
+                share: args.parse()?,
+            },
+            "s-remove" => StoryComponent::Remove {
+                share: args.parse()?,
+            },
+            "s-stop" => StoryComponent::PracticeStop {
+                timer: args.parse()?,
+            },
+            _ => return None,
+        })
+    }
+
+    fn public_because(&self) -> Option<&'static str> {
+        match self {
+            StoryComponent::Feedback { .. } | StoryComponent::FeedbackForm { .. } => {
+                Some("a shared story asks every peer in the channel for feedback")
+            }
+            StoryComponent::Remove { .. } => {
+                Some("the author, an officer or a moderator may take a shared story down")
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+pub fn examples() -> Vec<StoryComponent> {
+    vec![
+        StoryComponent::WriteForm,
+        StoryComponent::DeleteConfirm { which: None },
+        StoryComponent::DeleteConfirm {
+            which: Some(u32::MAX),
+        },
+        StoryComponent::DeleteCancel { which: Some(1) },
+        StoryComponent::Feedback { share: i64::MAX },
+        StoryComponent::FeedbackForm { share: i64::MAX },
+        StoryComponent::Remove { share: i64::MAX },
+        StoryComponent::PracticeStop { timer: u64::MAX },
+    ]
+}
+
+/// Whether a click on a shared story's button came from that story's own post: an id naming
+/// another server's or another message's share is refused before anything changes.
+fn from_its_post(share: &crate::store::Share, origin: Origin) -> bool {
+    share.guild_id == origin.guild.unwrap_or(0)
+        && share.channel_id == origin.channel
+        && share.message_id.is_some()
+        && share.message_id == origin.message
 }
 
 pub async fn on_component(
     ctx: &serenity::Context,
     data: &Data,
     incoming: &Incoming<'_>,
-    parsed: &Parsed,
+    owner: UserId,
+    component: StoryComponent,
 ) -> Result<(), CommandError> {
     let stale = || CommandError::User(STALE_BUTTON.into());
     let now = data.clock.now();
-    match (parsed.action, incoming) {
-        (Action::StoryWriteForm, Incoming::Form(form)) => {
+    match component {
+        StoryComponent::WriteForm => {
+            let Incoming::Form(form) = incoming else {
+                return Err(stale());
+            };
             let values = form_values(form);
             // A part too long to prefill in full and left untouched keeps its full text.
-            let latest = data.store.story(parsed.owner, None).await?;
+            let latest = data.store.story(owner, None).await?;
             let get = |id: &str| {
                 let typed = values
                     .iter()
@@ -631,7 +767,7 @@ pub async fn on_component(
                 } else {
                     PART_MAX_CHARS
                 };
-                components::kept_or_typed(typed, stored, max)
+                kept_or_typed(typed, stored, max)
             };
             let text = StoryText::parse(
                 get("who"),
@@ -640,79 +776,79 @@ pub async fn on_component(
                 get("hope"),
                 Some(get("event")),
             )?;
-            let story = data.store.save_story(parsed.owner, &text, now).await?;
+            let story = data.store.save_story(owner, &text, now).await?;
             incoming
                 .respond(
                     ctx,
-                    serenity::CreateInteractionResponse::Message(components::ephemeral_message(
-                        reply::fit(format!(
-                            "Saved as version {}.\n\n{}",
-                            story.version,
-                            analysis_text(&story)
-                        )),
-                    )),
+                    serenity::CreateInteractionResponse::Message(ephemeral_message(format!(
+                        "Saved as version {}.\n\n{}",
+                        story.version,
+                        analysis_text(&story)
+                    ))),
                 )
                 .await
         }
-        (Action::StoryDeleteConfirm | Action::StoryDeleteCancel, _) => {
-            let which = parsed.args.first().ok_or_else(stale)?;
-            let text = if parsed.action == Action::StoryDeleteCancel {
-                "Kept. Nothing was deleted.".to_owned()
-            } else {
-                let version = if which == "all" {
-                    None
-                } else {
-                    Some(which.parse::<u32>().map_err(|_| stale())?)
-                };
-                for share in data.store.active_shares(parsed.owner).await? {
-                    if version.is_none() || Some(share.version) == version {
-                        remove_post(ctx, data, &share).await?;
-                    }
+        StoryComponent::DeleteCancel { .. } => {
+            incoming
+                .update(ctx, "Kept. Nothing was deleted.", Vec::new())
+                .await
+        }
+        StoryComponent::DeleteConfirm { which } => {
+            for share in data.store.active_shares(owner).await? {
+                if which.is_none() || Some(share.version) == which {
+                    remove_post(ctx, data, &share).await?;
                 }
-                match data.store.delete_stories(parsed.owner, version).await? {
-                    0 => "Nothing to delete: that version is already gone.".to_owned(),
-                    n => format!(
-                        "Deleted {n} version{}, with their feedback.",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                }
+            }
+            let text = match data.store.delete_stories(owner, which).await? {
+                0 => "Nothing to delete: that version is already gone.".to_owned(),
+                n => format!(
+                    "Deleted {n} version{}, with their feedback.",
+                    if n == 1 { "" } else { "s" }
+                ),
             };
             incoming.update(ctx, text, Vec::new()).await
         }
-        (Action::StoryFeedback, Incoming::Click(click)) => {
-            let share_id: i64 = parsed.arg(0).ok_or_else(stale)?;
-            let share = data.store.share(share_id).await?;
-            match share {
-                Some(s) if !s.removed => {
-                    if s.owner.get() == click.user.id.get() {
-                        return incoming
-                            .say(ctx, "You can't rate your own story: ask a peer to.")
-                            .await;
-                    }
-                    incoming
-                        .respond(
-                            ctx,
-                            serenity::CreateInteractionResponse::Modal(feedback_modal(share_id)),
-                        )
-                        .await
-                }
-                _ => {
-                    incoming
-                        .say(
-                            ctx,
-                            "This story is no longer shared, so it takes no feedback.",
-                        )
-                        .await
-                }
+        StoryComponent::Feedback { share: share_id } => {
+            let share = data.store.share(share_id).await?.ok_or_else(stale)?;
+            if !from_its_post(&share, incoming.origin()) {
+                return Err(stale());
             }
+            if share.removed {
+                return incoming
+                    .say(
+                        ctx,
+                        "This story is no longer shared, so it takes no feedback.",
+                    )
+                    .await;
+            }
+            if share.owner == owner {
+                return incoming
+                    .say(ctx, "You can't rate your own story: ask a peer to.")
+                    .await;
+            }
+            incoming
+                .respond(
+                    ctx,
+                    serenity::CreateInteractionResponse::Modal(feedback_modal(share_id)),
+                )
+                .await
         }
-        (Action::StoryFeedbackForm, Incoming::Form(form)) => {
-            let share_id: i64 = parsed.arg(0).ok_or_else(stale)?;
+        StoryComponent::FeedbackForm { share: share_id } => {
+            let Incoming::Form(form) = incoming else {
+                return Err(stale());
+            };
+            let share = data
+                .store
+                .share(share_id)
+                .await?
+                .ok_or_else(|| CommandError::User(STALE_FORM.into()))?;
+            if !from_its_post(&share, incoming.origin()) {
+                return Err(CommandError::User(STALE_FORM.into()));
+            }
             let feedback = parse_feedback(&form_values(form))?;
-            let rater = UserId(form.user.id.get());
             match data
                 .store
-                .give_feedback(share_id, rater, &feedback, now)
+                .give_feedback(share_id, owner, &feedback, now)
                 .await?
             {
                 Err(FeedbackRefused::OwnStory) => {
@@ -727,9 +863,7 @@ pub async fn on_component(
                 }
                 Ok(first) => {
                     if first {
-                        if let Some(share) = data.store.share(share_id).await? {
-                            tell_author(ctx, share.owner).await;
-                        }
+                        tell_author(ctx, share.owner).await;
                     }
                     incoming
                         .say(ctx, "Thank you: your feedback was sent. The author sees it only combined with others'.")
@@ -737,12 +871,12 @@ pub async fn on_component(
                 }
             }
         }
-        (Action::StoryRemove, Incoming::Click(click)) => {
-            let share_id: i64 = parsed.arg(0).ok_or_else(stale)?;
-            let Some(share) = data.store.share(share_id).await? else {
+        StoryComponent::Remove { share: share_id } => {
+            let share = data.store.share(share_id).await?.ok_or_else(stale)?;
+            if !from_its_post(&share, incoming.origin()) {
                 return Err(stale());
-            };
-            if share.owner.get() != click.user.id.get() && !can_moderate(data, click).await? {
+            }
+            if share.owner != owner && !can_moderate(data, incoming).await? {
                 return incoming
                     .say(ctx, "Only the author, an officer or a moderator (Manage Messages) can remove a shared story.")
                     .await;
@@ -753,13 +887,24 @@ pub async fn on_component(
             remove_post(ctx, data, &share).await?;
             incoming.say(ctx, "Removed.").await
         }
-        (Action::PracticeStop, _) => {
-            let id: u64 = parsed.arg(0).ok_or_else(stale)?;
-            let timer = data
-                .timers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&id);
+        StoryComponent::PracticeStop { timer: id } => {
+            let origin = incoming.origin();
+            let timer = {
+                let mut timers = data.timers.lock().unwrap_or_else(|p| p.into_inner());
+                let ours = timers.get(&id).is_some_and(|t| {
+                    // Until its message is known (a click in the instant after posting), the
+                    // owner check alone decides.
+                    t.owner == owner
+                        && t.message
+                            .get()
+                            .is_none_or(|m| Some(m.message) == origin.message)
+                });
+                if ours {
+                    timers.remove(&id)
+                } else {
+                    None
+                }
+            };
             let Some(timer) = timer else {
                 return incoming.say(ctx, "This timer has already ended.").await;
             };
@@ -776,7 +921,6 @@ pub async fn on_component(
                 )
                 .await
         }
-        _ => Err(stale()),
     }
 }
 

@@ -1,0 +1,374 @@
+//! The contact area's buttons, selects and forms, and the note area's: typed, with their
+//! encoding beside them, and handled here.
+
+use poise::serenity_prelude as serenity;
+
+use super::edit::{details_modal, details_patch, untouched_prefills, value_of, F_CALLBACK};
+use super::edit::{F_HANDLE, F_INSTITUTION, F_NAME, F_WHERE};
+use super::list::{list_page, sort_code, sort_from_code};
+use super::render::{added_text, card, card_buttons, history};
+use super::NOT_FOUND;
+use crate::discord::interaction::{
+    form_values, text_input, Args, Component, Incoming, STALE_BUTTON, STALE_FORM,
+};
+use crate::discord::{reply, today_for, CommandError, Data};
+use crate::domain::contact::{
+    limits, optional_text, ContactFilter, ContactId, ContactName, ContactSort, MetKind, NewContact,
+    Relationship,
+};
+use crate::domain::UserId;
+
+/// The contact area's components.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactComponent {
+    /// Button: open the long-fields form of a contact.
+    Details {
+        contact: ContactId,
+    },
+    /// Form: the long fields of a contact submitted.
+    DetailsForm {
+        contact: ContactId,
+    },
+    DeleteConfirm {
+        contact: ContactId,
+    },
+    DeleteCancel {
+        contact: ContactId,
+    },
+    /// Button: another page of `/contact list`, with its order and filter.
+    ListPage {
+        page: u32,
+        sort: ContactSort,
+        filter: ContactFilter,
+    },
+    /// Button: show one contact (from a list of namesakes).
+    Show {
+        contact: ContactId,
+    },
+    /// Form: a new contact from a member's profile ("Add as contact").
+    NewContactForm,
+}
+
+impl Component for ContactComponent {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        let id = |c: &ContactId| vec![c.to_string()];
+        match self {
+            ContactComponent::Details { contact } => ("c-details", id(contact)),
+            ContactComponent::DetailsForm { contact } => ("c-details-form", id(contact)),
+            ContactComponent::DeleteConfirm { contact } => ("c-delete-yes", id(contact)),
+            ContactComponent::DeleteCancel { contact } => ("c-delete-no", id(contact)),
+            ContactComponent::Show { contact } => ("c-show", id(contact)),
+            ContactComponent::NewContactForm => ("c-new-form", Vec::new()),
+            ContactComponent::ListPage { page, sort, filter } => (
+                "c-page",
+                vec![
+                    page.to_string(),
+                    sort_code(*sort).to_owned(),
+                    filter.relationship.map_or("", |r| r.code()).to_owned(),
+                    filter.met_kind.map_or("", |k| k.code()).to_owned(),
+                    filter.tag.clone().unwrap_or_default(),
+                ],
+            ),
+        }
+    }
+
+    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
+        let mut contact = || args.parse().map(ContactId);
+        Some(match code {
+            "c-details" => ContactComponent::Details {
+                contact: contact()?,
+            },
+            "c-details-form" => ContactComponent::DetailsForm {
+                contact: contact()?,
+            },
+            "c-delete-yes" => ContactComponent::DeleteConfirm {
+                contact: contact()?,
+            },
+            "c-delete-no" => ContactComponent::DeleteCancel {
+                contact: contact()?,
+            },
+            "c-show" => ContactComponent::Show {
+                contact: contact()?,
+            },
+            "c-new-form" => ContactComponent::NewContactForm,
+            "c-page" => {
+                let page = args.parse()?;
+                let sort = sort_from_code(args.text()?)?;
+                let code_or_none = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+                let relationship = match code_or_none(args.text()?) {
+                    Some(c) => Some(Relationship::from_code(&c)?),
+                    None => None,
+                };
+                let met_kind = match code_or_none(args.text()?) {
+                    Some(c) => Some(MetKind::from_code(&c)?),
+                    None => None,
+                };
+                let tag = code_or_none(args.text()?);
+                ContactComponent::ListPage {
+                    page,
+                    sort,
+                    filter: ContactFilter {
+                        tag,
+                        relationship,
+                        met_kind,
+                    },
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// "Save as contact note": whose notes a saved message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteComponent {
+    /// Select: the contact the pending note belongs to.
+    Target { pending: i64 },
+    /// Button: the note is for someone not in the list yet.
+    SomeoneElse { pending: i64 },
+    /// Form: the name of that someone.
+    NewContactForm { pending: i64 },
+}
+
+impl Component for NoteComponent {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        match self {
+            NoteComponent::Target { pending } => ("n-target", vec![pending.to_string()]),
+            NoteComponent::SomeoneElse { pending } => ("n-else", vec![pending.to_string()]),
+            NoteComponent::NewContactForm { pending } => ("n-new-form", vec![pending.to_string()]),
+        }
+    }
+
+    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
+        Some(match code {
+            "n-target" => NoteComponent::Target {
+                pending: args.parse()?,
+            },
+            "n-else" => NoteComponent::SomeoneElse {
+                pending: args.parse()?,
+            },
+            "n-new-form" => NoteComponent::NewContactForm {
+                pending: args.parse()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+pub fn contact_examples() -> Vec<ContactComponent> {
+    let contact = ContactId(i64::MAX);
+    vec![
+        ContactComponent::Details { contact },
+        ContactComponent::DetailsForm { contact },
+        ContactComponent::DeleteConfirm { contact },
+        ContactComponent::DeleteCancel { contact },
+        ContactComponent::Show { contact },
+        ContactComponent::NewContactForm,
+        ContactComponent::ListPage {
+            page: u32::MAX,
+            sort: ContactSort::NextFollowUp,
+            filter: ContactFilter {
+                tag: Some("a".repeat(30)),
+                relationship: Some(Relationship::Sponsor),
+                met_kind: Some(MetKind::ResidencyFair),
+            },
+        },
+        ContactComponent::ListPage {
+            page: 0,
+            sort: ContactSort::Name,
+            filter: ContactFilter::default(),
+        },
+    ]
+}
+
+#[cfg(test)]
+pub fn note_examples() -> Vec<NoteComponent> {
+    vec![
+        NoteComponent::Target { pending: i64::MAX },
+        NoteComponent::SomeoneElse { pending: i64::MAX },
+        NoteComponent::NewContactForm { pending: i64::MAX },
+    ]
+}
+
+fn not_found() -> CommandError {
+    CommandError::User(NOT_FOUND.into())
+}
+
+/// The submitted form, when the id that came is a form's (a click with a form's id is stale).
+fn form<'a>(incoming: &'a Incoming<'_>) -> Result<&'a serenity::ModalInteraction, CommandError> {
+    match incoming {
+        Incoming::Form(form) => Ok(form),
+        Incoming::Click(_) => Err(CommandError::User(STALE_BUTTON.into())),
+    }
+}
+
+/// Buttons and forms of the contact area.
+pub async fn on_contact_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    owner: UserId,
+    component: ContactComponent,
+) -> Result<(), CommandError> {
+    let now = data.clock.now();
+    match component {
+        ContactComponent::Details { contact } => {
+            let c = data
+                .store
+                .contact(owner, contact)
+                .await?
+                .ok_or_else(not_found)?;
+            incoming
+                .respond(
+                    ctx,
+                    serenity::CreateInteractionResponse::Modal(details_modal(owner, &c)),
+                )
+                .await
+        }
+        ContactComponent::DetailsForm { contact } => {
+            let form = form(incoming)?;
+            let stored = data
+                .store
+                .contact(owner, contact)
+                .await?
+                .ok_or_else(not_found)?;
+            let values = untouched_prefills(&stored, form_values(form));
+            let patch = details_patch(&values)?;
+            let edited = data
+                .store
+                .update_contact(owner, contact, &patch, now)
+                .await?
+                .ok_or_else(not_found)??;
+            let text = format!("Details saved.\n\n{}", card(&edited));
+            incoming.say_pages(ctx, &text, Vec::new()).await
+        }
+        ContactComponent::DeleteConfirm { contact } => {
+            let text = if data.store.delete_contact(owner, contact).await? {
+                "Deleted, with everything logged with them."
+            } else {
+                "That contact no longer exists."
+            };
+            incoming.update(ctx, text, Vec::new()).await
+        }
+        ContactComponent::DeleteCancel { .. } => {
+            incoming
+                .update(ctx, "Kept. Nothing was deleted.", Vec::new())
+                .await
+        }
+        ContactComponent::ListPage { page, sort, filter } => {
+            let (text, rows) = list_page(data, owner, &filter, sort, page).await?;
+            incoming.update(ctx, text, rows).await
+        }
+        ContactComponent::Show { contact } => {
+            let c = data
+                .store
+                .contact(owner, contact)
+                .await?
+                .ok_or_else(not_found)?;
+            data.store.touch_contact(owner, contact, now).await?;
+            let items = data.store.interactions(owner, contact).await?;
+            let text = format!("{}{}", card(&c), history(&items));
+            incoming
+                .say_pages(ctx, &text, card_buttons(owner, contact))
+                .await
+        }
+        ContactComponent::NewContactForm => {
+            let values = form_values(form(incoming)?);
+            let name = ContactName::parse(value_of(&values, F_NAME).unwrap_or(""))?;
+            let today = today_for(data, owner).await;
+            let mut new = NewContact::named(name, today);
+            new.handle = optional_text("The handle", value_of(&values, F_HANDLE), limits::HANDLE)?;
+            new.institution = optional_text(
+                "The institution",
+                value_of(&values, F_INSTITUTION),
+                limits::INSTITUTION,
+            )?;
+            new.met.label = optional_text(
+                "Where you met",
+                value_of(&values, F_WHERE),
+                limits::MET_LABEL,
+            )?;
+            new.callback = optional_text(
+                "What you talked about",
+                value_of(&values, F_CALLBACK),
+                limits::CALLBACK,
+            )?;
+            let added = data.actions.add_contact(owner, new, today).await?;
+            let text = added_text("Saved to your contacts.", &added, None);
+            incoming
+                .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
+                .await
+        }
+    }
+}
+
+/// The select, button and form of "Save as contact note".
+pub async fn on_note_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    owner: UserId,
+    component: NoteComponent,
+) -> Result<(), CommandError> {
+    let stale = || CommandError::User(STALE_BUTTON.into());
+    match component {
+        NoteComponent::Target { pending } => {
+            let Incoming::Click(click) = incoming else {
+                return Err(CommandError::User(STALE_FORM.into()));
+            };
+            let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind
+            else {
+                return Err(stale());
+            };
+            let contact = ContactId(
+                values
+                    .first()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(stale)?,
+            );
+            let today = today_for(data, owner).await;
+            let c = data
+                .actions
+                .save_note_to(owner, pending, contact, today)
+                .await?;
+            incoming
+                .update(
+                    ctx,
+                    format!("Saved to **{}**'s notes.", reply::escape(&c.name)),
+                    Vec::new(),
+                )
+                .await
+        }
+        NoteComponent::SomeoneElse { pending } => {
+            let modal = serenity::CreateModal::new(
+                NoteComponent::NewContactForm { pending }.custom_id(owner),
+                "New contact for this note",
+            )
+            .components(vec![text_input(
+                F_NAME,
+                "Their name",
+                serenity::InputTextStyle::Short,
+                None,
+                limits::NAME,
+                true,
+            )]);
+            incoming
+                .respond(ctx, serenity::CreateInteractionResponse::Modal(modal))
+                .await
+        }
+        NoteComponent::NewContactForm { pending } => {
+            let values = form_values(form(incoming)?);
+            let name = ContactName::parse(value_of(&values, F_NAME).unwrap_or(""))?;
+            let today = today_for(data, owner).await;
+            let added = data
+                .actions
+                .save_note_to_new_contact(owner, pending, name, today)
+                .await?;
+            let text = added_text("Saved a new contact with the note.", &added, None);
+            incoming
+                .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
+                .await
+        }
+    }
+}
