@@ -3,7 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{practice, share, versions, write};
+use super::{feedback, practice, share, versions, write};
 use crate::discord::interaction::{Args, Component, Incoming};
 use crate::discord::{CommandError, Data};
 use crate::domain::UserId;
@@ -125,10 +125,10 @@ pub async fn on_component(
             versions::on_delete(ctx, data, incoming, owner, None).await
         }
         StoryComponent::Feedback { share } => {
-            share::on_feedback(ctx, data, incoming, owner, share).await
+            feedback::on_feedback(ctx, data, incoming, owner, share).await
         }
         StoryComponent::FeedbackForm { share } => {
-            share::on_feedback_form(ctx, data, incoming, owner, share).await
+            feedback::on_feedback_form(ctx, data, incoming, owner, share).await
         }
         StoryComponent::Remove { share } => {
             share::on_remove(ctx, data, incoming, owner, share).await

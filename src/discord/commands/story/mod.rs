@@ -2,6 +2,7 @@
 //! peer feedback. One file per job; the area's components are in `components.rs`.
 
 mod components;
+mod feedback;
 mod practice;
 mod render;
 mod share;
@@ -27,7 +28,7 @@ pub use render::analysis_text;
         "practice::practice",
         "share::share",
         "share::unshare",
-        "share::feedback",
+        "feedback::feedback",
         "versions::delete"
     ),
     subcommand_required,
