@@ -85,7 +85,7 @@ pub fn framework(
         commands: commands::all(),
         on_error: |err| Box::pin(error::on_error(err)),
         command_check: Some(|ctx| Box::pin(record_presence(ctx))),
-        post_command: |ctx| Box::pin(tell_if_dms_closed(ctx)),
+        post_command: |ctx| Box::pin(after_command(ctx)),
         event_handler: |ctx, event| Box::pin(router::on_event(ctx, event)),
         allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
         ..Default::default()
@@ -141,6 +141,35 @@ async fn record_presence(ctx: Context<'_>) -> Result<bool, CommandError> {
         )
         .await?;
     Ok(true)
+}
+
+/// What a member is told once, after the command that first finds it true.
+async fn after_command(ctx: Context<'_>) {
+    tell_if_zone_assumed(ctx).await;
+    tell_if_dms_closed(ctx).await;
+}
+
+/// A member who set no time zone is told, on their first command, which one is assumed and
+/// how to set theirs.
+async fn tell_if_zone_assumed(ctx: Context<'_>) {
+    let data = ctx.data();
+    match data
+        .store
+        .take_zone_notice(author(ctx), data.clock.now())
+        .await
+    {
+        Ok(true) => {
+            let notice = format!(
+                "Dates and nudges follow **{}** for you, the server's default, until you set your own time zone with `/me timezone`.",
+                data.default_timezone
+            );
+            if let Err(e) = ctx.send(reply::ephemeral(notice)).await {
+                tracing::warn!(error = %e, "could not tell a member their time zone is assumed");
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read the time zone notice"),
+    }
 }
 
 /// Once after a nudge found the member's DMs closed, their next command says so.

@@ -112,6 +112,16 @@ pub fn transactional(contacts: &[ContactSummary]) -> Option<Transactional> {
 }
 
 /// The guide's next networking steps for a stage.
+/// How a missing kind of mentor reads in a sentence, with its article and capitals right.
+pub fn mentor_wanted(kind: MentorKind) -> &'static str {
+    match kind {
+        MentorKind::Career => "a career mentor (big choices)",
+        MentorKind::Content => "a content mentor (a niche such as ultrasound or simulation)",
+        MentorKind::Application => "an application mentor (the match, SLOEs, programs)",
+        MentorKind::Wellness => "a wellness or life mentor",
+    }
+}
+
 pub fn next_steps(stage: Option<Stage>) -> &'static [&'static str] {
     match stage {
         None => &["Set your training stage with `/me stage` to see the steps that fit where you are."],
@@ -217,6 +227,17 @@ pub fn map(contacts: &[ContactSummary], stage: Option<Stage>, today: NaiveDate) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_mentors_read_with_the_right_article() {
+        for kind in MentorKind::ALL {
+            let phrase = mentor_wanted(*kind);
+            let (article, rest) = phrase.split_once(' ').expect("two words at least");
+            let vowel = rest.starts_with(['a', 'e', 'i', 'o', 'u']);
+            assert_eq!(article, if vowel { "an" } else { "a" }, "{phrase}");
+        }
+        assert!(mentor_wanted(MentorKind::Application).contains("SLOEs"));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()

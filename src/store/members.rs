@@ -101,6 +101,20 @@ impl Store {
         member(&self.pool, user).await
     }
 
+    /// True once for a member whose time zone is only assumed (none set): the first time it
+    /// is asked, so they are told once.
+    pub async fn take_zone_notice(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<bool> {
+        let taken = sqlx::query(
+            "UPDATE members SET zone_notice_at = ?
+             WHERE user_id = ? AND timezone IS NULL AND zone_notice_at IS NULL",
+        )
+        .bind(sql_instant(now))
+        .bind(sql_id(user.0))
+        .execute(&self.pool)
+        .await?;
+        Ok(taken.rows_affected() > 0)
+    }
+
     /// Notes that `user` ran a command, in `guild` when it was in a server: this is how a
     /// chapter knows its members without the privileged member-list intent.
     pub async fn record_presence(

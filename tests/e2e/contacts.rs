@@ -898,7 +898,7 @@ async fn network_shows_gaps_quiet_contacts_asks_and_stage_steps() {
     assert!(text.contains("3 contacts"), "{text}");
     assert!(text.contains("Mentor 1"), "{text}");
     assert!(
-        text.contains("a content (a niche) mentor") && text.contains("a sponsor"),
+        text.contains("a content mentor (a niche") && text.contains("a sponsor"),
         "{text}"
     );
     assert!(text.contains("Old Friend — 319 days"), "{text}");

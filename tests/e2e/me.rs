@@ -202,3 +202,51 @@ async fn delete_asks_first_and_only_the_owner_can_confirm() {
         .expect("read")
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_member_without_a_time_zone_is_told_once_which_one_is_assumed() {
+    let bot = TestBot::start().await;
+    let notice = |r: &crate::support::Reply| r.content.contains("until you set your own time zone");
+    let (first, more) = bot
+        .member(crate::support::MEMBER_A)
+        .run_command_then::<&str>("help", [], 1)
+        .await;
+    assert!(!notice(&first));
+    assert!(more.iter().any(notice), "{more:?}");
+    assert!(more.iter().all(|r| r.ephemeral && r.pings_nobody()));
+    // Only once.
+    bot.run_command::<&str>("network", []).await;
+    bot.run_command::<&str>("followup list", []).await;
+    let told = bot
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| {
+            c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("until you set your own time zone"))
+        })
+        .count();
+    assert_eq!(told, 1);
+    // Someone who sets their zone first is never told.
+    let (set, after) = bot
+        .member(crate::support::MEMBER_B)
+        .run_command_then("me timezone", [("zone", "Europe/Berlin")], 0)
+        .await;
+    assert!(set.content.contains("Europe/Berlin"), "{}", set.content);
+    assert!(after.is_empty());
+    bot.member(crate::support::MEMBER_B)
+        .run_command::<&str>("help", [])
+        .await;
+    let told = bot
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| {
+            c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("until you set your own time zone"))
+        })
+        .count();
+    assert_eq!(told, 1);
+}

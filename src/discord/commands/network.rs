@@ -43,7 +43,7 @@ pub async fn network(ctx: Context<'_>) -> Result<(), CommandError> {
     let mut gaps: Vec<String> = map
         .missing_mentor_kinds
         .iter()
-        .map(|k| format!("a {} mentor", k.label().to_lowercase()))
+        .map(|k| network::mentor_wanted(*k).to_owned())
         .collect();
     if !map.has_sponsor {
         gaps.push("a sponsor (someone who opens doors for you)".into());
