@@ -56,7 +56,7 @@ const FOLLOW_UP_COLUMNS: &str =
 pub struct Delivery {
     pub at: DateTime<Utc>,
     pub nudges: u32,
-    pub outcome: String,
+    pub outcome: super::Outcome,
 }
 
 /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
@@ -384,7 +384,10 @@ impl Store {
                 Ok(Delivery {
                     at: from_sql_instant(at)?,
                     nudges: u32::try_from(nudges).unwrap_or(0),
-                    outcome,
+                    outcome: super::Outcome::from_code(&outcome).ok_or(StoreError::Corrupt {
+                        what: "delivery outcome",
+                        value: outcome,
+                    })?,
                 })
             })
             .collect()

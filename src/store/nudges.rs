@@ -33,6 +33,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    const ALL: [Outcome; 5] = [
+        Outcome::Sent,
+        Outcome::FoundAfterCrash,
+        Outcome::DmsClosed,
+        Outcome::RateLimited,
+        Outcome::Failed,
+    ];
+
     fn code(self) -> &'static str {
         match self {
             Outcome::Sent => "sent",
@@ -41,6 +49,11 @@ impl Outcome {
             Outcome::RateLimited => "rate_limited",
             Outcome::Failed => "failed",
         }
+    }
+
+    /// The outcome stored as `code`; `None` for text no version wrote.
+    pub(super) fn from_code(code: &str) -> Option<Outcome> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
     }
 }
 

@@ -9,7 +9,7 @@ use emig_bot::domain::cadence::{self, QuietHours, DIGEST_SIZE};
 use emig_bot::domain::contact::{ContactId, ContactName, MetKind, NewContact};
 use emig_bot::domain::{TimeZone, UserId};
 use emig_bot::scheduler::{DeliverError, Scheduler, SchedulerSettings};
-use emig_bot::store::Store;
+use emig_bot::store::{Outcome, Store};
 
 use crate::store::store;
 use crate::support::deliver::RecordingDeliver;
@@ -131,7 +131,7 @@ async fn a_conference_contact_is_nudged_on_day_three_at_nine_local_and_only_once
     assert_eq!(h.deliver.attempts().len(), 1);
     let history = h.store.delivery_history(A, 10).await.expect("history");
     assert_eq!(history.len(), 1);
-    assert_eq!(history[0].outcome, "sent");
+    assert_eq!(history[0].outcome, Outcome::Sent);
 }
 
 #[tokio::test]
@@ -278,7 +278,7 @@ async fn transient_failures_back_off_and_lose_nothing() {
         3,
         "sent once it worked, never again"
     );
-    let outcomes: Vec<String> = h
+    let outcomes: Vec<Outcome> = h
         .store
         .delivery_history(A, 10)
         .await
@@ -286,7 +286,10 @@ async fn transient_failures_back_off_and_lose_nothing() {
         .into_iter()
         .map(|d| d.outcome)
         .collect();
-    assert_eq!(outcomes, vec!["sent", "rate_limited", "failed"]);
+    assert_eq!(
+        outcomes,
+        vec![Outcome::Sent, Outcome::RateLimited, Outcome::Failed]
+    );
     assert!(
         h.store
             .follow_up(A, follow_up)
@@ -331,7 +334,7 @@ async fn a_digest_claimed_before_a_crash_is_found_in_the_channel_not_sent_again(
     assert!(h.deliver.attempts().is_empty());
     assert_eq!(
         h.store.delivery_history(A, 5).await.expect("history")[0].outcome,
-        "found_after_crash"
+        Outcome::FoundAfterCrash
     );
     h.clock.advance(Duration::hours(1));
     h.scheduler.run_once().await.expect("run");

@@ -12,6 +12,7 @@ use crate::domain::cadence::{self, DueStatus, FollowUp};
 use crate::domain::contact::{limits, optional_text};
 use crate::domain::when::{self, Direction};
 use crate::domain::UserId;
+use crate::store::Outcome;
 
 /// Your follow-ups: what is due, snooze, done, your own dates
 #[poise::command(
@@ -315,11 +316,11 @@ async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
     } else {
         let mut text = String::from("**Your nudge deliveries**");
         for d in items {
-            let outcome = match d.outcome.as_str() {
-                "sent" | "found_after_crash" => "delivered",
-                "dms_closed" => "not delivered: your DMs are closed",
-                "rate_limited" => "delayed: Discord asked me to slow down",
-                _ => "delayed: Discord had a problem; retried later",
+            let outcome = match d.outcome {
+                Outcome::Sent | Outcome::FoundAfterCrash => "delivered",
+                Outcome::DmsClosed => "not delivered: your DMs are closed",
+                Outcome::RateLimited => "delayed: Discord asked me to slow down",
+                Outcome::Failed => "delayed: Discord had a problem; retried later",
             };
             text.push_str(&format!(
                 "\n• {} · {} nudge{} · {outcome}",
