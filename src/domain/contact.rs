@@ -56,17 +56,76 @@ fn clean(text: &str) -> String {
     text.trim().to_owned()
 }
 
-/// Checks an optional free-text field: trimmed, empty → None, over `max` → error.
-pub fn optional_text(
-    field: &'static str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, ContactError> {
-    match value.map(clean) {
-        None => Ok(None),
-        Some(v) if v.is_empty() => Ok(None),
-        Some(v) if v.chars().count() > max => Err(ContactError::TooLong { field, max }),
-        Some(v) => Ok(Some(v)),
+/// The rule of a member-typed free-text field: what the member calls it, and its limit.
+pub trait TextRule {
+    const WHAT: &'static str;
+    const MAX: usize;
+}
+
+macro_rules! text_rules {
+    ($($(#[$doc:meta])* $name:ident => ($what:literal, $max:expr)),+ $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct $name;
+
+        impl TextRule for $name {
+            const WHAT: &'static str = $what;
+            const MAX: usize = $max;
+        }
+    )+};
+}
+
+text_rules!(
+    Institution => ("The institution", limits::INSTITUTION),
+    WhereMet => ("Where you met", limits::MET_LABEL),
+    /// One specific thing talked about.
+    TalkedAbout => ("What you talked about", limits::CALLBACK),
+    Handle => ("The handle", limits::HANDLE),
+    Notes => ("The notes", limits::NOTES),
+    InteractionNote => ("The note", limits::INTERACTION_NOTE),
+    /// The one concrete thing a draft asks for.
+    Ask => ("The ask", limits::CALLBACK),
+);
+
+/// A member-typed free text, parsed once: trimmed, never empty, at most `R::MAX` characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<R>(String, std::marker::PhantomData<R>);
+
+impl<R: TextRule> Text<R> {
+    /// `None` for blank input; an error naming the field when it is too long.
+    pub fn parse(input: &str) -> Result<Option<Text<R>>, ContactError> {
+        let text = clean(input);
+        if text.is_empty() {
+            Ok(None)
+        } else if text.chars().count() > R::MAX {
+            Err(ContactError::TooLong {
+                field: R::WHAT,
+                max: R::MAX,
+            })
+        } else {
+            Ok(Some(Text(text, std::marker::PhantomData)))
+        }
+    }
+
+    /// `parse` of an optional input (an option not given is blank).
+    pub fn parse_optional(input: Option<&str>) -> Result<Option<Text<R>>, ContactError> {
+        input.map_or(Ok(None), Self::parse)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl<R> std::ops::Deref for Text<R> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
     }
 }
 
@@ -133,50 +192,94 @@ impl Email {
 }
 
 /// A phone number as typed, checked for plausible characters.
-pub fn parse_phone(input: &str) -> Result<String, ContactError> {
-    let phone = input.trim();
-    if phone.chars().count() > limits::PHONE {
-        return Err(ContactError::TooLong {
-            field: "The phone number",
-            max: limits::PHONE,
-        });
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(input: &str) -> Result<Phone, ContactError> {
+        let phone = input.trim();
+        if phone.chars().count() > limits::PHONE {
+            return Err(ContactError::TooLong {
+                field: "The phone number",
+                max: limits::PHONE,
+            });
+        }
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        if digits < 3
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
+            return Err(ContactError::BadPhone(phone.chars().take(40).collect()));
+        }
+        Ok(Phone(phone.to_owned()))
     }
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if digits < 3
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-    {
-        return Err(ContactError::BadPhone(phone.chars().take(40).collect()));
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    Ok(phone.to_owned())
 }
 
-/// Tags from "ultrasound, sim  #peds": lowercase, without #, unique, in typed order.
-pub fn parse_tags(input: &str) -> Result<Vec<String>, ContactError> {
-    let mut tags: Vec<String> = Vec::new();
-    for raw in input
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let tag = raw.trim_start_matches('#').to_lowercase();
-        if tag.is_empty()
-            || tag.chars().count() > limits::TAG
-            || !tag
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+impl std::ops::Deref for Phone {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A contact's tags, parsed once from "ultrasound, sim  #peds": lowercase, without #, unique,
+/// in typed order, at most ten of at most 30 letters, digits, - or _.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(Vec<String>);
+
+impl Tags {
+    pub fn parse(input: &str) -> Result<Tags, ContactError> {
+        let mut tags: Vec<String> = Vec::new();
+        for raw in input
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
         {
-            return Err(ContactError::BadTag(raw.chars().take(40).collect()));
+            let tag = raw.trim_start_matches('#').to_lowercase();
+            if tag.is_empty()
+                || tag.chars().count() > limits::TAG
+                || !tag
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(ContactError::BadTag(raw.chars().take(40).collect()));
+            }
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
         }
-        if !tags.contains(&tag) {
-            tags.push(tag);
+        if tags.len() > limits::TAGS {
+            return Err(ContactError::TooManyTags);
         }
+        Ok(Tags(tags))
     }
-    if tags.len() > limits::TAGS {
-        return Err(ContactError::TooManyTags);
+
+    /// Joins `more` after these, still unique and within the limit.
+    pub fn extend(&mut self, more: Tags) -> Result<(), ContactError> {
+        for tag in more.0 {
+            if !self.0.contains(&tag) {
+                self.0.push(tag);
+            }
+        }
+        if self.0.len() > limits::TAGS {
+            return Err(ContactError::TooManyTags);
+        }
+        Ok(())
     }
-    Ok(tags)
+
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+
+    pub fn into_vec(self) -> Vec<String> {
+        self.0
+    }
 }
 
 coded_enum!(
@@ -289,17 +392,17 @@ pub struct Contact {
 pub struct NewContact {
     pub name: ContactName,
     pub role: Option<ContactRole>,
-    pub institution: Option<String>,
+    pub institution: Option<Text<Institution>>,
     pub met: HowMet,
     pub met_on: NaiveDate,
     pub relationship: Option<Relationship>,
     pub mentor_kind: Option<MentorKind>,
-    pub callback: Option<String>,
+    pub callback: Option<Text<TalkedAbout>>,
     pub email: Option<Email>,
-    pub phone: Option<String>,
-    pub handle: Option<String>,
-    pub tags: Vec<String>,
-    pub notes: Option<String>,
+    pub phone: Option<Phone>,
+    pub handle: Option<Text<Handle>>,
+    pub tags: Tags,
+    pub notes: Option<Text<Notes>>,
 }
 
 impl NewContact {
@@ -316,7 +419,7 @@ impl NewContact {
             email: None,
             phone: None,
             handle: None,
-            tags: Vec::new(),
+            tags: Tags::default(),
             notes: None,
         }
     }
@@ -342,19 +445,19 @@ pub fn check_mentor_kind(
 pub struct ContactPatch {
     pub name: Option<ContactName>,
     pub role: Option<Option<ContactRole>>,
-    pub institution: Option<Option<String>>,
+    pub institution: Option<Option<Text<Institution>>>,
     pub met_kind: Option<Option<MetKind>>,
-    pub met_label: Option<Option<String>>,
+    pub met_label: Option<Option<Text<WhereMet>>>,
     pub rotation_ends_on: Option<Option<NaiveDate>>,
     pub met_on: Option<NaiveDate>,
     pub relationship: Option<Option<Relationship>>,
     pub mentor_kind: Option<Option<MentorKind>>,
-    pub callback: Option<Option<String>>,
+    pub callback: Option<Option<Text<TalkedAbout>>>,
     pub email: Option<Option<Email>>,
-    pub phone: Option<Option<String>>,
-    pub handle: Option<Option<String>>,
-    pub tags: Option<Vec<String>>,
-    pub notes: Option<Option<String>>,
+    pub phone: Option<Option<Phone>>,
+    pub handle: Option<Option<Text<Handle>>>,
+    pub tags: Option<Tags>,
+    pub notes: Option<Option<Text<Notes>>>,
 }
 
 impl ContactPatch {
@@ -371,13 +474,13 @@ impl ContactPatch {
             c.role = v;
         }
         if let Some(v) = &self.institution {
-            c.institution.clone_from(v);
+            c.institution = v.as_deref().map(str::to_owned);
         }
         if let Some(v) = self.met_kind {
             c.met.kind = v;
         }
         if let Some(v) = &self.met_label {
-            c.met.label.clone_from(v);
+            c.met.label = v.as_deref().map(str::to_owned);
         }
         if let Some(v) = self.rotation_ends_on {
             c.met.rotation_ends_on = v;
@@ -396,22 +499,22 @@ impl ContactPatch {
             c.mentor_kind = v;
         }
         if let Some(v) = &self.callback {
-            c.callback.clone_from(v);
+            c.callback = v.as_deref().map(str::to_owned);
         }
         if let Some(v) = &self.email {
             c.email = v.as_ref().map(|e| e.as_str().to_owned());
         }
         if let Some(v) = &self.phone {
-            c.phone.clone_from(v);
+            c.phone = v.as_deref().map(str::to_owned);
         }
         if let Some(v) = &self.handle {
-            c.handle.clone_from(v);
+            c.handle = v.as_deref().map(str::to_owned);
         }
         if let Some(v) = &self.tags {
-            c.tags.clone_from(v);
+            c.tags = v.as_slice().to_vec();
         }
         if let Some(v) = &self.notes {
-            c.notes.clone_from(v);
+            c.notes = v.as_deref().map(str::to_owned);
         }
         check_mentor_kind(c.relationship, c.mentor_kind)?;
         Ok(c)
@@ -479,7 +582,7 @@ pub fn append_note(
     existing: Option<&str>,
     on: NaiveDate,
     text: &str,
-) -> Result<String, ContactError> {
+) -> Result<Text<Notes>, ContactError> {
     let line = format!("{on}: {}", text.trim());
     let notes = match existing.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => format!("{n}\n{line}"),
@@ -491,7 +594,7 @@ pub fn append_note(
             max: limits::NOTES,
         });
     }
-    Ok(notes)
+    Ok(Text(notes, std::marker::PhantomData))
 }
 
 #[cfg(test)]
@@ -536,20 +639,22 @@ mod tests {
     #[test]
     fn phones_and_tags() {
         assert_eq!(
-            parse_phone(" +1 (555) 010-2000 ").unwrap(),
+            Phone::parse(" +1 (555) 010-2000 ").unwrap().as_str(),
             "+1 (555) 010-2000"
         );
-        assert!(parse_phone("call me").is_err());
+        assert!(Phone::parse("call me").is_err());
         assert_eq!(
-            parse_tags("Ultrasound, #sim  peds, sim").unwrap(),
-            vec!["ultrasound", "sim", "peds"]
+            Tags::parse("Ultrasound, #sim  peds, sim")
+                .unwrap()
+                .as_slice(),
+            ["ultrasound", "sim", "peds"]
         );
         assert!(matches!(
-            parse_tags("no/slash"),
+            Tags::parse("no/slash"),
             Err(ContactError::BadTag(_))
         ));
         assert_eq!(
-            parse_tags(
+            Tags::parse(
                 &(0..11)
                     .map(|i| format!("t{i}"))
                     .collect::<Vec<_>>()
@@ -557,23 +662,27 @@ mod tests {
             ),
             Err(ContactError::TooManyTags)
         );
-        assert_eq!(parse_tags("").unwrap(), Vec::<String>::new());
+        assert!(Tags::parse("").unwrap().as_slice().is_empty());
+        let mut some = Tags::parse("a b").unwrap();
+        some.extend(Tags::parse("b c").unwrap()).unwrap();
+        assert_eq!(some.as_slice(), ["a", "b", "c"]);
     }
 
     #[test]
-    fn optional_text_drops_blanks_and_refuses_long() {
-        assert_eq!(optional_text("Notes", Some("  "), 5), Ok(None));
+    fn free_text_drops_blanks_and_refuses_long_naming_the_field() {
+        assert_eq!(Text::<Handle>::parse("  "), Ok(None));
         assert_eq!(
-            optional_text("Notes", Some(" hi "), 5),
-            Ok(Some("hi".into()))
+            Text::<Handle>::parse(" @ana ").unwrap().as_deref(),
+            Some("@ana")
         );
         assert_eq!(
-            optional_text("Notes", Some("toolong"), 5),
+            Text::<InteractionNote>::parse(&"x".repeat(501)),
             Err(ContactError::TooLong {
-                field: "Notes",
-                max: 5
+                field: "The note",
+                max: 500
             })
         );
+        assert_eq!(Text::<Ask>::parse_optional(None), Ok(None));
     }
 
     #[test]
@@ -602,9 +711,12 @@ mod tests {
     #[test]
     fn notes_are_appended_as_dated_lines_within_the_limit() {
         let on = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        assert_eq!(append_note(None, on, " hi ").unwrap(), "2026-11-25: hi");
         assert_eq!(
-            append_note(Some("old"), on, "new").unwrap(),
+            append_note(None, on, " hi ").unwrap().as_str(),
+            "2026-11-25: hi"
+        );
+        assert_eq!(
+            append_note(Some("old"), on, "new").unwrap().as_str(),
             "old\n2026-11-25: new"
         );
         assert!(append_note(Some(&"x".repeat(1490)), on, "more text").is_err());

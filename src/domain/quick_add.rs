@@ -1,7 +1,7 @@
 //! Reading a one-line quick add: "Dr. Ana Lopez <ana@example.org>, PD at Hospital Y, met at SAEM".
 
 use super::contact::{
-    limits, optional_text, ContactError, ContactName, ContactRole, Email, MetKind,
+    ContactError, ContactName, ContactRole, Email, Institution, MetKind, Tags, Text, WhereMet,
 };
 
 /// What a quick-add line said; anything it did not say stays `None`.
@@ -10,10 +10,10 @@ pub struct QuickContact {
     pub name: ContactName,
     pub email: Option<Email>,
     pub role: Option<ContactRole>,
-    pub institution: Option<String>,
+    pub institution: Option<Text<Institution>>,
     pub met_kind: Option<MetKind>,
-    pub met_label: Option<String>,
-    pub tags: Vec<String>,
+    pub met_label: Option<Text<WhereMet>>,
+    pub tags: Tags,
 }
 
 impl QuickContact {
@@ -131,14 +131,14 @@ pub fn parse(line: &str) -> Result<QuickContact, ContactError> {
             text.replace_range(open..=close, "");
         }
     }
-    let mut tags = Vec::new();
+    let mut tags = Tags::default();
     for word in text.split_whitespace() {
         let bare = word.trim_matches(|c: char| c == ',' || c == ';');
         if email.is_none() && bare.contains('@') && !bare.starts_with('@') {
             email = Some(Email::parse(bare)?);
             rest.push_str(if word.ends_with(',') { ", " } else { " " });
         } else if let Some(tag) = bare.strip_prefix('#') {
-            tags.extend(super::contact::parse_tags(tag)?);
+            tags.extend(Tags::parse(tag)?)?;
             rest.push_str(if word.ends_with(',') { ", " } else { " " });
         } else {
             rest.push_str(word);
@@ -167,7 +167,7 @@ pub fn parse(line: &str) -> Result<QuickContact, ContactError> {
             .find_map(|p| lower.starts_with(p).then(|| segment[p.len()..].trim()))
         {
             quick.met_kind = met_kind_from_label(label);
-            quick.met_label = optional_text("How you met", Some(label), limits::MET_LABEL)?;
+            quick.met_label = Text::parse(label)?;
         } else if let Some((role, len)) = role_in(segment).filter(|_| quick.role.is_none()) {
             quick.role = Some(role);
             // "PD at Hospital Y", "resident, Hospital Y", "PGY-2 at Hospital Y"
@@ -181,14 +181,14 @@ pub fn parse(line: &str) -> Result<QuickContact, ContactError> {
                 .or_else(|| after.strip_prefix("in "))
                 .unwrap_or("");
             if !place.is_empty() {
-                quick.institution = optional_text("Institution", Some(place), limits::INSTITUTION)?;
+                quick.institution = Text::parse(place)?;
             }
         } else if quick.met_label.is_none() && met_kind_from_label(segment).is_some() {
             quick.met_kind = met_kind_from_label(segment);
-            quick.met_label = optional_text("How you met", Some(segment), limits::MET_LABEL)?;
+            quick.met_label = Text::parse(segment)?;
         } else if quick.institution.is_none() {
             let place = segment.strip_prefix("at ").unwrap_or(segment);
-            quick.institution = optional_text("Institution", Some(place), limits::INSTITUTION)?;
+            quick.institution = Text::parse(place)?;
         }
     }
     Ok(quick)
@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(q.role, Some(ContactRole::AssociateProgramDirector));
         assert_eq!(q.institution.as_deref(), Some("Mercy"));
         assert_eq!(q.met_kind, Some(MetKind::ResidencyFair));
-        assert_eq!(q.tags, vec!["ultrasound"]);
+        assert_eq!(q.tags.as_slice(), ["ultrasound"]);
     }
 
     #[test]

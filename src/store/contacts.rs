@@ -161,7 +161,7 @@ async fn insert_contact<'e>(
     .bind(new.email.as_ref().map(|e| e.as_str()))
     .bind(new.phone.as_deref())
     .bind(new.handle.as_deref())
-    .bind(tags_to_stored(&new.tags))
+    .bind(tags_to_stored(new.tags.as_slice()))
     .bind(new.notes.as_deref())
     .bind(sql_instant(now))
     .bind(sql_instant(now))

@@ -3,13 +3,18 @@
 use chrono::{Duration, NaiveDate};
 use emig_bot::domain::contact::{
     ContactFilter, ContactId, ContactName, ContactPatch, ContactSort, Email, InteractionKind,
-    MentorKind, MetKind, NewContact, Relationship,
+    MentorKind, MetKind, NewContact, Relationship, Tags, Text, TextRule,
 };
 use emig_bot::domain::UserId;
 use emig_bot::store::Store;
 
 use crate::store::store;
 use crate::support::bot::test_start;
+
+/// A member-typed text, as a handler would have parsed it.
+fn text<R: TextRule>(s: &str) -> Option<Text<R>> {
+    Text::parse(s).expect("valid text")
+}
 
 const A: UserId = UserId(1);
 const B: UserId = UserId(2);
@@ -36,16 +41,16 @@ async fn a_contact_round_trips_every_field() {
     let (store, _dir) = store().await;
     members(&store).await;
     let mut new = named("Dr. Ana Lopez");
-    new.institution = Some("Hospital Y".into());
+    new.institution = text("Hospital Y");
     new.met.kind = Some(MetKind::AwayRotation);
     new.met.label = Some("Away rotation at Y".into());
     new.met.rotation_ends_on = Some(day(28));
     new.relationship = Some(Relationship::Mentor);
     new.mentor_kind = Some(MentorKind::Application);
-    new.callback = Some("her ultrasound fellowship".into());
+    new.callback = text("her ultrasound fellowship");
     new.email = Some(Email::parse("ana@example.org").expect("email"));
-    new.tags = vec!["ultrasound".into(), "sloe_writer".into()];
-    new.notes = Some("no patient info".into());
+    new.tags = Tags::parse("ultrasound, sloe_writer").expect("tags");
+    new.notes = text("no patient info");
     let saved = store.add_contact(A, &new, test_start()).await.expect("add");
     let read = store
         .contact(A, saved.id)
@@ -125,10 +130,10 @@ async fn names_match_exactly_in_any_case_and_suggestions_rank_prefix_then_recent
     members(&store).await;
     let t = test_start();
     let mut anna = named("Anna Berg");
-    anna.institution = Some("Mercy".into());
+    anna.institution = text("Mercy");
     let anna = store.add_contact(A, &anna, t).await.expect("add");
     let mut joanna = named("Joanna Li");
-    joanna.institution = Some("Anatomy Dept".into());
+    joanna.institution = text("Anatomy Dept");
     let joanna = store
         .add_contact(A, &joanna, t + Duration::minutes(1))
         .await
@@ -176,10 +181,10 @@ async fn edits_change_only_given_fields_and_keep_rules() {
     let mut new = named("Sam");
     new.relationship = Some(Relationship::Mentor);
     new.mentor_kind = Some(MentorKind::Career);
-    new.institution = Some("County".into());
+    new.institution = text("County");
     let sam = store.add_contact(A, &new, test_start()).await.expect("add");
     let patch = ContactPatch {
-        callback: Some(Some("sim lab".into())),
+        callback: Some(text("sim lab")),
         ..Default::default()
     };
     let edited = store
@@ -229,7 +234,7 @@ async fn lists_page_sort_and_filter() {
         let mut c = named(&format!("Contact {i:02}"));
         c.met_on = day(1) + Duration::days(i);
         if i % 2 == 0 {
-            c.tags = vec!["sim_lab".into()];
+            c.tags = Tags::parse("sim_lab").expect("tags");
         }
         if i % 5 == 0 {
             c.relationship = Some(Relationship::Sponsor);
@@ -301,7 +306,7 @@ async fn find_searches_every_text_field() {
     let (store, _dir) = store().await;
     members(&store).await;
     let mut c = named("Dr. Ray");
-    c.callback = Some("Talked about TOXICOLOGY rotation".into());
+    c.callback = text("Talked about TOXICOLOGY rotation");
     let ray = store.add_contact(A, &c, test_start()).await.expect("add");
     store
         .add_contact(A, &named("Toxic Name"), test_start())

@@ -5,7 +5,7 @@ use poise::serenity_prelude as serenity;
 use super::contact::{autocomplete_contact, resolve};
 use crate::discord::interaction::Incoming;
 use crate::discord::{author, reply, CommandError, Context, Data};
-use crate::domain::contact::{limits, optional_text, Contact};
+use crate::domain::contact::{Ask, Contact, Text};
 use crate::domain::draft::{DraftFacts, Situation};
 use crate::domain::UserId;
 
@@ -47,7 +47,7 @@ pub async fn draft(
     #[max_length = 300]
     ask: Option<String>,
 ) -> Result<(), CommandError> {
-    let ask = optional_text("The ask", ask.as_deref(), limits::CALLBACK)?;
+    let ask = Text::<Ask>::parse_optional(ask.as_deref())?.map(Text::into_string);
     let Some(c) = resolve(ctx, &contact).await? else {
         return Ok(());
     };

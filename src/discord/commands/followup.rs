@@ -9,7 +9,7 @@ use crate::actions::Completed;
 use crate::discord::interaction::{Args, Component, Incoming};
 use crate::discord::{author, reply, today_for, CommandError, Context, Data};
 use crate::domain::cadence::{self, DueStatus, FollowUp};
-use crate::domain::contact::{limits, optional_text};
+use crate::domain::contact::{InteractionNote, Text};
 use crate::domain::when::{self, Direction};
 use crate::domain::UserId;
 use crate::store::Outcome;
@@ -117,7 +117,7 @@ async fn done(
     #[max_length = 500]
     note: Option<String>,
 ) -> Result<(), CommandError> {
-    let note = optional_text("The note", note.as_deref(), limits::INTERACTION_NOTE)?;
+    let note = Text::<InteractionNote>::parse_optional(note.as_deref())?;
     let Some(f) = next_of(ctx, &contact).await? else {
         return Ok(());
     };

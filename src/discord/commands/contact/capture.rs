@@ -7,7 +7,7 @@ use super::render::{added_text, card_buttons};
 use crate::discord::commands::dates::{autocomplete_any_date, autocomplete_past_date};
 use crate::discord::{author, reply, today_for, CommandError, Context};
 use crate::domain::contact::{
-    ContactName, ContactRole, MentorKind, MetKind, NewContact, Relationship,
+    ContactName, ContactRole, MentorKind, MetKind, NewContact, Relationship, Text,
 };
 use crate::domain::quick_add;
 
@@ -89,7 +89,7 @@ pub(super) async fn add(
     new.role = f.role;
     new.institution = f.institution.flatten();
     new.met.kind = f.met_kind;
-    new.met.label = f.met_label.flatten();
+    new.met.label = f.met_label.flatten().map(Text::into_string);
     new.met.rotation_ends_on = f.rotation_ends_on;
     new.relationship = f.relationship;
     new.mentor_kind = f.mentor_kind;
@@ -134,7 +134,7 @@ pub(super) async fn quick(
     new.role = q.role;
     new.institution = q.institution;
     new.met.kind = q.met_kind;
-    new.met.label = q.met_label;
+    new.met.label = q.met_label.map(Text::into_string);
     new.tags = q.tags;
     let extra = (!missing.is_empty()).then(|| {
         format!(

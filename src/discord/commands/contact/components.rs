@@ -13,8 +13,8 @@ use crate::discord::interaction::{
 };
 use crate::discord::{reply, today_for, CommandError, Data};
 use crate::domain::contact::{
-    limits, optional_text, ContactFilter, ContactId, ContactName, ContactSort, MetKind, NewContact,
-    Relationship,
+    limits, ContactFilter, ContactId, ContactName, ContactSort, MetKind, NewContact, Relationship,
+    Text, WhereMet,
 };
 use crate::domain::UserId;
 
@@ -278,22 +278,11 @@ pub async fn on_contact_component(
             let name = ContactName::parse(value_of(&values, F_NAME).unwrap_or(""))?;
             let today = today_for(data, owner).await;
             let mut new = NewContact::named(name, today);
-            new.handle = optional_text("The handle", value_of(&values, F_HANDLE), limits::HANDLE)?;
-            new.institution = optional_text(
-                "The institution",
-                value_of(&values, F_INSTITUTION),
-                limits::INSTITUTION,
-            )?;
-            new.met.label = optional_text(
-                "Where you met",
-                value_of(&values, F_WHERE),
-                limits::MET_LABEL,
-            )?;
-            new.callback = optional_text(
-                "What you talked about",
-                value_of(&values, F_CALLBACK),
-                limits::CALLBACK,
-            )?;
+            new.handle = Text::parse_optional(value_of(&values, F_HANDLE))?;
+            new.institution = Text::parse_optional(value_of(&values, F_INSTITUTION))?;
+            new.met.label = Text::<WhereMet>::parse_optional(value_of(&values, F_WHERE))?
+                .map(Text::into_string);
+            new.callback = Text::parse_optional(value_of(&values, F_CALLBACK))?;
             let added = data.actions.add_contact(owner, new, today).await?;
             let text = added_text("Saved to your contacts.", &added, None);
             incoming

@@ -10,8 +10,8 @@ use crate::discord::commands::dates::{autocomplete_any_date, autocomplete_past_d
 use crate::discord::interaction::{self, kept_or_typed, text_input, Component};
 use crate::discord::{author, reply, today_for, CommandError, Context};
 use crate::domain::contact::{
-    limits, optional_text, parse_tags, Contact, ContactName, ContactPatch, ContactRole, Email,
-    MentorKind, MetKind, Relationship,
+    limits, Contact, ContactName, ContactPatch, ContactRole, Email, MentorKind, MetKind,
+    Relationship, Tags, Text, TextRule,
 };
 use crate::domain::UserId;
 
@@ -279,25 +279,25 @@ pub(super) fn value_of<'a>(values: &'a [(String, String)], id: &str) -> Option<&
 
 /// The edit a submitted details form asks for; every field is replaced, empty clears.
 pub(super) fn details_patch(values: &[(String, String)]) -> Result<ContactPatch, CommandError> {
-    let text = |id: &str,
-                field: &'static str,
-                max: usize|
-     -> Result<Option<Option<String>>, CommandError> {
-        match value_of(values, id) {
-            None => Ok(None),
-            Some(v) => Ok(Some(optional_text(field, Some(v), max)?)),
-        }
-    };
+    fn text<R: TextRule>(
+        values: &[(String, String)],
+        id: &str,
+    ) -> Result<Option<Option<Text<R>>>, CommandError> {
+        value_of(values, id)
+            .map(Text::parse)
+            .transpose()
+            .map_err(CommandError::from)
+    }
     Ok(ContactPatch {
-        callback: text(F_CALLBACK, "What you talked about", limits::CALLBACK)?,
+        callback: text(values, F_CALLBACK)?,
         email: match value_of(values, F_EMAIL).map(str::trim) {
             None => None,
             Some("") => Some(None),
             Some(e) => Some(Some(Email::parse(e)?)),
         },
-        handle: text(F_HANDLE, "The handle", limits::HANDLE)?,
-        tags: value_of(values, F_TAGS).map(parse_tags).transpose()?,
-        notes: text(F_NOTES, "The notes", limits::NOTES)?,
+        handle: text(values, F_HANDLE)?,
+        tags: value_of(values, F_TAGS).map(Tags::parse).transpose()?,
+        notes: text(values, F_NOTES)?,
         ..ContactPatch::default()
     })
 }

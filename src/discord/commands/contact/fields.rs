@@ -5,39 +5,35 @@ use chrono::NaiveDate;
 use super::CLEAR;
 use crate::discord::CommandError;
 use crate::domain::contact::{
-    limits, optional_text, parse_phone, parse_tags, ContactRole, Email, MentorKind, MetKind,
-    Relationship,
+    ContactRole, Email, Handle, Institution, MentorKind, MetKind, Notes, Phone, Relationship, Tags,
+    TalkedAbout, Text, TextRule, WhereMet,
 };
 use crate::domain::when::{self, Direction};
 
 /// The options `add` and `edit` share, parsed into domain values. `clearable` lets "-" clear.
 pub(super) struct Fields {
     pub(super) role: Option<ContactRole>,
-    pub(super) institution: Option<Option<String>>,
+    pub(super) institution: Option<Option<Text<Institution>>>,
     pub(super) met_kind: Option<MetKind>,
-    pub(super) met_label: Option<Option<String>>,
+    pub(super) met_label: Option<Option<Text<WhereMet>>>,
     pub(super) met_on: Option<NaiveDate>,
     pub(super) rotation_ends_on: Option<NaiveDate>,
     pub(super) relationship: Option<Relationship>,
     pub(super) mentor_kind: Option<MentorKind>,
-    pub(super) callback: Option<Option<String>>,
+    pub(super) callback: Option<Option<Text<TalkedAbout>>>,
     pub(super) email: Option<Option<Email>>,
-    pub(super) phone: Option<Option<String>>,
-    pub(super) handle: Option<Option<String>>,
-    pub(super) tags: Option<Vec<String>>,
-    pub(super) notes: Option<Option<String>>,
+    pub(super) phone: Option<Option<Phone>>,
+    pub(super) handle: Option<Option<Text<Handle>>>,
+    pub(super) tags: Option<Tags>,
+    pub(super) notes: Option<Option<Text<Notes>>>,
 }
 
 /// `None`: not given; `Some(None)`: cleared with "-"; `Some(Some(v))`: new value.
-fn text_field(
-    field: &'static str,
-    value: Option<String>,
-    max: usize,
-) -> Result<Option<Option<String>>, CommandError> {
+fn text_field<R: TextRule>(value: Option<String>) -> Result<Option<Option<Text<R>>>, CommandError> {
     match value {
         None => Ok(None),
         Some(v) if v.trim() == CLEAR => Ok(Some(None)),
-        Some(v) => Ok(Some(optional_text(field, Some(&v), max)?)),
+        Some(v) => Ok(Some(Text::parse(&v)?)),
     }
 }
 
@@ -62,9 +58,9 @@ impl Fields {
     ) -> Result<Fields, CommandError> {
         Ok(Fields {
             role,
-            institution: text_field("The institution", institution, limits::INSTITUTION)?,
+            institution: text_field(institution)?,
             met_kind,
-            met_label: text_field("Where you met", met_label, limits::MET_LABEL)?,
+            met_label: text_field(met_label)?,
             met_on: met_on
                 .map(|t| when::parse_date(&t, today, Direction::Past))
                 .transpose()?,
@@ -73,7 +69,7 @@ impl Fields {
                 .transpose()?,
             relationship,
             mentor_kind,
-            callback: text_field("What you talked about", callback, limits::CALLBACK)?,
+            callback: text_field(callback)?,
             email: match email {
                 None => None,
                 Some(e) if e.trim() == CLEAR => Some(None),
@@ -82,19 +78,19 @@ impl Fields {
             phone: match phone {
                 None => None,
                 Some(p) if p.trim() == CLEAR => Some(None),
-                Some(p) => Some(Some(parse_phone(&p)?)),
+                Some(p) => Some(Some(Phone::parse(&p)?)),
             },
-            handle: text_field("The handle", handle, limits::HANDLE)?,
+            handle: text_field(handle)?,
             tags: tags
                 .map(|t| {
                     if t.trim() == CLEAR {
-                        Ok(Vec::new())
+                        Ok(Tags::default())
                     } else {
-                        parse_tags(&t)
+                        Tags::parse(&t)
                     }
                 })
                 .transpose()?,
-            notes: text_field("The notes", notes, limits::NOTES)?,
+            notes: text_field(notes)?,
         })
     }
 }

@@ -6,9 +6,7 @@ use super::render::one_line;
 use super::ContactComponent;
 use crate::discord::interaction::Component;
 use crate::discord::{author, reply, today_for, CommandError, Context, Data};
-use crate::domain::contact::{
-    parse_tags, ContactFilter, ContactSort, MetKind, Relationship, PAGE_SIZE,
-};
+use crate::domain::contact::{ContactFilter, ContactSort, MetKind, Relationship, Tags, PAGE_SIZE};
 use crate::domain::UserId;
 
 /// How to order `/contact list`.
@@ -123,7 +121,7 @@ pub(super) async fn list(
 ) -> Result<(), CommandError> {
     let tag = match tag {
         Some(t) => {
-            let mut tags = parse_tags(&t)?;
+            let mut tags = Tags::parse(&t)?.into_vec();
             if tags.len() > 1 {
                 return Err(CommandError::User("Filter by one tag at a time.".into()));
             }

@@ -5,7 +5,7 @@ use super::render::date_text;
 use crate::discord::commands::dates::autocomplete_past_date;
 use crate::discord::commands::followup::describe;
 use crate::discord::{author, reply, today_for, CommandError, Context};
-use crate::domain::contact::{limits, optional_text, InteractionKind};
+use crate::domain::contact::{InteractionKind, InteractionNote, Text};
 use crate::domain::when::{self, Direction};
 
 /// Record an interaction: met, update, thanks, meeting, offered help, ask
@@ -27,7 +27,7 @@ pub(super) async fn log(
 ) -> Result<(), CommandError> {
     let owner = author(ctx);
     let today = today_for(ctx.data(), owner).await;
-    let note = optional_text("The note", note.as_deref(), limits::INTERACTION_NOTE)?;
+    let note = Text::<InteractionNote>::parse_optional(note.as_deref())?;
     let on = date
         .map(|d| when::parse_date(&d, today, Direction::Past))
         .transpose()?
