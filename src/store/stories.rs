@@ -52,6 +52,20 @@ pub struct Share {
     pub channel_id: u64,
     pub message_id: Option<u64>,
     pub removed: bool,
+    /// The channel message is deleted (or was never posted): nothing of it is left to remove.
+    pub post_gone: bool,
+}
+
+impl Share {
+    /// Started but not finished: posted without its message recorded (a crash or a failed
+    /// answer in between), or removed without its message deleted yet.
+    pub fn unfinished(&self) -> bool {
+        if self.removed {
+            !self.post_gone
+        } else {
+            self.message_id.is_none()
+        }
+    }
 }
 
 /// Why feedback was not stored.
@@ -164,17 +178,27 @@ impl Store {
 
     /// A share by id (for feedback buttons and moderation).
     pub async fn share(&self, share_id: i64) -> StoreResult<Option<Share>> {
-        type Row = (i64, i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
+        type Row = (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
         let row: Option<Row> = sqlx::query_as(
             "SELECT s.id, s.story_id, s.owner_id, st.version, s.guild_id, s.channel_id, s.message_id,
-                 s.removed_at
+                 s.removed_at, s.post_gone_at
              FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = ?",
         )
         .bind(share_id)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(
-            |(id, story_id, owner, version, guild, channel, message, removed)| Share {
+            |(id, story_id, owner, version, guild, channel, message, removed, gone)| Share {
                 id,
                 story_id,
                 owner: UserId(from_sql_id(owner)),
@@ -183,6 +207,7 @@ impl Store {
                 channel_id: from_sql_id(channel),
                 message_id: message.map(from_sql_id),
                 removed: removed.is_some(),
+                post_gone: gone.is_some(),
             },
         ))
     }
@@ -202,6 +227,40 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The owner's shares whose posting or removal did not finish, oldest first.
+    pub async fn unfinished_shares(&self, owner: UserId) -> StoreResult<Vec<Share>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM story_shares WHERE owner_id = ?
+               AND ((removed_at IS NULL AND message_id IS NULL)
+                    OR (removed_at IS NOT NULL AND post_gone_at IS NULL))
+             ORDER BY id",
+        )
+        .bind(sql_id(owner.0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id,) in rows {
+            if let Some(share) = self.share(id).await? {
+                out.push(share);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The share's channel message is deleted, or was never posted: the removal is finished.
+    pub async fn mark_post_gone(&self, share_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE story_shares SET removed_at = COALESCE(removed_at, ?), post_gone_at = ?
+             WHERE id = ? AND post_gone_at IS NULL",
+        )
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .bind(share_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Marks a share removed; false if it already was.

@@ -687,3 +687,88 @@ async fn a_second_timer_is_refused_with_a_link_to_the_running_one() {
         theirs.content
     );
 }
+
+/// DELETEs of channel messages the fake saw, as (message id, status).
+fn post_deletes(bot: &TestBot) -> Vec<(String, u16)> {
+    bot.fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "DELETE" && c.path.contains("/channels/"))
+        .map(|c| {
+            (
+                c.path.rsplit('/').next().unwrap_or_default().to_owned(),
+                c.status,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_post_whose_delete_failed_is_deleted_by_the_next_unshare() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    let post_id = bot
+        .fake
+        .message_with_component(&post.button("Remove"))
+        .expect("the post");
+    bot.fake.fail(
+        "DELETE",
+        "/messages/",
+        crate::support::Fault::ServerError,
+        Some(1),
+    );
+    let first = bot.run_command::<&str>("story unshare", []).await;
+    assert!(
+        first.content.contains("could not be deleted right now"),
+        "{}",
+        first.content
+    );
+    // It takes no feedback meanwhile.
+    let form = bot
+        .member(MEMBER_B)
+        .click(&post.button("Give feedback"))
+        .await;
+    assert_ne!(form.kind, 9, "no form for a removed story: {form:?}");
+    let second = bot.run_command::<&str>("story unshare", []).await;
+    assert!(
+        second.content.starts_with("Removed 1 shared post."),
+        "{}",
+        second.content
+    );
+    assert_eq!(
+        post_deletes(&bot),
+        vec![(post_id.clone(), 500), (post_id, 204)]
+    );
+    let third = bot.run_command::<&str>("story unshare", []).await;
+    assert!(
+        third.content.contains("no shared story posts"),
+        "{}",
+        third.content
+    );
+}
+
+#[tokio::test]
+async fn a_post_made_before_a_crash_is_found_in_its_channel_and_can_be_removed() {
+    let bot = TestBot::start().await;
+    write_story(&bot, MEMBER_A).await;
+    bot.run_command::<&str>("story share", []).await;
+    let post = shared_post(&bot).await;
+    let post_id = bot
+        .fake
+        .message_with_component(&post.button("Remove"))
+        .expect("the post");
+    // The process died after Discord created the post and before it was recorded.
+    sqlx::query("UPDATE story_shares SET message_id = NULL")
+        .execute(bot.store.pool())
+        .await
+        .expect("forget the message");
+    let removed = bot.run_command::<&str>("story unshare", []).await;
+    assert!(
+        removed.content.starts_with("Removed 1 shared post."),
+        "{}",
+        removed.content
+    );
+    assert_eq!(post_deletes(&bot), vec![(post_id, 204)]);
+}

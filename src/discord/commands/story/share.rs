@@ -23,6 +23,7 @@ pub(super) async fn share(
     let owner = author(ctx);
     let data = ctx.data();
     let story = find_story(data, owner, version).await?;
+    finish_unfinished(ctx.serenity_context(), data, owner).await?;
     let guild = ctx.guild_id().map(|g| g.get()).unwrap_or(0);
     let channel = ctx.channel_id();
     let share_id = data
@@ -50,13 +51,16 @@ pub(super) async fn share(
             .style(serenity::ButtonStyle::Secondary),
     ]);
     // A channel message, not an interaction reply: its buttons must outlive the 15-minute token.
+    // The nonce lets Discord answer a repeated post with the first one.
     let posted = channel
         .send_message(
             ctx,
             serenity::CreateMessage::new()
                 .content(text)
                 .components(vec![buttons])
-                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+                .allowed_mentions(serenity::CreateAllowedMentions::new())
+                .nonce(serenity::Nonce::String(format!("emig-share-{share_id}")))
+                .enforce_nonce(true),
         )
         .await;
     match posted {
@@ -71,13 +75,35 @@ pub(super) async fn share(
             .await?;
             Ok(())
         }
-        Err(e) => {
-            data.store.remove_share(share_id, data.clock.now()).await?;
+        Err(e) if refused(&e).is_some() => {
+            // Discord refused it: nothing was posted.
+            data.store
+                .mark_post_gone(share_id, data.clock.now())
+                .await?;
             tracing::warn!(error = %e, "could not post a shared story");
             Err(CommandError::User(
                 "I can't post in this channel. Share it in a channel where I can send messages (the bot must be a member of this server).".into(),
             ))
         }
+        Err(e) => {
+            // Maybe posted, maybe not: the next `/story share` or `/story unshare` finds out.
+            tracing::warn!(error = %e, share = share_id, "a shared story post is unconfirmed");
+            Err(CommandError::User(
+                "Discord did not confirm the post. If it appears, it works as usual; `/story unshare` removes it either way.".into(),
+            ))
+        }
+    }
+}
+
+/// The HTTP status when Discord answered a request with a refusal (4xx): it did nothing.
+fn refused(e: &serenity::Error) -> Option<u16> {
+    match e {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))
+            if r.status_code.is_client_error() =>
+        {
+            Some(r.status_code.as_u16())
+        }
+        _ => None,
     }
 }
 
@@ -86,38 +112,140 @@ pub(super) async fn share(
 pub(super) async fn unshare(ctx: Context<'_>) -> Result<(), CommandError> {
     let owner = author(ctx);
     let data = ctx.data();
+    let serenity_ctx = ctx.serenity_context();
+    let mut finished = finish_unfinished(serenity_ctx, data, owner).await?;
     let shares = data.store.active_shares(owner).await?;
-    if shares.is_empty() {
+    if shares.is_empty() && finished.removed == 0 && finished.pending == 0 {
         return Err(CommandError::User("You have no shared story posts.".into()));
     }
     for share in &shares {
-        remove_post(ctx.serenity_context(), data, share).await?;
+        if remove_post(serenity_ctx, data, share).await? {
+            finished.removed += 1;
+        } else {
+            finished.pending += 1;
+        }
     }
-    ctx.send(reply::ephemeral(format!(
+    let mut text = format!(
         "Removed {} shared post{}. Your feedback so far is kept: `/story feedback`.",
-        shares.len(),
-        if shares.len() == 1 { "" } else { "s" }
-    )))
-    .await?;
+        finished.removed,
+        if finished.removed == 1 { "" } else { "s" }
+    );
+    if finished.pending > 0 {
+        text.push_str(&format!(
+            "\n{} post{} could not be deleted right now; {} takes no more feedback. Run `/story unshare` again in a moment to finish.",
+            finished.pending,
+            if finished.pending == 1 { "" } else { "s" },
+            if finished.pending == 1 { "it" } else { "they" }
+        ));
+    }
+    ctx.send(reply::ephemeral(text)).await?;
     Ok(())
 }
 
+/// What finishing the member's unfinished shares did.
+#[derive(Debug, Default)]
+pub(super) struct Finished {
+    removed: usize,
+    pending: usize,
+}
+
+/// Finishes what a crash or a failed call left half done: a post whose message was never
+/// recorded is looked up in its channel (and kept if found), and a removal whose delete
+/// failed is tried again.
+pub(super) async fn finish_unfinished(
+    ctx: &serenity::Context,
+    data: &Data,
+    owner: UserId,
+) -> Result<Finished, CommandError> {
+    let mut finished = Finished::default();
+    for share in data.store.unfinished_shares(owner).await? {
+        let message = match share.message_id {
+            Some(message) => Some(message),
+            None => match find_post(ctx, &share).await {
+                Ok(found) => found,
+                Err(e) => {
+                    tracing::info!(error = %e, share = share.id, "could not look for a shared story post");
+                    finished.pending += usize::from(share.removed);
+                    continue;
+                }
+            },
+        };
+        match (share.removed, message) {
+            (false, Some(message)) => data.store.set_share_message(share.id, message).await?,
+            (_, None) => {
+                data.store
+                    .mark_post_gone(share.id, data.clock.now())
+                    .await?
+            }
+            (true, Some(message)) => {
+                let with_message = crate::store::Share {
+                    message_id: Some(message),
+                    ..share
+                };
+                if remove_post(ctx, data, &with_message).await? {
+                    finished.removed += 1;
+                } else {
+                    finished.pending += 1;
+                }
+            }
+        }
+    }
+    Ok(finished)
+}
+
+/// The share's post in its channel, found by its Give feedback button.
+async fn find_post(
+    ctx: &serenity::Context,
+    share: &crate::store::Share,
+) -> Result<Option<u64>, serenity::Error> {
+    let wanted = StoryComponent::Feedback { share: share.id }.custom_id(UserId(0));
+    let recent = serenity::ChannelId::new(share.channel_id)
+        .messages(ctx, serenity::GetMessages::new().limit(100))
+        .await?;
+    Ok(recent
+        .iter()
+        .find(|m| {
+            m.components
+                .iter()
+                .flat_map(|row| row.components.iter())
+                .any(|c| match c {
+                    serenity::ActionRowComponent::Button(b) => matches!(
+                        &b.data,
+                        serenity::ButtonKind::NonLink { custom_id, .. } if *custom_id == wanted
+                    ),
+                    _ => false,
+                })
+        })
+        .map(|m| m.id.get()))
+}
+
+/// Removes a shared post: records the removal (it takes no more feedback), then deletes the
+/// message. True when nothing of it is left; false when the delete must be tried again.
 pub(super) async fn remove_post(
     ctx: &serenity::Context,
     data: &Data,
     share: &crate::store::Share,
-) -> Result<(), CommandError> {
-    data.store.remove_share(share.id, data.clock.now()).await?;
-    if let Some(message) = share.message_id {
-        let deleted = serenity::ChannelId::new(share.channel_id)
-            .delete_message(ctx, serenity::MessageId::new(message))
-            .await;
-        if let Err(e) = deleted {
-            // Already gone (deleted by hand) is fine: the share is marked removed.
-            tracing::info!(error = %e, share = share.id, "shared story post could not be deleted");
+) -> Result<bool, CommandError> {
+    let now = data.clock.now();
+    data.store.remove_share(share.id, now).await?;
+    let Some(message) = share.message_id else {
+        // Its message was never recorded: finishing unfinished shares looks for it.
+        return Ok(false);
+    };
+    let deleted = serenity::ChannelId::new(share.channel_id)
+        .delete_message(ctx, serenity::MessageId::new(message))
+        .await;
+    match deleted {
+        // Gone already (deleted by hand) counts as done.
+        Err(e) if refused(&e) != Some(404) => {
+            tracing::info!(error = %e, share = share.id, "shared story post not deleted yet");
+            Ok(false)
+        }
+        _ => {
+            data.store.mark_post_gone(share.id, now).await?;
+            Ok(true)
         }
     }
-    Ok(())
 }
 
 /// Whether the clicker may remove someone's shared story: Manage Messages, or the chapter's
@@ -171,9 +299,15 @@ pub(super) async fn on_remove(
             .say(ctx, "Only the author, an officer or a moderator (Manage Messages) can remove a shared story.")
             .await;
     }
-    if share.removed {
+    if share.removed && share.post_gone {
         return incoming.say(ctx, "This story was already removed.").await;
     }
-    remove_post(ctx, data, &share).await?;
-    incoming.say(ctx, "Removed.").await
+    // A removal whose delete failed before is simply tried again.
+    if remove_post(ctx, data, &share).await? {
+        incoming.say(ctx, "Removed.").await
+    } else {
+        incoming
+            .say(ctx, "It takes no more feedback, but I could not delete the post right now. Press Remove again in a moment.")
+            .await
+    }
 }
