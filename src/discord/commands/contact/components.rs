@@ -1,5 +1,5 @@
-//! The contact area's buttons, selects and forms, and the note area's: typed, with their
-//! encoding beside them, and handled here.
+//! The contact area's buttons and forms: typed, with their encoding beside them, and handled
+//! here.
 
 use poise::serenity_prelude as serenity;
 
@@ -8,13 +8,11 @@ use super::edit::{F_HANDLE, F_INSTITUTION, F_NAME, F_WHERE};
 use super::list::{list_page, sort_code, sort_from_code};
 use super::render::{added_text, card, card_buttons, history};
 use super::NOT_FOUND;
-use crate::discord::interaction::{
-    form_values, text_input, Args, Component, Incoming, STALE_BUTTON, STALE_FORM,
-};
-use crate::discord::{reply, today_for, CommandError, Data};
+use crate::discord::interaction::{form_values, Args, Component, Incoming, STALE_BUTTON};
+use crate::discord::{today_for, CommandError, Data};
 use crate::domain::contact::{
-    limits, ContactFilter, ContactId, ContactName, ContactSort, MetKind, NewContact, Relationship,
-    Text, WhereMet,
+    ContactFilter, ContactId, ContactName, ContactSort, MetKind, NewContact, Relationship, Text,
+    WhereMet,
 };
 use crate::domain::UserId;
 
@@ -119,42 +117,6 @@ impl Component for ContactComponent {
     }
 }
 
-/// "Save as contact note": whose notes a saved message goes to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoteComponent {
-    /// Select: the contact the pending note belongs to.
-    Target { pending: i64 },
-    /// Button: the note is for someone not in the list yet.
-    SomeoneElse { pending: i64 },
-    /// Form: the name of that someone.
-    NewContactForm { pending: i64 },
-}
-
-impl Component for NoteComponent {
-    fn to_parts(&self) -> (&'static str, Vec<String>) {
-        match self {
-            NoteComponent::Target { pending } => ("n-target", vec![pending.to_string()]),
-            NoteComponent::SomeoneElse { pending } => ("n-else", vec![pending.to_string()]),
-            NoteComponent::NewContactForm { pending } => ("n-new-form", vec![pending.to_string()]),
-        }
-    }
-
-    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
-        Some(match code {
-            "n-target" => NoteComponent::Target {
-                pending: args.parse()?,
-            },
-            "n-else" => NoteComponent::SomeoneElse {
-                pending: args.parse()?,
-            },
-            "n-new-form" => NoteComponent::NewContactForm {
-                pending: args.parse()?,
-            },
-            _ => return None,
-        })
-    }
-}
-
 #[cfg(test)]
 pub fn contact_examples() -> Vec<ContactComponent> {
     let contact = ContactId(i64::MAX);
@@ -182,21 +144,14 @@ pub fn contact_examples() -> Vec<ContactComponent> {
     ]
 }
 
-#[cfg(test)]
-pub fn note_examples() -> Vec<NoteComponent> {
-    vec![
-        NoteComponent::Target { pending: i64::MAX },
-        NoteComponent::SomeoneElse { pending: i64::MAX },
-        NoteComponent::NewContactForm { pending: i64::MAX },
-    ]
-}
-
 fn not_found() -> CommandError {
     CommandError::User(NOT_FOUND.into())
 }
 
 /// The submitted form, when the id that came is a form's (a click with a form's id is stale).
-fn form<'a>(incoming: &'a Incoming<'_>) -> Result<&'a serenity::ModalInteraction, CommandError> {
+pub(super) fn form<'a>(
+    incoming: &'a Incoming<'_>,
+) -> Result<&'a serenity::ModalInteraction, CommandError> {
     match incoming {
         Incoming::Form(form) => Ok(form),
         Incoming::Click(_) => Err(CommandError::User(STALE_BUTTON.into())),
@@ -285,76 +240,6 @@ pub async fn on_contact_component(
             new.callback = Text::parse_optional(value_of(&values, F_CALLBACK))?;
             let added = data.actions.add_contact(owner, new, today).await?;
             let text = added_text("Saved to your contacts.", &added, None);
-            incoming
-                .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
-                .await
-        }
-    }
-}
-
-/// The select, button and form of "Save as contact note".
-pub async fn on_note_component(
-    ctx: &serenity::Context,
-    data: &Data,
-    incoming: &Incoming<'_>,
-    owner: UserId,
-    component: NoteComponent,
-) -> Result<(), CommandError> {
-    let stale = || CommandError::User(STALE_BUTTON.into());
-    match component {
-        NoteComponent::Target { pending } => {
-            let Incoming::Click(click) = incoming else {
-                return Err(CommandError::User(STALE_FORM.into()));
-            };
-            let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind
-            else {
-                return Err(stale());
-            };
-            let contact = ContactId(
-                values
-                    .first()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(stale)?,
-            );
-            let today = today_for(data, owner).await;
-            let c = data
-                .actions
-                .save_note_to(owner, pending, contact, today)
-                .await?;
-            incoming
-                .update(
-                    ctx,
-                    format!("Saved to **{}**'s notes.", reply::escape(&c.name)),
-                    Vec::new(),
-                )
-                .await
-        }
-        NoteComponent::SomeoneElse { pending } => {
-            let modal = serenity::CreateModal::new(
-                NoteComponent::NewContactForm { pending }.custom_id(owner),
-                "New contact for this note",
-            )
-            .components(vec![text_input(
-                F_NAME,
-                "Their name",
-                serenity::InputTextStyle::Short,
-                None,
-                limits::NAME,
-                true,
-            )]);
-            incoming
-                .respond(ctx, serenity::CreateInteractionResponse::Modal(modal))
-                .await
-        }
-        NoteComponent::NewContactForm { pending } => {
-            let values = form_values(form(incoming)?);
-            let name = ContactName::parse(value_of(&values, F_NAME).unwrap_or(""))?;
-            let today = today_for(data, owner).await;
-            let added = data
-                .actions
-                .save_note_to_new_contact(owner, pending, name, today)
-                .await?;
-            let text = added_text("Saved a new contact with the note.", &added, None);
             incoming
                 .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
                 .await

@@ -1,12 +1,18 @@
-//! The right-click menus: "Add as contact" on a member, "Save as contact note" on a message.
+//! The right-click menus: "Add as contact" on a member, "Save as contact note" on a message,
+//! and the note's components (whose notes it goes to, or a new contact for it).
 
 use poise::serenity_prelude as serenity;
 
-use super::edit::{F_CALLBACK, F_HANDLE, F_INSTITUTION, F_NAME, F_WHERE};
-use super::{ContactComponent, NoteComponent};
-use crate::discord::interaction::{self, text_input, Component};
-use crate::discord::{author, reply, CommandError, Context};
-use crate::domain::contact::limits;
+use super::components::form;
+use super::edit::{value_of, F_CALLBACK, F_HANDLE, F_INSTITUTION, F_NAME, F_WHERE};
+use super::render::{added_text, card_buttons};
+use super::ContactComponent;
+use crate::discord::interaction::{
+    self, form_values, text_input, Args, Component, Incoming, STALE_BUTTON, STALE_FORM,
+};
+use crate::discord::{author, reply, today_for, CommandError, Context, Data};
+use crate::domain::contact::{limits, ContactId, ContactName};
+use crate::domain::UserId;
 
 /// Right-click a member → Apps → Add as contact: a form prefilled with their name and handle.
 #[poise::command(
@@ -135,4 +141,119 @@ pub async fn save_message_as_note(
     )
     .await?;
     Ok(())
+}
+
+/// "Save as contact note": whose notes a saved message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteComponent {
+    /// Select: the contact the pending note belongs to.
+    Target { pending: i64 },
+    /// Button: the note is for someone not in the list yet.
+    SomeoneElse { pending: i64 },
+    /// Form: the name of that someone.
+    NewContactForm { pending: i64 },
+}
+
+impl Component for NoteComponent {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        match self {
+            NoteComponent::Target { pending } => ("n-target", vec![pending.to_string()]),
+            NoteComponent::SomeoneElse { pending } => ("n-else", vec![pending.to_string()]),
+            NoteComponent::NewContactForm { pending } => ("n-new-form", vec![pending.to_string()]),
+        }
+    }
+
+    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
+        Some(match code {
+            "n-target" => NoteComponent::Target {
+                pending: args.parse()?,
+            },
+            "n-else" => NoteComponent::SomeoneElse {
+                pending: args.parse()?,
+            },
+            "n-new-form" => NoteComponent::NewContactForm {
+                pending: args.parse()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+pub fn note_examples() -> Vec<NoteComponent> {
+    vec![
+        NoteComponent::Target { pending: i64::MAX },
+        NoteComponent::SomeoneElse { pending: i64::MAX },
+        NoteComponent::NewContactForm { pending: i64::MAX },
+    ]
+}
+
+/// The select, button and form of "Save as contact note".
+pub async fn on_note_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    owner: UserId,
+    component: NoteComponent,
+) -> Result<(), CommandError> {
+    let stale = || CommandError::User(STALE_BUTTON.into());
+    match component {
+        NoteComponent::Target { pending } => {
+            let Incoming::Click(click) = incoming else {
+                return Err(CommandError::User(STALE_FORM.into()));
+            };
+            let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind
+            else {
+                return Err(stale());
+            };
+            let contact = ContactId(
+                values
+                    .first()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(stale)?,
+            );
+            let today = today_for(data, owner).await;
+            let c = data
+                .actions
+                .save_note_to(owner, pending, contact, today)
+                .await?;
+            incoming
+                .update(
+                    ctx,
+                    format!("Saved to **{}**'s notes.", reply::escape(&c.name)),
+                    Vec::new(),
+                )
+                .await
+        }
+        NoteComponent::SomeoneElse { pending } => {
+            let modal = serenity::CreateModal::new(
+                NoteComponent::NewContactForm { pending }.custom_id(owner),
+                "New contact for this note",
+            )
+            .components(vec![text_input(
+                F_NAME,
+                "Their name",
+                serenity::InputTextStyle::Short,
+                None,
+                limits::NAME,
+                true,
+            )]);
+            incoming
+                .respond(ctx, serenity::CreateInteractionResponse::Modal(modal))
+                .await
+        }
+        NoteComponent::NewContactForm { pending } => {
+            let values = form_values(form(incoming)?);
+            let name = ContactName::parse(value_of(&values, F_NAME).unwrap_or(""))?;
+            let today = today_for(data, owner).await;
+            let added = data
+                .actions
+                .save_note_to_new_contact(owner, pending, name, today)
+                .await?;
+            let text = added_text("Saved a new contact with the note.", &added, None);
+            incoming
+                .say_pages(ctx, &text, card_buttons(owner, added.contact.id))
+                .await
+        }
+    }
 }

@@ -15,9 +15,12 @@ mod render;
 use crate::discord::{CommandError, Context};
 
 #[cfg(test)]
-pub use components::{contact_examples, note_examples};
-pub use components::{on_contact_component, on_note_component, ContactComponent, NoteComponent};
+pub use components::contact_examples;
+pub use components::{on_contact_component, ContactComponent};
+#[cfg(test)]
+pub use menus::note_examples;
 pub use menus::{add_user_as_contact, save_message_as_note};
+pub use menus::{on_note_component, NoteComponent};
 pub(crate) use pick::{autocomplete_contact, resolve};
 
 /// Your private contact list
