@@ -54,6 +54,7 @@ pub struct Share {
     pub removed: bool,
     /// The channel message is deleted (or was never posted): nothing of it is left to remove.
     pub post_gone: bool,
+    pub shared_at: DateTime<Utc>,
 }
 
 impl Share {
@@ -167,13 +168,18 @@ impl Store {
         Ok(row.map(|(id,)| id))
     }
 
-    pub async fn set_share_message(&self, share_id: i64, message_id: u64) -> StoreResult<()> {
-        sqlx::query("UPDATE story_shares SET message_id = ? WHERE id = ?")
-            .bind(sql_id(message_id))
-            .bind(share_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    /// Records the share's post. False when the share was removed meanwhile (the post must
+    /// then be taken down): its removal is unfinished again, now that there is a post.
+    pub async fn set_share_message(&self, share_id: i64, message_id: u64) -> StoreResult<bool> {
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "UPDATE story_shares SET message_id = ?, post_gone_at = NULL WHERE id = ?
+             RETURNING removed_at",
+        )
+        .bind(sql_id(message_id))
+        .bind(share_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(matches!(row, Some((None,))))
     }
 
     /// A share by id (for feedback buttons and moderation).
@@ -188,28 +194,33 @@ impl Store {
             Option<i64>,
             Option<i64>,
             Option<i64>,
+            i64,
         );
         let row: Option<Row> = sqlx::query_as(
             "SELECT s.id, s.story_id, s.owner_id, st.version, s.guild_id, s.channel_id, s.message_id,
-                 s.removed_at, s.post_gone_at
+                 s.removed_at, s.post_gone_at, s.shared_at
              FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = ?",
         )
         .bind(share_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
-            |(id, story_id, owner, version, guild, channel, message, removed, gone)| Share {
-                id,
-                story_id,
-                owner: UserId(from_sql_id(owner)),
-                version: u32::try_from(version).unwrap_or(0),
-                guild_id: from_sql_id(guild),
-                channel_id: from_sql_id(channel),
-                message_id: message.map(from_sql_id),
-                removed: removed.is_some(),
-                post_gone: gone.is_some(),
+        row.map(
+            |(id, story_id, owner, version, guild, channel, message, removed, gone, shared)| {
+                Ok(Share {
+                    id,
+                    story_id,
+                    owner: UserId(from_sql_id(owner)),
+                    version: u32::try_from(version).unwrap_or(0),
+                    guild_id: from_sql_id(guild),
+                    channel_id: from_sql_id(channel),
+                    message_id: message.map(from_sql_id),
+                    removed: removed.is_some(),
+                    post_gone: gone.is_some(),
+                    shared_at: from_sql_instant(shared)?,
+                })
             },
-        ))
+        )
+        .transpose()
     }
 
     /// The owner's shares still posted, newest first.

@@ -557,20 +557,57 @@ async fn erasing_a_member_erases_their_stories_and_the_feedback_they_gave() {
         "{}",
         summary.content
     );
-    // A erases everything: their stories go.
+    // A erases everything: their stories go, and their shared post.
     let ask = bot
         .member(MEMBER_A)
         .run_command::<&str>("me delete", [])
         .await;
-    bot.member(MEMBER_A)
+    let post_id = bot
+        .fake
+        .message_with_component(&post.button("Remove"))
+        .expect("the post");
+    // A failing delete first: nothing is erased, and the post stays removable.
+    bot.fake.fail(
+        "DELETE",
+        "/messages/",
+        crate::support::Fault::ServerError,
+        Some(1),
+    );
+    let refused = bot
+        .member(MEMBER_A)
         .click(&ask.button("Delete everything"))
         .await;
+    assert!(
+        refused.content.contains("nothing was erased"),
+        "{}",
+        refused.content
+    );
+    assert!(!bot
+        .store
+        .stories(emig_bot::domain::UserId(MEMBER_A))
+        .await
+        .expect("read")
+        .is_empty());
+    let erased = bot
+        .member(MEMBER_A)
+        .click(&ask.button("Delete everything"))
+        .await;
+    assert!(
+        erased.content.starts_with("Done: everything"),
+        "{}",
+        erased.content
+    );
     assert!(bot
         .store
         .stories(emig_bot::domain::UserId(MEMBER_A))
         .await
         .expect("read")
         .is_empty());
+    // The shared post went with the data, not left public.
+    assert_eq!(
+        post_deletes(&bot),
+        vec![(post_id.clone(), 500), (post_id, 204)]
+    );
 }
 
 #[tokio::test]
@@ -764,6 +801,8 @@ async fn a_post_made_before_a_crash_is_found_in_its_channel_and_can_be_removed()
         .execute(bot.store.pool())
         .await
         .expect("forget the message");
+    // A share this recent may still be posting; after a restart, it is looked for.
+    bot.clock.advance(chrono::Duration::minutes(3));
     let removed = bot.run_command::<&str>("story unshare", []).await;
     assert!(
         removed.content.starts_with("Removed 1 shared post."),

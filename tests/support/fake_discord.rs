@@ -101,6 +101,8 @@ struct State {
     nonces: Mutex<HashMap<(String, String), Value>>,
     /// Messages created per channel, oldest first (for GET channel messages).
     channel_messages: Mutex<HashMap<String, Vec<Value>>>,
+    /// Messages deleted since: a member's client may still show one and click its buttons.
+    deleted_messages: Mutex<Vec<Value>>,
     /// Whether requests are judged by Discord's API description (benches turn it off).
     judged: bool,
     /// Requests Discord would have rejected, in the order they came.
@@ -185,6 +187,7 @@ impl FakeDiscord {
             dm_channels: Mutex::new(HashMap::new()),
             nonces: Mutex::new(HashMap::new()),
             channel_messages: Mutex::new(HashMap::new()),
+            deleted_messages: Mutex::new(Vec::new()),
             judged,
             violations: Mutex::new(Vec::new()),
         });
@@ -357,13 +360,15 @@ impl FakeDiscord {
         self.state.id()
     }
 
-    /// The id of the channel message (a post or DM) carrying a component with `custom_id`:
-    /// a click on it comes from that message.
+    /// The id of the channel message (a post or DM, deleted ones included: a client may still
+    /// show it) carrying a component with `custom_id`: a click on it comes from that message.
     pub fn message_with_component(&self, custom_id: &str) -> Option<String> {
         let messages = lock(&self.state.channel_messages);
+        let deleted = lock(&self.state.deleted_messages);
         messages
             .values()
             .flatten()
+            .chain(deleted.iter())
             .filter(|m| {
                 m["components"].as_array().into_iter().flatten().any(|row| {
                     row["components"]
@@ -713,7 +718,19 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
         ("PATCH", ["channels", channel, "messages", id]) => {
             json_response(StatusCode::OK, message(id, channel, body))
         }
-        ("DELETE", ["channels", _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("DELETE", ["channels", channel, "messages", id]) => {
+            // Like Discord: a message deleted (or never created here) is unknown.
+            let mut messages = lock(&state.channel_messages);
+            let list = messages.entry((*channel).to_owned()).or_default();
+            match list.iter().position(|m| m["id"] == *id) {
+                Some(at) => {
+                    let gone = list.remove(at);
+                    lock(&state.deleted_messages).push(gone);
+                    StatusCode::NO_CONTENT.into_response()
+                }
+                None => fault_response(Fault::UnknownMessage),
+            }
+        }
         _ => json_response(
             StatusCode::NOT_FOUND,
             json!({"message": format!("fake Discord has no route for {method} {path}"), "code": 0}),

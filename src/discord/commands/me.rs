@@ -317,12 +317,33 @@ pub async fn on_component(
     owner: crate::domain::UserId,
     button: MeButton,
 ) -> Result<(), CommandError> {
-    let text = if button == MeButton::DeleteConfirm {
-        data.store.delete_member(owner).await?;
-        tracing::info!("a member erased their data");
+    if button == MeButton::DeleteCancel {
+        return incoming
+            .update(ctx, "Nothing was deleted.", Vec::new())
+            .await;
+    }
+    // Shared story posts first: once the data is gone, nothing could find them again.
+    let (pending, unreachable) = super::story::take_down_all_posts(ctx, data, owner).await?;
+    if pending > 0 {
+        return incoming
+            .update(
+                ctx,
+                "I could not delete your shared story posts right now, so nothing was erased. Try again in a moment.",
+                Vec::new(),
+            )
+            .await;
+    }
+    data.store.delete_member(owner).await?;
+    tracing::info!("a member erased their data");
+    let mut text =
         "Done: everything the bot kept about you is erased. Using a command again starts afresh."
-    } else {
-        "Nothing was deleted."
-    };
+            .to_owned();
+    if unreachable > 0 {
+        text.push_str(&format!(
+            " {unreachable} shared story post{} sit in channels I can no longer reach: ask a moderator there to delete {}.",
+            if unreachable == 1 { "" } else { "s" },
+            if unreachable == 1 { "it" } else { "them" }
+        ));
+    }
     incoming.update(ctx, text, Vec::new()).await
 }

@@ -18,6 +18,18 @@ pub use components::examples;
 pub use components::{on_component, StoryComponent};
 pub use render::analysis_text;
 
+/// Before a member's data is erased: takes down every post of their shared stories (the
+/// share rows go with the erasure, and a post must not outlive them). Returns the posts not
+/// deleted yet (to retry) and the posts the bot can no longer reach (a moderator must).
+pub async fn take_down_all_posts(
+    ctx: &poise::serenity_prelude::Context,
+    data: &Data,
+    owner: UserId,
+) -> Result<(usize, usize), CommandError> {
+    let done = share::take_down_posts(ctx, data, owner, None).await?;
+    Ok((done.pending, done.unreachable))
+}
+
 /// Your one-minute story: write it, check it, share it for feedback
 #[poise::command(
     slash_command,

@@ -65,9 +65,19 @@ pub(super) async fn share(
         .await;
     match posted {
         Ok(message) => {
-            data.store
+            if !data
+                .store
                 .set_share_message(share_id, message.id.get())
-                .await?;
+                .await?
+            {
+                // Removed while it was being posted: take the post down too.
+                if let Some(share) = data.store.share(share_id).await? {
+                    remove_post(ctx.serenity_context(), data, &share).await?;
+                }
+                return Err(CommandError::User(
+                    "That share was removed while it was being posted, so I took the post down again.".into(),
+                ));
+            }
             ctx.send(reply::ephemeral(format!(
                 "Shared version {} here. Read the combined feedback with `/story feedback`; remove the post with `/story unshare`.",
                 story.version
@@ -119,17 +129,21 @@ pub(super) async fn unshare(ctx: Context<'_>) -> Result<(), CommandError> {
         return Err(CommandError::User("You have no shared story posts.".into()));
     }
     for share in &shares {
-        if remove_post(serenity_ctx, data, share).await? {
-            finished.removed += 1;
-        } else {
-            finished.pending += 1;
-        }
+        finished.count(remove_post(serenity_ctx, data, share).await?);
     }
     let mut text = format!(
         "Removed {} shared post{}. Your feedback so far is kept: `/story feedback`.",
         finished.removed,
         if finished.removed == 1 { "" } else { "s" }
     );
+    if finished.unreachable > 0 {
+        text.push_str(&format!(
+            "\n{} post{} I can no longer reach (the bot lost access to the channel): ask a moderator to delete {}.",
+            finished.unreachable,
+            if finished.unreachable == 1 { "" } else { "s" },
+            if finished.unreachable == 1 { "it" } else { "them" }
+        ));
+    }
     if finished.pending > 0 {
         text.push_str(&format!(
             "\n{} post{} could not be deleted right now; {} takes no more feedback. Run `/story unshare` again in a moment to finish.",
@@ -145,9 +159,38 @@ pub(super) async fn unshare(ctx: Context<'_>) -> Result<(), CommandError> {
 /// What finishing the member's unfinished shares did.
 #[derive(Debug, Default)]
 pub(super) struct Finished {
-    removed: usize,
-    pending: usize,
+    pub removed: usize,
+    /// Deletes to try again.
+    pub pending: usize,
+    /// Posts the bot can no longer delete: a moderator must.
+    pub unreachable: usize,
 }
+
+impl Finished {
+    pub(super) fn count(&mut self, removal: Removal) {
+        match removal {
+            Removal::Gone | Removal::AlreadyGone => self.removed += 1,
+            Removal::Retry => self.pending += 1,
+            Removal::Unreachable => self.unreachable += 1,
+        }
+    }
+}
+
+/// How taking a shared post down ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Removal {
+    /// Deleted now.
+    Gone,
+    /// Deleted before (by hand, or by an earlier removal).
+    AlreadyGone,
+    /// Not deleted yet (Discord failed): try again.
+    Retry,
+    /// Discord refuses the bot (no access to the channel any more): only a moderator can.
+    Unreachable,
+}
+
+/// A share posted this recently may still be on its way: its post is not looked for yet.
+const POST_IN_FLIGHT: chrono::Duration = chrono::Duration::minutes(2);
 
 /// Finishes what a crash or a failed call left half done: a post whose message was never
 /// recorded is looked up in its channel (and kept if found), and a removal whose delete
@@ -158,7 +201,11 @@ pub(super) async fn finish_unfinished(
     owner: UserId,
 ) -> Result<Finished, CommandError> {
     let mut finished = Finished::default();
+    let now = data.clock.now();
     for share in data.store.unfinished_shares(owner).await? {
+        if !share.removed && share.message_id.is_none() && now - share.shared_at < POST_IN_FLIGHT {
+            continue;
+        }
         let message = match share.message_id {
             Some(message) => Some(message),
             None => match find_post(ctx, &share).await {
@@ -171,7 +218,9 @@ pub(super) async fn finish_unfinished(
             },
         };
         match (share.removed, message) {
-            (false, Some(message)) => data.store.set_share_message(share.id, message).await?,
+            (false, Some(message)) => {
+                data.store.set_share_message(share.id, message).await?;
+            }
             (_, None) => {
                 data.store
                     .mark_post_gone(share.id, data.clock.now())
@@ -182,11 +231,7 @@ pub(super) async fn finish_unfinished(
                     message_id: Some(message),
                     ..share
                 };
-                if remove_post(ctx, data, &with_message).await? {
-                    finished.removed += 1;
-                } else {
-                    finished.pending += 1;
-                }
+                finished.count(remove_post(ctx, data, &with_message).await?);
             }
         }
     }
@@ -220,32 +265,58 @@ async fn find_post(
 }
 
 /// Removes a shared post: records the removal (it takes no more feedback), then deletes the
-/// message. True when nothing of it is left; false when the delete must be tried again.
+/// message.
 pub(super) async fn remove_post(
     ctx: &serenity::Context,
     data: &Data,
     share: &crate::store::Share,
-) -> Result<bool, CommandError> {
+) -> Result<Removal, CommandError> {
     let now = data.clock.now();
     data.store.remove_share(share.id, now).await?;
     let Some(message) = share.message_id else {
         // Its message was never recorded: finishing unfinished shares looks for it.
-        return Ok(false);
+        return Ok(Removal::Retry);
     };
     let deleted = serenity::ChannelId::new(share.channel_id)
         .delete_message(ctx, serenity::MessageId::new(message))
         .await;
-    match deleted {
-        // Gone already (deleted by hand) counts as done.
-        Err(e) if refused(&e) != Some(404) => {
-            tracing::info!(error = %e, share = share.id, "shared story post not deleted yet");
-            Ok(false)
-        }
-        _ => {
-            data.store.mark_post_gone(share.id, now).await?;
-            Ok(true)
+    let removal = match &deleted {
+        Ok(()) => Removal::Gone,
+        Err(e) => match refused(e) {
+            Some(404) => Removal::AlreadyGone,
+            // Missing access or permissions: retrying cannot help.
+            Some(403) => Removal::Unreachable,
+            _ => Removal::Retry,
+        },
+    };
+    if let Err(e) = &deleted {
+        tracing::info!(error = %e, share = share.id, ?removal, "shared story post not deleted");
+    }
+    if removal != Removal::Retry {
+        data.store.mark_post_gone(share.id, now).await?;
+    }
+    Ok(removal)
+}
+
+/// Takes down every post of the member's shares (versions `which`, or all), finishing any
+/// removal left half done first.
+pub(super) async fn take_down_posts(
+    ctx: &serenity::Context,
+    data: &Data,
+    owner: UserId,
+    which: Option<u32>,
+) -> Result<Finished, CommandError> {
+    let mut finished = finish_unfinished(ctx, data, owner).await?;
+    let mut shares = data.store.active_shares(owner).await?;
+    shares.extend(data.store.unfinished_shares(owner).await?);
+    shares.sort_by_key(|s| s.id);
+    shares.dedup_by_key(|s| s.id);
+    for share in shares {
+        if which.is_none() || Some(share.version) == which {
+            finished.count(remove_post(ctx, data, &share).await?);
         }
     }
+    Ok(finished)
 }
 
 /// Whether the clicker may remove someone's shared story: Manage Messages, or the chapter's
@@ -299,15 +370,20 @@ pub(super) async fn on_remove(
             .say(ctx, "Only the author, an officer or a moderator (Manage Messages) can remove a shared story.")
             .await;
     }
-    if share.removed && share.post_gone {
-        return incoming.say(ctx, "This story was already removed.").await;
-    }
-    // A removal whose delete failed before is simply tried again.
-    if remove_post(ctx, data, &share).await? {
-        incoming.say(ctx, "Removed.").await
-    } else {
-        incoming
-            .say(ctx, "It takes no more feedback, but I could not delete the post right now. Press Remove again in a moment.")
-            .await
+    // Even a share recorded as removed: the click comes from its post, so the post is there
+    // (a removal whose delete failed, or one recorded gone too early) and is taken down.
+    match remove_post(ctx, data, &share).await? {
+        Removal::Gone => incoming.say(ctx, "Removed.").await,
+        Removal::AlreadyGone => incoming.say(ctx, "This story was already removed.").await,
+        Removal::Retry => {
+            incoming
+                .say(ctx, "It takes no more feedback, but I could not delete the post right now. Press Remove again in a moment.")
+                .await
+        }
+        Removal::Unreachable => {
+            incoming
+                .say(ctx, "It takes no more feedback, but I can no longer delete this post: ask a moderator to delete it.")
+                .await
+        }
     }
 }

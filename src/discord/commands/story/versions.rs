@@ -3,7 +3,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::render::{analysis_text, story_body};
-use super::share::{finish_unfinished, remove_post};
+use super::share::take_down_posts;
 use super::{find_story, no_version, StoryComponent, NO_STORY};
 use crate::discord::interaction::{Component, Incoming};
 use crate::discord::{author, reply, CommandError, Context, Data};
@@ -118,23 +118,15 @@ pub(super) async fn on_delete(
     };
     // Posts first: deleting a version forgets its shares, so a post that cannot be deleted
     // now keeps the version until it can.
-    finish_unfinished(ctx, data, owner).await?;
-    let mut shares = data.store.active_shares(owner).await?;
-    shares.extend(data.store.unfinished_shares(owner).await?);
-    shares.sort_by_key(|s| s.id);
-    shares.dedup_by_key(|s| s.id);
-    for share in shares {
-        if (which.is_none() || Some(share.version) == which)
-            && !remove_post(ctx, data, &share).await?
-        {
-            return incoming
-                .update(
-                    ctx,
-                    "I could not delete a shared post of this story right now, so nothing was deleted. Try again in a moment.",
-                    Vec::new(),
-                )
-                .await;
-        }
+    let posts = take_down_posts(ctx, data, owner, which).await?;
+    if posts.pending > 0 {
+        return incoming
+            .update(
+                ctx,
+                "I could not delete a shared post of this story right now, so nothing was deleted. Try again in a moment.",
+                Vec::new(),
+            )
+            .await;
     }
     let text = match data.store.delete_stories(owner, which).await? {
         0 => "Nothing to delete: that version is already gone.".to_owned(),
