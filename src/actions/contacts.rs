@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 
 use super::{schedule_in, ActionError, ActionResult, Actions};
 use crate::domain::cadence::{self, ContactRhythm, FollowUp};
-use crate::domain::contact::{Contact, ContactId, Interaction, InteractionKind, NewContact};
+use crate::domain::contact::{
+    Contact, ContactId, ContactPatch, Interaction, InteractionKind, NewContact,
+};
 use crate::domain::quick_add;
 use crate::domain::UserId;
 use crate::store::Tx;
@@ -86,6 +88,33 @@ impl Actions {
             namesake,
             first_follow_up,
         })
+    }
+
+    /// Edits the owner's contact with the patch `edit` builds from its stored values, in one
+    /// transaction. With `opened_at` (the contact's version when a form showing it was
+    /// opened), an edit made since refuses it: the form's values are out of date.
+    pub async fn edit_contact(
+        &self,
+        owner: UserId,
+        id: ContactId,
+        opened_at: Option<i64>,
+        edit: impl FnOnce(&Contact) -> Result<ContactPatch, ActionError>,
+    ) -> ActionResult<Contact> {
+        let mut tx = self.store.begin().await?;
+        let stored = tx
+            .contact(owner, id)
+            .await?
+            .ok_or(ActionError::ContactNotFound)?;
+        if opened_at.is_some_and(|version| stored.version != version) {
+            return Err(ActionError::ChangedSinceOpened);
+        }
+        let patch = edit(&stored)?;
+        let edited = tx
+            .update_contact(owner, id, &patch, self.now())
+            .await?
+            .ok_or(ActionError::ContactNotFound)??;
+        tx.commit().await?;
+        Ok(edited)
     }
 
     /// Logs an interaction on `on` and moves the contact's rhythm on, in one transaction.

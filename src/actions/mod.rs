@@ -32,6 +32,12 @@ pub enum ActionError {
     /// The pending note was saved already (a repeated click or form) or has expired.
     #[error("the note was already saved")]
     NoteGone,
+    /// The contact changed after the form showing it was opened.
+    #[error("the contact changed since the form was opened")]
+    ChangedSinceOpened,
+    /// A rule of the Discord layer refused the input; the text is for the member.
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Contact(#[from] ContactError),
     #[error(transparent)]

@@ -52,6 +52,10 @@ impl From<ActionError> for CommandError {
                 "This follow-up is already done, moved or turned off (or its nudge is being sent right now). See `/followup list`.",
             ),
             ActionError::NoteGone => say("That note was already saved or has expired."),
+            ActionError::ChangedSinceOpened => say(
+                "This contact changed after you opened the form (a note was added or it was edited), so nothing was saved. Open the form again to see the latest.",
+            ),
+            ActionError::Refused(text) => CommandError::User(text),
             ActionError::Contact(e) => CommandError::User(e.to_string()),
             ActionError::Store(e) => CommandError::Store(e),
         }

@@ -163,6 +163,7 @@ mod tests {
                 "emig:c-details-form:42:7",
                 Routed::Contact(ContactComponent::DetailsForm {
                     contact: contact(7),
+                    opened_at: None,
                 }),
             ),
             (

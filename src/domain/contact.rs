@@ -383,6 +383,9 @@ pub struct Contact {
     pub tags: Vec<String>,
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Counts its edits: a form opened at an earlier version is out of date.
+    pub version: i64,
     /// When the member last touched or picked this contact; autocomplete ranks by it.
     pub last_used_at: DateTime<Utc>,
 }

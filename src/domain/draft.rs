@@ -242,6 +242,8 @@ mod tests {
             tags: vec![],
             notes: None,
             created_at: DateTime::from_timestamp(0, 0).unwrap(),
+            updated_at: DateTime::from_timestamp(0, 0).unwrap(),
+            version: 0,
             last_used_at: DateTime::from_timestamp(0, 0).unwrap(),
         }
     }

@@ -18,7 +18,7 @@ use crate::domain::UserId;
 
 const CONTACT_COLUMNS: &str = "id, owner_id, name, role, institution, met_kind, met_label, met_on,
     rotation_ends_on, conference_id, relationship, mentor_kind, callback, email, phone, handle, tags,
-    notes, created_at, last_used_at";
+    notes, created_at, updated_at, last_used_at, version";
 
 #[derive(sqlx::FromRow)]
 struct ContactRow {
@@ -41,7 +41,9 @@ struct ContactRow {
     tags: String,
     notes: Option<String>,
     created_at: i64,
+    updated_at: i64,
     last_used_at: i64,
+    version: i64,
 }
 
 fn decode<T>(
@@ -79,7 +81,9 @@ impl TryFrom<ContactRow> for Contact {
             tags: tags_from_stored(&r.tags),
             notes: r.notes,
             created_at: from_sql_instant(r.created_at)?,
+            updated_at: from_sql_instant(r.updated_at)?,
             last_used_at: from_sql_instant(r.last_used_at)?,
+            version: r.version,
         })
     }
 }
@@ -231,7 +235,7 @@ impl Tx {
             "UPDATE contacts SET name = ?, name_folded = ?, search_text = ?, role = ?, institution = ?,
                  met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, relationship = ?,
                  mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
-                 updated_at = ?, last_used_at = ?
+                 updated_at = ?, last_used_at = ?, version = version + 1
              WHERE owner_id = ? AND id = ?
              RETURNING {CONTACT_COLUMNS}"
         ))

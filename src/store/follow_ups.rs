@@ -96,7 +96,9 @@ async fn follow_up<'e>(
     row.map(FollowUp::try_from).transpose()
 }
 
-/// Moves a pending follow-up to a new window; its nudge goes out again at `due_at`.
+/// Moves a pending follow-up to a new window; its nudge goes out again at `due_at`. A nudge
+/// in a digest being sent leaves that digest (the member clicked Snooze on it, so it arrived):
+/// recording the digest no longer touches it.
 async fn move_follow_up<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
     owner: UserId,
@@ -107,7 +109,7 @@ async fn move_follow_up<'e>(
     let moved = sqlx::query(
         "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?, nudge_state = 'waiting',
              digest_id = NULL, claimed_until = NULL
-         WHERE owner_id = ? AND id = ? AND state = 'pending' AND nudge_state <> 'claimed'",
+         WHERE owner_id = ? AND id = ? AND state = 'pending'",
     )
     .bind(window.ideal)
     .bind(window.latest)

@@ -262,3 +262,84 @@ async fn a_read_then_write_action_waits_for_another_writer_and_succeeds() {
     let completed = done.await.expect("no panic").expect("Done succeeded");
     assert!(completed.next.is_some());
 }
+
+#[tokio::test]
+async fn a_details_form_opened_before_a_note_was_saved_cannot_overwrite_it() {
+    let bot = TestBot::start().await;
+    let ana = met_at_saem(&bot).await;
+    let a = bot.member(MEMBER_A);
+    let form = a
+        .run_command("contact edit", [("contact", ana.as_str())])
+        .await;
+    // Meanwhile a message is saved to Ana's notes.
+    let ask = a
+        .message_menu("Save as contact note", "Ask about the sim fellowship")
+        .await;
+    let (select, options) = ask.select_menu();
+    a.select(&select, &[&options[0].1]).await;
+    // The form, submitted with what it showed (no notes yet), is refused: nothing is lost.
+    let stale = a
+        .submit_modal(
+            &form.modal_id(),
+            &[
+                ("callback", "POCUS"),
+                ("email", ""),
+                ("handle", ""),
+                ("tags", ""),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert!(
+        stale.content.contains("changed after you opened"),
+        "{}",
+        stale.content
+    );
+    let owner = UserId(MEMBER_A);
+    let id = emig_bot::domain::contact::ContactId(ana.trim_start_matches('#').parse().expect("id"));
+    let c = bot
+        .store
+        .contact(owner, id)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert!(
+        c.notes
+            .as_deref()
+            .is_some_and(|n| n.contains("sim fellowship")),
+        "{:?}",
+        c.notes
+    );
+    assert_eq!(c.callback, None);
+    // A form opened now saves.
+    let fresh = a
+        .run_command("contact edit", [("contact", ana.as_str())])
+        .await;
+    let fields = fresh.modal_fields();
+    let mut values: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    for (k, v) in values.iter_mut() {
+        if *k == "callback" {
+            *v = "POCUS";
+        }
+    }
+    let saved = a.submit_modal(&fresh.modal_id(), &values).await;
+    assert!(
+        saved.content.starts_with("Details saved."),
+        "{}",
+        saved.content
+    );
+    let c = bot
+        .store
+        .contact(owner, id)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(c.callback.as_deref(), Some("POCUS"));
+    assert!(c
+        .notes
+        .as_deref()
+        .is_some_and(|n| n.contains("sim fellowship")));
+}

@@ -252,11 +252,35 @@ async fn the_details_form_saves_the_long_fields() {
     assert_eq!(c.tags, vec!["sim", "education"]);
     assert_eq!(c.notes.as_deref(), Some("met at the EMIG dinner"));
 
-    // A bad email in the form is refused and changes nothing.
-    let refused = bot
+    // The form just saved is out of date now: submitting it again is refused.
+    let again = bot
         .member(MEMBER_A)
         .submit_modal(
             &form_id,
+            &[
+                ("callback", "older"),
+                ("email", ""),
+                ("handle", ""),
+                ("tags", ""),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert!(
+        again.content.contains("changed after you opened"),
+        "{}",
+        again.content
+    );
+
+    // A bad email in a fresh form is refused and changes nothing.
+    let fresh = bot
+        .member(MEMBER_A)
+        .click(&added.button("Add details"))
+        .await;
+    let refused = bot
+        .member(MEMBER_A)
+        .submit_modal(
+            &fresh.modal_id(),
             &[
                 ("callback", "changed"),
                 ("email", "nope"),

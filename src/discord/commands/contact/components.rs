@@ -8,6 +8,7 @@ use super::edit::{F_HANDLE, F_INSTITUTION, F_NAME, F_WHERE};
 use super::list::{list_page, sort_code, sort_from_code};
 use super::render::{added_text, card, card_buttons, history};
 use super::NOT_FOUND;
+use crate::actions::ActionError;
 use crate::discord::interaction::{form_values, Args, Component, Incoming, STALE_BUTTON};
 use crate::discord::{today_for, CommandError, Data};
 use crate::domain::contact::{
@@ -23,9 +24,11 @@ pub enum ContactComponent {
     Details {
         contact: ContactId,
     },
-    /// Form: the long fields of a contact submitted.
+    /// Form: the long fields of a contact submitted. `opened_at` is the contact's version when
+    /// the form was opened (absent in forms opened by earlier releases).
     DetailsForm {
         contact: ContactId,
+        opened_at: Option<i64>,
     },
     DeleteConfirm {
         contact: ContactId,
@@ -52,7 +55,11 @@ impl Component for ContactComponent {
         let id = |c: &ContactId| vec![c.to_string()];
         match self {
             ContactComponent::Details { contact } => ("c-details", id(contact)),
-            ContactComponent::DetailsForm { contact } => ("c-details-form", id(contact)),
+            ContactComponent::DetailsForm { contact, opened_at } => {
+                let mut args = id(contact);
+                args.extend(opened_at.map(|at| at.to_string()));
+                ("c-details-form", args)
+            }
             ContactComponent::DeleteConfirm { contact } => ("c-delete-yes", id(contact)),
             ContactComponent::DeleteCancel { contact } => ("c-delete-no", id(contact)),
             ContactComponent::Show { contact } => ("c-show", id(contact)),
@@ -76,9 +83,14 @@ impl Component for ContactComponent {
             "c-details" => ContactComponent::Details {
                 contact: contact()?,
             },
-            "c-details-form" => ContactComponent::DetailsForm {
-                contact: contact()?,
-            },
+            "c-details-form" => {
+                let contact = contact()?;
+                let opened_at = match args.text() {
+                    None => None,
+                    Some(at) => Some(at.parse().ok()?),
+                };
+                ContactComponent::DetailsForm { contact, opened_at }
+            }
             "c-delete-yes" => ContactComponent::DeleteConfirm {
                 contact: contact()?,
             },
@@ -122,7 +134,14 @@ pub fn contact_examples() -> Vec<ContactComponent> {
     let contact = ContactId(i64::MAX);
     vec![
         ContactComponent::Details { contact },
-        ContactComponent::DetailsForm { contact },
+        ContactComponent::DetailsForm {
+            contact,
+            opened_at: Some(i64::MAX),
+        },
+        ContactComponent::DetailsForm {
+            contact,
+            opened_at: None,
+        },
         ContactComponent::DeleteConfirm { contact },
         ContactComponent::DeleteCancel { contact },
         ContactComponent::Show { contact },
@@ -181,20 +200,15 @@ pub async fn on_contact_component(
                 )
                 .await
         }
-        ContactComponent::DetailsForm { contact } => {
-            let form = form(incoming)?;
-            let stored = data
-                .store
-                .contact(owner, contact)
-                .await?
-                .ok_or_else(not_found)?;
-            let values = untouched_prefills(&stored, form_values(form));
-            let patch = details_patch(&values)?;
+        ContactComponent::DetailsForm { contact, opened_at } => {
+            let values = form_values(form(incoming)?);
             let edited = data
-                .store
-                .update_contact(owner, contact, &patch, now)
-                .await?
-                .ok_or_else(not_found)??;
+                .actions
+                .edit_contact(owner, contact, opened_at, |stored| {
+                    details_patch(&untouched_prefills(stored, values))
+                        .map_err(|e| ActionError::Refused(e.to_string()))
+                })
+                .await?;
             let text = format!("Details saved.\n\n{}", card(&edited));
             incoming.say_pages(ctx, &text, Vec::new()).await
         }

@@ -199,7 +199,11 @@ pub(super) const F_WHERE: &str = "where";
 pub(super) fn details_modal(owner: UserId, c: &Contact) -> serenity::CreateModal {
     let tags = c.tags.join(", ");
     serenity::CreateModal::new(
-        ContactComponent::DetailsForm { contact: c.id }.custom_id(owner),
+        ContactComponent::DetailsForm {
+            contact: c.id,
+            opened_at: Some(c.version),
+        }
+        .custom_id(owner),
         reply::truncate(&format!("Details: {}", c.name), 45),
     )
     .components(vec![
