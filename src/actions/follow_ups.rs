@@ -4,9 +4,10 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use super::{due_in, schedule_in, ActionError, ActionResult, Actions};
-use crate::domain::cadence::{FollowUp, FollowUpKind, Planned, Series, Window};
-use crate::domain::contact::{ContactId, InteractionKind};
-use crate::domain::UserId;
+use crate::domain::cadence::{self, FollowUp, FollowUpKind, Planned, Series, Window};
+use crate::domain::contact::{ContactId, InteractionKind, Relationship};
+use crate::domain::{TimeZone, UserId};
+use crate::store::Tx;
 
 /// A follow-up marked done, and the one scheduled after it.
 #[derive(Debug, Clone)]
@@ -27,7 +28,7 @@ fn interaction_for(kind: FollowUpKind) -> InteractionKind {
 /// What comes after a finished follow-up of `done`'s series.
 fn after(done: &FollowUp, on: NaiveDate) -> Option<Planned> {
     match done.series {
-        Series::Rhythm => Some(crate::domain::cadence::after_interaction(on)),
+        Series::Rhythm => Some(cadence::after_interaction(on)),
         Series::Yearly => {
             let ideal = done
                 .window
@@ -143,25 +144,60 @@ impl Actions {
         Ok(scheduled)
     }
 
-    /// After a change of zone or delivery hour: every waiting nudge moves to the new local
-    /// hour.
-    pub async fn retime_nudges(&self, owner: UserId) -> ActionResult<()> {
-        let member = self.store.member(owner).await?;
-        let zone = member.timezone_or(self.default_timezone);
-        let due: Vec<(i64, DateTime<Utc>)> = self
-            .store
-            .waiting_windows(owner)
-            .await?
-            .into_iter()
-            .map(|(id, w)| {
-                (
-                    id,
-                    crate::domain::cadence::nudge_at(&w, member.dms.hour, zone),
-                )
-            })
-            .collect();
-        self.store.set_due_times(owner, &due).await?;
+    /// Sets the member's time zone and moves every waiting nudge to the same local hour in
+    /// it, all or nothing.
+    pub async fn set_timezone(&self, owner: UserId, zone: TimeZone) -> ActionResult<()> {
+        let mut tx = self.store.begin().await?;
+        tx.set_timezone(owner, zone, self.now()).await?;
+        retime_in(&mut tx, self.default_timezone, owner).await?;
+        tx.commit().await?;
         self.wake.notify_one();
         Ok(())
     }
+
+    /// Sets the member's delivery hour and moves every waiting nudge to it, all or nothing.
+    pub async fn set_nudge_hour(&self, owner: UserId, hour: u8) -> ActionResult<()> {
+        let mut tx = self.store.begin().await?;
+        tx.set_nudge_hour(owner, hour, self.now()).await?;
+        retime_in(&mut tx, self.default_timezone, owner).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Sets the member's Match Day and schedules the close-the-loop thanks with every mentor
+    /// and sponsor, in one transaction however many there are. Returns how many.
+    pub async fn set_match_day(&self, owner: UserId, day: NaiveDate) -> ActionResult<usize> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.set_match_day(owner, day, now).await?;
+        let related = tx
+            .contacts_related(owner, &[Relationship::Mentor, Relationship::Sponsor])
+            .await?;
+        let mut scheduled = 0;
+        for (contact, relationship) in related {
+            if let Some(thanks) = cadence::match_thanks(Some(relationship), day) {
+                schedule_in(&mut tx, self.default_timezone, owner, contact, &thanks, now).await?;
+                scheduled += 1;
+            }
+        }
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(scheduled)
+    }
+}
+
+/// Every waiting nudge of the member, at their delivery hour in their zone (as now set in
+/// `tx`).
+async fn retime_in(tx: &mut Tx, default_timezone: TimeZone, owner: UserId) -> ActionResult<()> {
+    let member = tx.member(owner).await?;
+    let zone = member.timezone_or(default_timezone);
+    let due: Vec<(i64, DateTime<Utc>)> = tx
+        .waiting_windows(owner)
+        .await?
+        .into_iter()
+        .map(|(id, w)| (id, cadence::nudge_at(&w, member.dms.hour, zone)))
+        .collect();
+    tx.set_due_times(owner, &due).await?;
+    Ok(())
 }

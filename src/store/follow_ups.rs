@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::members::MemberColumn;
 use super::{from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
 use crate::domain::cadence::{FollowUp, FollowUpKind, Planned, Series, Window};
-use crate::domain::contact::ContactId;
+use crate::domain::contact::{ContactId, Relationship};
 use crate::domain::UserId;
 
 #[derive(sqlx::FromRow)]
@@ -131,6 +131,89 @@ async fn match_day<'e>(
             .fetch_optional(executor)
             .await?;
     Ok(row.and_then(|(d,)| d))
+}
+
+impl Tx {
+    /// The windows of the owner's waiting follow-ups.
+    pub async fn waiting_windows(&mut self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
+        let rows: Vec<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
+            "SELECT id, ideal_on, latest_on FROM follow_ups
+             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting'",
+        )
+        .bind(sql_id(owner.0))
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, ideal, latest)| (id, Window { ideal, latest }))
+            .collect())
+    }
+
+    /// Sets new due times for the owner's waiting, pending follow-ups.
+    pub async fn set_due_times(
+        &mut self,
+        owner: UserId,
+        due: &[(i64, DateTime<Utc>)],
+    ) -> StoreResult<()> {
+        for (id, at) in due {
+            sqlx::query(
+                "UPDATE follow_ups SET due_at = ?
+                 WHERE owner_id = ? AND id = ? AND state = 'pending' AND nudge_state = 'waiting'",
+            )
+            .bind(sql_instant(*at))
+            .bind(sql_id(owner.0))
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn set_nudge_hour(
+        &mut self,
+        owner: UserId,
+        hour: u8,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        super::members::set_member_column(
+            self.conn(),
+            owner,
+            MemberColumn::NudgeHour,
+            i64::from(hour),
+            now,
+        )
+        .await
+    }
+
+    pub async fn set_match_day(
+        &mut self,
+        owner: UserId,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        super::members::set_member_column(self.conn(), owner, MemberColumn::MatchDay, day, now)
+            .await
+    }
+
+    /// The owner's contacts with one of `relationships`, all of them.
+    pub async fn contacts_related(
+        &mut self,
+        owner: UserId,
+        relationships: &[Relationship],
+    ) -> StoreResult<Vec<(ContactId, Relationship)>> {
+        let mut out = Vec::new();
+        for r in relationships {
+            let rows: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM contacts WHERE owner_id = ? AND relationship = ? ORDER BY id",
+            )
+            .bind(sql_id(owner.0))
+            .bind(r.code())
+            .fetch_all(self.conn())
+            .await?;
+            out.extend(rows.into_iter().map(|(id,)| (ContactId(id), *r)));
+        }
+        Ok(out)
+    }
 }
 
 impl Tx {
@@ -304,17 +387,10 @@ impl Store {
 
     /// The windows of the owner's waiting follow-ups (to re-time them after a settings change).
     pub async fn waiting_windows(&self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
-        let rows: Vec<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
-            "SELECT id, ideal_on, latest_on FROM follow_ups
-             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting'",
-        )
-        .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, ideal, latest)| (id, Window { ideal, latest }))
-            .collect())
+        let mut tx = self.begin().await?;
+        let windows = tx.waiting_windows(owner).await?;
+        tx.commit().await?;
+        Ok(windows)
     }
 
     /// Sets new due times for the owner's waiting follow-ups.
@@ -323,19 +399,9 @@ impl Store {
         owner: UserId,
         due: &[(i64, DateTime<Utc>)],
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        for (id, at) in due {
-            sqlx::query(
-                "UPDATE follow_ups SET due_at = ? WHERE owner_id = ? AND id = ? AND nudge_state = 'waiting'",
-            )
-            .bind(sql_instant(*at))
-            .bind(sql_id(owner.0))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.set_due_times(owner, due).await?;
+        tx.commit().await
     }
 
     pub async fn set_nudge_hour(

@@ -88,10 +88,52 @@ async fn member<'e>(executor: impl sqlx::SqliteExecutor<'e>, user: UserId) -> St
     row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
 }
 
+/// Sets one of the member's own settings, creating the member if needed.
+pub(super) async fn set_member_column<'e, T>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    user: UserId,
+    column: MemberColumn,
+    value: T,
+    now: DateTime<Utc>,
+) -> StoreResult<()>
+where
+    T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    let column = column.name();
+    sqlx::query(&format!(
+        "INSERT INTO members (user_id, {column}, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column},
+                                             updated_at = excluded.updated_at"
+    ))
+    .bind(sql_id(user.0))
+    .bind(value)
+    .bind(sql_instant(now))
+    .bind(sql_instant(now))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl Tx {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
     pub async fn member(&mut self, user: UserId) -> StoreResult<Member> {
         member(self.conn(), user).await
+    }
+
+    pub async fn set_timezone(
+        &mut self,
+        user: UserId,
+        zone: TimeZone,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        set_member_column(
+            self.conn(),
+            user,
+            MemberColumn::Timezone,
+            zone.name().to_owned(),
+            now,
+        )
+        .await
     }
 }
 
@@ -190,19 +232,7 @@ impl Store {
     where
         T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
     {
-        let column = column.name();
-        sqlx::query(&format!(
-            "INSERT INTO members (user_id, {column}, created_at, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column},
-                                                 updated_at = excluded.updated_at"
-        ))
-        .bind(sql_id(user.0))
-        .bind(value)
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        set_member_column(&self.pool, user, column, value, now).await
     }
 
     /// The servers where the member has used the bot, oldest first.

@@ -578,3 +578,68 @@ async fn a_done_button_written_before_the_typed_components_still_works() {
         .expect("read");
     assert!(f.is_none(), "the follow-up is closed");
 }
+
+#[tokio::test]
+async fn matchday_over_500_mentors_answers_first_then_schedules_them_all_at_once() {
+    use emig_bot::clock::Clock;
+    use emig_bot::domain::contact::{ContactName, NewContact, Relationship};
+    let bot = TestBot::start().await;
+    let owner = UserId(MEMBER_A);
+    let now = bot.clock.now();
+    bot.store
+        .record_presence(owner, None, now)
+        .await
+        .expect("member");
+    let mut tx = bot.store.begin().await.expect("tx");
+    for i in 0..500 {
+        let mut new = NewContact::named(
+            ContactName::parse(&format!("Mentor {i}")).expect("name"),
+            now.date_naive(),
+        );
+        new.relationship = Some(if i % 2 == 0 {
+            Relationship::Mentor
+        } else {
+            Relationship::Sponsor
+        });
+        tx.add_contact(owner, &new, now).await.expect("contact");
+    }
+    tx.commit().await.expect("seeded");
+
+    let done = bot
+        .member(MEMBER_A)
+        .run_command("me matchday", [("date", "2027-03-19")])
+        .await;
+    assert!(
+        done.content.contains("your 500 mentors and sponsors"),
+        "{}",
+        done.content
+    );
+    // Discord heard back at once (a deferral), before the work, whatever it took.
+    let calls = bot.fake.calls();
+    let deferred = calls
+        .iter()
+        .position(|c| c.path.ends_with("/callback") && c.body["type"] == 5)
+        .expect("a deferral");
+    let answered = calls
+        .iter()
+        .position(|c| {
+            c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("500 mentors"))
+        })
+        .expect("the answer");
+    assert!(deferred < answered);
+    assert_eq!(calls[deferred].body["data"]["flags"], 64, "ephemeral");
+    let pending = bot
+        .store
+        .pending_follow_ups(owner, None)
+        .await
+        .expect("pending");
+    assert_eq!(
+        pending
+            .iter()
+            .filter(|f| f.kind == emig_bot::domain::cadence::FollowUpKind::MatchThanks)
+            .count(),
+        500
+    );
+}

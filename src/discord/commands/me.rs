@@ -41,12 +41,8 @@ async fn timezone(
 ) -> Result<(), CommandError> {
     let zone = TimeZone::parse(&zone)?;
     let now = ctx.data().clock.now();
-    ctx.data()
-        .store
-        .set_timezone(author(ctx), zone, now)
-        .await?;
     // Waiting nudges keep their local hour in the new zone.
-    ctx.data().actions.retime_nudges(author(ctx)).await?;
+    ctx.data().actions.set_timezone(author(ctx), zone).await?;
     let local = now.with_timezone(&zone.tz()).format("%a %-d %b, %H:%M");
     ctx.send(reply::ephemeral(format!(
         "Time zone set to **{zone}** (it is {local} there now). Dates and nudges now follow it."
@@ -104,8 +100,7 @@ async fn nudges(
         if hour > 23 {
             return Err(CommandError::User("Pick an hour from 0 to 23.".into()));
         }
-        data.store.set_nudge_hour(owner, hour, now).await?;
-        data.actions.retime_nudges(owner).await?;
+        data.actions.set_nudge_hour(owner, hour).await?;
     }
     if let Some(state) = dms {
         data.store
@@ -140,37 +135,9 @@ async fn matchday(
     let today = today_for(data, owner).await;
     let day =
         crate::domain::when::parse_date(&date, today, crate::domain::when::Direction::Future)?;
-    data.store
-        .set_match_day(owner, day, data.clock.now())
-        .await?;
-    let mut scheduled = 0;
-    for relationship in [
-        crate::domain::contact::Relationship::Mentor,
-        crate::domain::contact::Relationship::Sponsor,
-    ] {
-        let filter = crate::domain::contact::ContactFilter {
-            relationship: Some(relationship),
-            ..Default::default()
-        };
-        let page = data
-            .store
-            .list_contacts(
-                owner,
-                &filter,
-                crate::domain::contact::ContactSort::Name,
-                0,
-                1000,
-            )
-            .await?;
-        for c in page.contacts {
-            if let Some(thanks) = crate::domain::cadence::match_thanks(c.relationship, day) {
-                data.actions
-                    .schedule_follow_ups(owner, c.id, &[thanks])
-                    .await?;
-                scheduled += 1;
-            }
-        }
-    }
+    // Every mentor and sponsor gets a nudge, however many: answer Discord first.
+    ctx.defer_ephemeral().await?;
+    let scheduled = data.actions.set_match_day(owner, day).await?;
     ctx.send(reply::ephemeral(format!(
         "Match Day set to {}. On that day I'll remind you to close the loop with your {scheduled} mentors and sponsors: tell them where you matched and thank them.",
         day.format("%a %-d %b %Y")
