@@ -103,6 +103,7 @@ impl App {
                 deps.clock.clone(),
                 settings.nudges.send_rate,
                 settings.members.default_timezone,
+                std::time::Duration::from_secs(u64::from(settings.nudges.request_timeout_seconds)),
             ))
         });
         let scheduler = Scheduler::new(

@@ -31,6 +31,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_NUDGES_QUIET_END", "nudges.quiet_end"),
     ("EMIG_NUDGES_SEND_RATE", "nudges.send_rate"),
     ("EMIG_NUDGES_LEASE_SECONDS", "nudges.lease_seconds"),
+    (
+        "EMIG_NUDGES_REQUEST_TIMEOUT_SECONDS",
+        "nudges.request_timeout_seconds",
+    ),
     ("EMIG_TEMPLATES_DIR", "drafts.templates_dir"),
     ("EMIG_PRACTICE_GREEN", "practice.green"),
     ("EMIG_PRACTICE_YELLOW", "practice.yellow"),
@@ -107,6 +111,8 @@ pub struct NudgeSettings {
     /// DMs per second at most.
     pub send_rate: u32,
     pub lease_seconds: u32,
+    /// The longest one Discord call of the nudge sender may take.
+    pub request_timeout_seconds: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +181,7 @@ struct RawNudges {
     quiet_end: i64,
     send_rate: i64,
     lease_seconds: i64,
+    request_timeout_seconds: i64,
 }
 
 #[derive(Deserialize)]
@@ -434,6 +441,12 @@ impl Settings {
                 .ok()
                 .filter(|s| (1..=3600).contains(s))
                 .ok_or_else(|| layers.invalid("nudges.lease_seconds", "use 1 to 3600 seconds"))?,
+            request_timeout_seconds: u32::try_from(raw.nudges.request_timeout_seconds)
+                .ok()
+                .filter(|s| (1..=300).contains(s))
+                .ok_or_else(|| {
+                    layers.invalid("nudges.request_timeout_seconds", "use 1 to 300 seconds")
+                })?,
         };
 
         let templates_dir = match raw.drafts.templates_dir.trim() {
@@ -537,6 +550,11 @@ impl fmt::Display for Settings {
             f,
             "nudges.lease_seconds     = {}",
             self.nudges.lease_seconds
+        )?;
+        writeln!(
+            f,
+            "nudges.request_timeout_seconds = {}",
+            self.nudges.request_timeout_seconds
         )?;
         match &self.templates_dir {
             Some(dir) => writeln!(f, "drafts.templates_dir     = {}", dir.display())?,

@@ -13,6 +13,7 @@ use super::interaction::Component;
 use super::reply;
 use crate::clock::Clock;
 use crate::domain::cadence::{Digest, DueStatus};
+use crate::domain::text;
 use crate::domain::{TimeZone, UserId};
 use crate::scheduler::{Deliver, DeliverError, DeliverFuture, Sent};
 use crate::store::Store;
@@ -44,6 +45,8 @@ impl Pacer {
 
 pub struct DiscordDeliver {
     http: Arc<serenity::Http>,
+    /// The longest any one Discord call may take.
+    timeout: StdDuration,
     store: Store,
     clock: Arc<dyn Clock>,
     pacer: Pacer,
@@ -60,9 +63,11 @@ impl DiscordDeliver {
         clock: Arc<dyn Clock>,
         send_rate: u32,
         default_timezone: TimeZone,
+        timeout: StdDuration,
     ) -> Self {
         Self {
             http,
+            timeout,
             store,
             clock,
             pacer: Pacer::per_second(send_rate),
@@ -76,10 +81,11 @@ impl DiscordDeliver {
             return Ok(serenity::ChannelId::new(id));
         }
         self.pacer.wait().await;
-        let channel = serenity::UserId::new(owner.get())
-            .create_dm_channel(&self.http)
-            .await
-            .map_err(classify)?;
+        let channel = bounded(
+            self.timeout,
+            serenity::UserId::new(owner.get()).create_dm_channel(&self.http),
+        )
+        .await?;
         if let Err(e) = self.store.cache_dm_channel(owner, channel.id.get()).await {
             tracing::warn!(error = %e, "could not cache a DM channel");
         }
@@ -104,8 +110,26 @@ fn classify(e: serenity::Error) -> DeliverError {
         if r.status_code.as_u16() == 429 {
             return DeliverError::RateLimited;
         }
+        if r.status_code.is_client_error() {
+            return DeliverError::Refused(e.to_string());
+        }
     }
     DeliverError::Transient(e.to_string())
+}
+
+/// Runs a Discord call for at most `limit`: a call still running then counts as an unknown
+/// outcome, never as "not sent".
+async fn bounded<T>(
+    limit: StdDuration,
+    call: impl std::future::Future<Output = Result<T, serenity::Error>>,
+) -> Result<T, DeliverError> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result.map_err(classify),
+        Err(_) => Err(DeliverError::Transient(format!(
+            "no answer from Discord within {} s",
+            limit.as_secs_f32()
+        ))),
+    }
 }
 
 /// Discord's "Unknown Channel": a cached DM channel that no longer exists.
@@ -193,16 +217,31 @@ pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::Cr
             digest.more
         ));
     }
+    // Findable after a crash whatever the digest holds (buttons go with deleted contacts).
+    let marker = digest_marker(digest.id);
+    let text = format!(
+        "{}\n{marker}",
+        reply::truncate(&text, reply::MAX_CONTENT - text::utf16_len(&marker) - 1)
+    );
     serenity::CreateMessage::new()
-        .content(reply::fit(text))
+        .content(text)
         .components(rows)
         .allowed_mentions(serenity::CreateAllowedMentions::new())
         .nonce(serenity::Nonce::String(digest.nonce.clone()))
         .enforce_nonce(true)
 }
 
-/// Whether a message is the digest `digest_id` (its buttons carry the id).
+/// The last line of every digest: small print that names it.
+fn digest_marker(digest_id: i64) -> String {
+    format!("-# emig-bot digest {digest_id}")
+}
+
+/// Whether a message is the digest `digest_id`: its last line names it (digests sent before
+/// that line existed are known by their buttons, which carry the id).
 fn is_digest(message: &serenity::Message, digest_id: i64) -> bool {
+    if message.content.lines().last() == Some(digest_marker(digest_id).as_str()) {
+        return true;
+    }
     let suffix = format!(":{digest_id}");
     message
         .components
@@ -232,16 +271,17 @@ impl Deliver for DiscordDeliver {
                 "<@{user}> I couldn't send you your follow-up reminders by DM: your DMs are closed to me. See them with `/followup list`; to get them by DM again, allow direct messages from this server and run `/me dm test`."
             );
             self.pacer.wait().await;
-            serenity::ChannelId::new(channel)
-                .send_message(
+            bounded(
+                self.timeout,
+                serenity::ChannelId::new(channel).send_message(
                     &self.http,
                     serenity::CreateMessage::new()
                         .content(text)
                         // Ping only this member, nobody else.
                         .allowed_mentions(serenity::CreateAllowedMentions::new().users([user])),
-                )
-                .await
-                .map_err(classify)?;
+                ),
+            )
+            .await?;
             Ok(())
         })
     }
@@ -254,53 +294,78 @@ impl Deliver for DiscordDeliver {
             let mut reopened = false;
             loop {
                 self.pacer.wait().await;
-                match channel
-                    .send_message(&self.http, digest_message(digest, today))
-                    .await
-                {
-                    Ok(message) => {
-                        return Ok(Sent {
-                            channel_id: channel.get(),
-                            message_id: message.id.get(),
-                        })
+                let send = channel.send_message(&self.http, digest_message(digest, today));
+                match tokio::time::timeout(self.timeout, send).await {
+                    Err(_) => {
+                        return Err(DeliverError::Transient(format!(
+                            "no answer from Discord within {} s",
+                            self.timeout.as_secs_f32()
+                        )))
                     }
-                    Err(e) if is_unknown_channel(&e) && !reopened => {
-                        // The cached DM channel is gone: open a new one, once.
-                        reopened = true;
-                        self.store
-                            .forget_dm_channel(digest.owner)
-                            .await
-                            .map_err(|e| DeliverError::Transient(e.to_string()))?;
-                        channel = self.channel(digest.owner).await?;
-                    }
-                    Err(e) => match classify(e) {
-                        DeliverError::RateLimited if attempt < RATE_LIMIT_RETRIES => {
-                            attempt += 1;
-                            // serenity does not expose retry_after here; back off a second each time.
-                            tokio::time::sleep(StdDuration::from_secs(u64::from(attempt))).await;
+                    Ok(sent) => match sent {
+                        Ok(message) => {
+                            return Ok(Sent {
+                                channel_id: channel.get(),
+                                message_id: message.id.get(),
+                            })
                         }
-                        other => return Err(other),
+                        Err(e) if is_unknown_channel(&e) && !reopened => {
+                            // The cached DM channel is gone: open a new one, once.
+                            reopened = true;
+                            self.store
+                                .forget_dm_channel(digest.owner)
+                                .await
+                                .map_err(|e| DeliverError::Transient(e.to_string()))?;
+                            channel = self.channel(digest.owner).await?;
+                        }
+                        Err(e) => match classify(e) {
+                            DeliverError::RateLimited if attempt < RATE_LIMIT_RETRIES => {
+                                attempt += 1;
+                                // serenity does not expose retry_after here; back off a second each time.
+                                tokio::time::sleep(StdDuration::from_secs(u64::from(attempt)))
+                                    .await;
+                            }
+                            other => return Err(other),
+                        },
                     },
                 }
             }
         })
     }
 
-    fn find_digest<'a>(&'a self, owner: UserId, digest_id: i64) -> DeliverFuture<'a, Option<Sent>> {
+    fn find_digest<'a>(
+        &'a self,
+        owner: UserId,
+        digest_id: i64,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> DeliverFuture<'a, Option<Sent>> {
         Box::pin(async move {
             let channel = self.channel(owner).await?;
-            self.pacer.wait().await;
-            let recent = channel
-                .messages(&self.http, serenity::GetMessages::new().limit(50))
-                .await
-                .map_err(classify)?;
-            Ok(recent
-                .iter()
-                .find(|m| is_digest(m, digest_id))
-                .map(|m| Sent {
-                    channel_id: channel.get(),
-                    message_id: m.id.get(),
-                }))
+            // Newest first, page by page, until messages older than the digest (with a
+            // margin for clock skew) or the start of the channel: not found then means absent.
+            let oldest_wanted = since - chrono::Duration::minutes(10);
+            let mut before: Option<serenity::MessageId> = None;
+            loop {
+                self.pacer.wait().await;
+                let mut query = serenity::GetMessages::new().limit(100);
+                if let Some(id) = before {
+                    query = query.before(id);
+                }
+                let page = bounded(self.timeout, channel.messages(&self.http, query)).await?;
+                if let Some(m) = page.iter().find(|m| is_digest(m, digest_id)) {
+                    return Ok(Some(Sent {
+                        channel_id: channel.get(),
+                        message_id: m.id.get(),
+                    }));
+                }
+                let Some(oldest) = page.iter().min_by_key(|m| m.id) else {
+                    return Ok(None);
+                };
+                if page.len() < 100 || *oldest.timestamp < oldest_wanted {
+                    return Ok(None);
+                }
+                before = Some(oldest.id);
+            }
         })
     }
 }

@@ -2,10 +2,16 @@
 //! `Deliver`, and records the outcome. Time comes from a `Clock`, so tests move it instead of
 //! waiting.
 //!
-//! The guarantee: a nudge is never dropped and never delivered twice. A digest is claimed and
-//! stored (with its nonce) before it is sent; a crash before the outcome is recorded leaves it
-//! "sending", and after its lease it is first looked for in the member's DM channel, then sent
-//! again with the same nonce, which Discord turns into the existing message.
+//! The guarantee: a nudge is never dropped and never delivered twice.
+//! - A digest is claimed and stored (with a nonce that never repeats) before it is sent, held
+//!   by this process's lease; every record of its outcome is conditional on still holding it.
+//! - Discord refusing it (closed DMs, a rate limit, another 4xx) means it does not exist: its
+//!   nudges wait again.
+//! - An unknown outcome (a timeout, a reset, a 5xx) keeps the digest, its nudges and its nonce;
+//!   so does a crash. Once its lease or retry time has passed, one process takes it over,
+//!   waits for the member's hour as any digest would, and looks for it in the member's DM
+//!   channel: found, it is recorded; positively absent, it is sent again with its nonce; the
+//!   lookup failing, it waits. Nothing is ever resent blind.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,8 +22,8 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::domain::cadence::{deliverable_from, local_instant, Digest, QuietHours, DIGEST_SIZE};
-use crate::domain::{TimeZone, UserId};
-use crate::store::{DueMember, Outcome, Store, StoreError};
+use crate::domain::{DmPreferences, TimeZone, UserId};
+use crate::store::{DueMember, Lease, Outcome, Store, StoreError};
 
 /// Where a digest landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +41,11 @@ pub enum DeliverError {
     /// Still rate limited after the sender's own waiting.
     #[error("rate limited")]
     RateLimited,
-    /// 5xx, timeouts, anything worth trying again later.
-    #[error("temporary failure: {0}")]
+    /// Discord refused it otherwise (a 4xx): the message does not exist.
+    #[error("refused by Discord: {0}")]
+    Refused(String),
+    /// 5xx, timeouts, reset connections: the message may or may not exist.
+    #[error("outcome unknown: {0}")]
     Transient(String),
 }
 
@@ -46,8 +55,14 @@ pub type DeliverFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DeliverErr
 pub trait Deliver: Send + Sync + 'static {
     /// Sends the digest as one DM, idempotently with `digest.nonce`.
     fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent>;
-    /// Looks for a digest already in the member's DM channel (after a crash).
-    fn find_digest<'a>(&'a self, owner: UserId, digest_id: i64) -> DeliverFuture<'a, Option<Sent>>;
+    /// Looks for digest `digest_id` in the member's DM channel, through every message since
+    /// `since` (its claim): `Ok(None)` only when it is positively not there.
+    fn find_digest<'a>(
+        &'a self,
+        owner: UserId,
+        digest_id: i64,
+        since: DateTime<Utc>,
+    ) -> DeliverFuture<'a, Option<Sent>>;
     /// Tells the member, once, where they can see it (no contact detail): their DMs are closed.
     fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()>;
 }
@@ -87,6 +102,8 @@ pub struct RunOutcome {
 }
 
 pub struct Scheduler {
+    /// This process's name on the digests it holds.
+    lease_owner: String,
     store: Store,
     clock: Arc<dyn Clock>,
     deliver: Arc<dyn Deliver>,
@@ -108,6 +125,7 @@ impl Scheduler {
         wake: Arc<Notify>,
     ) -> Scheduler {
         Scheduler {
+            lease_owner: format!("{:016x}", crate::store::random_u64()),
             store,
             clock,
             deliver,
@@ -121,30 +139,23 @@ impl Scheduler {
         self.run_at(self.clock.now()).await
     }
 
+    fn lease(&self, now: DateTime<Utc>) -> Lease<'_> {
+        Lease {
+            owner: &self.lease_owner,
+            until: now + self.settings.lease,
+        }
+    }
+
     async fn run_at(&self, now: DateTime<Utc>) -> Result<RunOutcome, StoreError> {
         let mut outcome = RunOutcome::default();
-        for digest in self
+        let taken = self
             .store
-            .unfinished_digests(now - self.settings.lease)
-            .await?
-        {
+            .take_unfinished_digests(now, &self.lease(now), self.settings.members_per_run)
+            .await?;
+        for digest in taken {
             outcome.recovered += 1;
-            let found = self.deliver.find_digest(digest.owner, digest.id).await;
-            match found {
-                Ok(Some(sent)) => {
-                    self.store
-                        .record_sent(
-                            &digest,
-                            sent.channel_id,
-                            sent.message_id,
-                            Outcome::FoundAfterCrash,
-                            now,
-                        )
-                        .await?;
-                    outcome.digests_sent += 1;
-                    outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
-                }
-                _ => self.deliver_digest(&digest, now, &mut outcome).await?,
+            if let Err(e) = self.recover(&digest, now, &mut outcome).await {
+                tracing::error!(digest = digest.id, error = %e, "recovering a digest failed; it stays unfinished");
             }
         }
         let members = self
@@ -163,13 +174,85 @@ impl Scheduler {
         Ok(outcome)
     }
 
+    /// A digest whose send was interrupted or whose outcome was unknown: it waits for the
+    /// member's settings like any digest, then is found in the DM channel or, positively
+    /// absent, sent again with its nonce.
+    async fn recover(
+        &self,
+        digest: &Digest,
+        now: DateTime<Utc>,
+        outcome: &mut RunOutcome,
+    ) -> Result<(), StoreError> {
+        let lease = self.lease(now);
+        let member = self.store.member(digest.owner).await?;
+        let closed = self.store.dms_closed(digest.owner).await?;
+        let gate = self.gate(member.timezone, member.dms, closed, None, now);
+        match gate {
+            Gate::Open => {}
+            Gate::Closed => {
+                // Paused or DMs closed: looked at again later, never sent meanwhile.
+                self.store
+                    .postpone_digest(digest, &lease, now + self.settings.max_sleep)
+                    .await?;
+                outcome.waiting_members += 1;
+                return Ok(());
+            }
+            Gate::QuietUntil(until) => {
+                self.store.postpone_digest(digest, &lease, until).await?;
+                outcome.waiting_members += 1;
+                return Ok(());
+            }
+        }
+        match self
+            .deliver
+            .find_digest(digest.owner, digest.id, digest.created_at)
+            .await
+        {
+            Ok(Some(sent)) => {
+                let recorded = self
+                    .store
+                    .record_sent(
+                        digest,
+                        &lease,
+                        sent.channel_id,
+                        sent.message_id,
+                        Outcome::FoundAfterCrash,
+                        now,
+                    )
+                    .await?;
+                if recorded {
+                    outcome.digests_sent += 1;
+                    outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
+                }
+                Ok(())
+            }
+            Ok(None) => self.deliver_digest(digest, now, outcome).await,
+            Err(e) => {
+                // Not knowing is no reason to send: look again later.
+                let attempts = self.store.digest_attempts(digest.id).await?;
+                let until = now + backoff(attempts);
+                tracing::warn!(digest = digest.id, error = %e, %until, "could not look for a digest; it waits");
+                self.store.postpone_digest(digest, &lease, until).await?;
+                outcome.not_sent += 1;
+                Ok(())
+            }
+        }
+    }
+
     async fn serve_member(
         &self,
         member: &DueMember,
         now: DateTime<Utc>,
         outcome: &mut RunOutcome,
     ) -> Result<(), StoreError> {
-        match self.may_send(member, now) {
+        let gate = self.gate(
+            member.timezone,
+            member.dms,
+            member.dms_closed,
+            member.retry_at,
+            now,
+        );
+        match gate {
             Gate::Open => {}
             Gate::Closed => {
                 outcome.waiting_members += 1;
@@ -182,14 +265,19 @@ impl Scheduler {
                 return Ok(());
             }
         }
-        let lease_until = now + self.settings.lease;
         // Beyond one digest, the rest roll to the next day's, nearest their latest day first.
         let zone = member.timezone.unwrap_or(self.settings.default_timezone);
         let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
         let roll_over_to = local_instant(tomorrow, member.dms.hour, zone);
         let Some(digest) = self
             .store
-            .claim_digest(member.user, now, lease_until, DIGEST_SIZE, roll_over_to)
+            .claim_digest(
+                member.user,
+                now,
+                &self.lease(now),
+                DIGEST_SIZE,
+                roll_over_to,
+            )
             .await?
         else {
             return Ok(());
@@ -197,18 +285,26 @@ impl Scheduler {
         self.deliver_digest(&digest, now, outcome).await
     }
 
-    fn may_send(&self, m: &DueMember, now: DateTime<Utc>) -> Gate {
-        if !m.dms.enabled || m.dms_closed || m.retry_at.is_some_and(|at| at > now) {
+    /// Whether a member's digest may go out now: the same rules for new and recovered ones.
+    fn gate(
+        &self,
+        timezone: Option<TimeZone>,
+        dms: DmPreferences,
+        dms_closed: bool,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Gate {
+        if !dms.enabled || dms_closed || retry_at.is_some_and(|at| at > now) {
             return Gate::Closed;
         }
-        let zone = m.timezone.unwrap_or(self.settings.default_timezone);
+        let zone = timezone.unwrap_or(self.settings.default_timezone);
         // A member who chose a delivery hour inside quiet hours gets it anyway.
-        let quiet = if self.settings.quiet_hours.contains(m.dms.hour) {
+        let quiet = if self.settings.quiet_hours.contains(dms.hour) {
             QuietHours { start: 0, end: 0 }
         } else {
             self.settings.quiet_hours
         };
-        let from = deliverable_from(now, m.dms.hour, zone, quiet);
+        let from = deliverable_from(now, dms.hour, zone, quiet);
         if from <= now {
             Gate::Open
         } else {
@@ -222,13 +318,32 @@ impl Scheduler {
         now: DateTime<Utc>,
         outcome: &mut RunOutcome,
     ) -> Result<(), StoreError> {
+        let lease = self.lease(now);
+        let lost = || {
+            tracing::warn!(
+                digest = digest.id,
+                "lost the digest's lease; another process records it"
+            )
+        };
         match self.deliver.send_digest(digest).await {
             Ok(sent) => {
-                self.store
-                    .record_sent(digest, sent.channel_id, sent.message_id, Outcome::Sent, now)
+                let recorded = self
+                    .store
+                    .record_sent(
+                        digest,
+                        &lease,
+                        sent.channel_id,
+                        sent.message_id,
+                        Outcome::Sent,
+                        now,
+                    )
                     .await?;
-                outcome.digests_sent += 1;
-                outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
+                if recorded {
+                    outcome.digests_sent += 1;
+                    outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
+                } else {
+                    lost();
+                }
             }
             Err(DeliverError::DmsClosed) => {
                 tracing::info!(
@@ -237,27 +352,51 @@ impl Scheduler {
                 );
                 let newly = self
                     .store
-                    .record_not_sent(digest, Outcome::DmsClosed, None, now)
+                    .record_not_sent(digest, &lease, Outcome::DmsClosed, None, now)
                     .await?;
                 outcome.not_sent += 1;
-                if newly {
-                    if let Err(e) = self.deliver.tell_dms_closed(digest.owner).await {
-                        tracing::warn!(digest = digest.id, error = %e, "could not post the DMs-closed notice");
+                match newly {
+                    Some(true) => {
+                        if let Err(e) = self.deliver.tell_dms_closed(digest.owner).await {
+                            tracing::warn!(digest = digest.id, error = %e, "could not post the DMs-closed notice");
+                        }
                     }
+                    Some(false) => {}
+                    None => lost(),
                 }
             }
-            Err(e) => {
+            Err(e @ (DeliverError::RateLimited | DeliverError::Refused(_))) => {
+                // Discord did not create it: the nudges wait for a later digest.
                 let failures = self.store.dm_failures(digest.owner).await?;
                 let retry_at = now + backoff(failures);
-                tracing::warn!(digest = digest.id, error = %e, %retry_at, "digest not sent; will retry");
+                tracing::warn!(digest = digest.id, error = %e, %retry_at, "digest refused; its nudges wait");
                 let kind = if e == DeliverError::RateLimited {
                     Outcome::RateLimited
                 } else {
                     Outcome::Failed
                 };
-                self.store
-                    .record_not_sent(digest, kind, Some(retry_at), now)
-                    .await?;
+                if self
+                    .store
+                    .record_not_sent(digest, &lease, kind, Some(retry_at), now)
+                    .await?
+                    .is_none()
+                {
+                    lost();
+                }
+                outcome.not_sent += 1;
+            }
+            Err(e @ DeliverError::Transient(_)) => {
+                // It may exist: keep it, its nudges and its nonce; look for it before resending.
+                let attempts = self.store.digest_attempts(digest.id).await?;
+                let retry_at = now + backoff(attempts);
+                tracing::warn!(digest = digest.id, error = %e, %retry_at, "digest outcome unknown; kept for a retry");
+                if !self
+                    .store
+                    .record_unknown(digest, &lease, retry_at, now)
+                    .await?
+                {
+                    lost();
+                }
                 outcome.not_sent += 1;
             }
         }

@@ -57,6 +57,40 @@ impl Outcome {
     }
 }
 
+/// A digest held by one scheduler process while it sends it: `owner` names the process (a
+/// random token), `until` is when others may take it over.
+#[derive(Debug, Clone, Copy)]
+pub struct Lease<'a> {
+    pub owner: &'a str,
+    pub until: DateTime<Utc>,
+}
+
+/// A value no one can guess or repeat: per-process random keys (the standard library's hash
+/// seeds come from the operating system) over a counter and the time.
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = KEYS
+        .get_or_init(std::collections::hash_map::RandomState::new)
+        .build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    hasher.write_u128(nanos);
+    hasher.finish()
+}
+
+/// A digest's nonce: its id and a random part, so it never repeats, not even when an id is
+/// used again after a rollback or an erasure. At most 25 characters, as Discord allows.
+fn nonce_for(digest_id: i64) -> String {
+    let nonce = format!("d{digest_id}-{:010x}", random_u64() & 0xff_ffff_ffff);
+    nonce.chars().take(25).collect()
+}
+
 type NudgeRow = (i64, i64, String, String, NaiveDate, NaiveDate);
 
 fn nudge_from(row: NudgeRow) -> StoreResult<Nudge> {
@@ -131,37 +165,40 @@ impl Store {
             .collect()
     }
 
-    /// Claims up to `max` of the member's due nudges into a new digest, those nearest their
-    /// latest day first, and moves the rest to `roll_over_to` (the next day's digest) in the
-    /// same transaction, so a crash can never leave them due for a second digest today.
-    /// `None` if nothing was due (another worker got them).
+    /// Claims up to `max` of the member's due nudges into a new digest held by `lease`,
+    /// those nearest their latest day first, and moves the rest to `roll_over_to` (the next
+    /// day's digest) in the same transaction, so a crash can never leave them due for a
+    /// second digest today. `None` if nothing was due (another worker got them).
     pub async fn claim_digest(
         &self,
         owner: UserId,
         now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
+        lease: &Lease<'_>,
         max: u32,
         roll_over_to: DateTime<Utc>,
     ) -> StoreResult<Option<Digest>> {
         let mut unit = self.begin().await?;
         let tx = unit.conn();
         let (digest_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO digests (owner_id, nonce, state, created_at) VALUES (?, '', 'sending', ?) RETURNING id",
+            "INSERT INTO digests (owner_id, nonce, state, created_at, lease_owner, lease_until)
+             VALUES (?, ?, 'sending', ?, ?, ?) RETURNING id",
         )
         .bind(sql_id(owner.0))
+        .bind(format!("pending-{:016x}", random_u64()))
         .bind(sql_instant(now))
+        .bind(lease.owner)
+        .bind(sql_instant(lease.until))
         .fetch_one(&mut *tx)
         .await?;
-        let nonce = format!("emig-digest-{digest_id}");
+        let nonce = nonce_for(digest_id);
         let claimed: Vec<(i64,)> = sqlx::query_as(
-            "UPDATE follow_ups SET nudge_state = 'claimed', digest_id = ?, claimed_until = ?
+            "UPDATE follow_ups SET nudge_state = 'claimed', digest_id = ?
              WHERE id IN (SELECT id FROM follow_ups
                           WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?
                           ORDER BY latest_on, ideal_on, id LIMIT ?)
              RETURNING id",
         )
         .bind(digest_id)
-        .bind(sql_instant(lease_until))
         .bind(sql_id(owner.0))
         .bind(sql_instant(now))
         .bind(i64::from(max))
@@ -200,20 +237,45 @@ impl Store {
         }))
     }
 
-    /// Digests claimed but not recorded before `older_than` (the process died, or the lease
-    /// ran out): they are retried with the same nonce, or found in the DM channel.
-    pub async fn unfinished_digests(&self, older_than: DateTime<Utc>) -> StoreResult<Vec<Digest>> {
-        let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT id, owner_id, nonce, more, created_at FROM digests
-             WHERE state = 'sending' AND created_at <= ? ORDER BY id",
+    /// Takes over digests still "sending" whose lease ran out (their process died, or a send's
+    /// outcome was unknown) and whose retry time came, up to `limit`. Each is taken by one
+    /// process only: the take is conditional on the lease still being free.
+    pub async fn take_unfinished_digests(
+        &self,
+        now: DateTime<Utc>,
+        lease: &Lease<'_>,
+        limit: u32,
+    ) -> StoreResult<Vec<Digest>> {
+        let candidates: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM digests
+             WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?1)
+               AND (retry_at IS NULL OR retry_at <= ?1)
+             ORDER BY id LIMIT ?2",
         )
-        .bind(sql_instant(older_than))
+        .bind(sql_instant(now))
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, owner, nonce, more, created_at) in rows {
-            let mut conn = self.pool.acquire().await?;
-            let nudges = digest_nudges(&mut conn, id).await?;
+        let mut out = Vec::with_capacity(candidates.len());
+        for (id,) in candidates {
+            let mut unit = self.begin().await?;
+            let tx = unit.conn();
+            let taken: Option<(i64, String, i64, i64)> = sqlx::query_as(
+                "UPDATE digests SET lease_owner = ?, lease_until = ?
+                 WHERE id = ? AND state = 'sending' AND (lease_until IS NULL OR lease_until <= ?)
+                 RETURNING owner_id, nonce, more, created_at",
+            )
+            .bind(lease.owner)
+            .bind(sql_instant(lease.until))
+            .bind(id)
+            .bind(sql_instant(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((owner, nonce, more, created_at)) = taken else {
+                continue;
+            };
+            let nudges = digest_nudges(&mut *tx, id).await?;
+            unit.commit().await?;
             out.push(Digest {
                 id,
                 owner: UserId(from_sql_id(owner)),
@@ -226,56 +288,75 @@ impl Store {
         Ok(out)
     }
 
-    /// The digest reached the member: its nudges are done being sent.
+    /// The digest reached the member: its nudges are done being sent. False (nothing
+    /// recorded) when `lease` no longer holds the digest.
     pub async fn record_sent(
         &self,
         digest: &Digest,
+        lease: &Lease<'_>,
         channel_id: u64,
         message_id: u64,
         outcome: Outcome,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE digests SET state = 'sent', channel_id = ?, message_id = ?, sent_at = ? WHERE id = ?")
-            .bind(sql_id(channel_id))
-            .bind(sql_id(message_id))
-            .bind(sql_instant(now))
+    ) -> StoreResult<bool> {
+        let mut unit = self.begin().await?;
+        let tx = unit.conn();
+        let owned = sqlx::query(
+            "UPDATE digests SET state = 'sent', channel_id = ?, message_id = ?, sent_at = ?,
+                 lease_owner = NULL, lease_until = NULL, retry_at = NULL
+             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+        )
+        .bind(sql_id(channel_id))
+        .bind(sql_id(message_id))
+        .bind(sql_instant(now))
+        .bind(digest.id)
+        .bind(lease.owner)
+        .execute(&mut *tx)
+        .await?;
+        if owned.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE follow_ups SET nudge_state = 'sent' WHERE digest_id = ?")
             .bind(digest.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE follow_ups SET nudge_state = 'sent', claimed_until = NULL WHERE digest_id = ?",
-        )
-        .bind(digest.id)
-        .execute(&mut *tx)
-        .await?;
         sqlx::query("UPDATE members SET dm_failures = 0, dm_retry_at = NULL WHERE user_id = ?")
             .bind(sql_id(digest.owner.0))
             .execute(&mut *tx)
             .await?;
-        log_delivery(&mut tx, digest, outcome, now).await?;
-        tx.commit().await?;
-        Ok(())
+        log_delivery(tx, digest, outcome, now).await?;
+        unit.commit().await?;
+        Ok(true)
     }
 
-    /// The digest was not delivered: its nudges wait again (nothing is ever dropped). With
-    /// `DmsClosed`, the member's DMs pause and they are told once; otherwise the member is
-    /// retried at `retry_at`. Returns true when this closed the member's DMs just now.
+    /// Discord refused the digest, so it does not exist: its nudges wait again (nothing is
+    /// ever dropped). With `DmsClosed`, the member's DMs pause and they are told once;
+    /// otherwise the member is retried at `retry_at`. `None` when `lease` no longer holds the
+    /// digest; else whether this closed the member's DMs just now.
     pub async fn record_not_sent(
         &self,
         digest: &Digest,
+        lease: &Lease<'_>,
         outcome: Outcome,
         retry_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<bool>> {
         let mut newly_closed = false;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE digests SET state = 'failed' WHERE id = ?")
-            .bind(digest.id)
-            .execute(&mut *tx)
-            .await?;
+        let mut unit = self.begin().await?;
+        let tx = unit.conn();
+        let owned = sqlx::query(
+            "UPDATE digests SET state = 'failed', lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+        )
+        .bind(digest.id)
+        .bind(lease.owner)
+        .execute(&mut *tx)
+        .await?;
+        if owned.rows_affected() == 0 {
+            return Ok(None);
+        }
         sqlx::query(
-            "UPDATE follow_ups SET nudge_state = 'waiting', digest_id = NULL, claimed_until = NULL
+            "UPDATE follow_ups SET nudge_state = 'waiting', digest_id = NULL
              WHERE digest_id = ? AND nudge_state = 'claimed'",
         )
         .bind(digest.id)
@@ -297,9 +378,76 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        log_delivery(&mut tx, digest, outcome, now).await?;
-        tx.commit().await?;
-        Ok(newly_closed)
+        log_delivery(tx, digest, outcome, now).await?;
+        unit.commit().await?;
+        Ok(Some(newly_closed))
+    }
+
+    /// The send's outcome is unknown (a timeout, a reset connection, a 5xx that may have come
+    /// after Discord created the message): the digest keeps its nudges and its nonce, and is
+    /// taken up again from `retry_at` (looked for in the DM channel first). The member backs
+    /// off until then. False when `lease` no longer holds the digest.
+    pub async fn record_unknown(
+        &self,
+        digest: &Digest,
+        lease: &Lease<'_>,
+        retry_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut unit = self.begin().await?;
+        let tx = unit.conn();
+        let owned = sqlx::query(
+            "UPDATE digests SET lease_owner = NULL, lease_until = NULL, retry_at = ?,
+                 attempts = attempts + 1
+             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+        )
+        .bind(sql_instant(retry_at))
+        .bind(digest.id)
+        .bind(lease.owner)
+        .execute(&mut *tx)
+        .await?;
+        if owned.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = ? WHERE user_id = ?",
+        )
+        .bind(sql_instant(retry_at))
+        .bind(sql_id(digest.owner.0))
+        .execute(&mut *tx)
+        .await?;
+        log_delivery(tx, digest, Outcome::Failed, now).await?;
+        unit.commit().await?;
+        Ok(true)
+    }
+
+    /// Puts a taken-over digest back until `until` (the member's quiet hours or pause, or a
+    /// lookup that failed): nothing is sent or recorded meanwhile.
+    pub async fn postpone_digest(
+        &self,
+        digest: &Digest,
+        lease: &Lease<'_>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE digests SET lease_owner = NULL, lease_until = NULL, retry_at = ?
+             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+        )
+        .bind(sql_instant(until))
+        .bind(digest.id)
+        .bind(lease.owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Sends tried for this digest so far whose outcome stayed unknown.
+    pub async fn digest_attempts(&self, digest_id: i64) -> StoreResult<u32> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT attempts FROM digests WHERE id = ?")
+            .bind(digest_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map_or(0, |(n,)| u32::try_from(n).unwrap_or(0)))
     }
 
     /// The fallback channel of the chapter where the member was last active, if it set one.
@@ -393,13 +541,24 @@ impl Store {
         Ok(row.and_then(|(c,)| c).is_some())
     }
 
-    /// The earliest due time after `after` of any waiting nudge (the loop sleeps until then).
+    /// The earliest time after `after` when a waiting nudge falls due or an unfinished digest
+    /// may be taken up again (the loop sleeps until then).
     pub async fn next_nudge_due_after(
         &self,
         after: DateTime<Utc>,
     ) -> StoreResult<Option<DateTime<Utc>>> {
         let (at,): (Option<i64>,) = sqlx::query_as(
-            "SELECT MIN(due_at) FROM follow_ups WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at > ?",
+            "SELECT MIN(at) FROM (
+                 SELECT MIN(due_at) AS at FROM follow_ups
+                 WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at > ?1
+                 UNION ALL
+                 -- Unfinished digests come back when their lease or retry time runs out.
+                 SELECT MIN(back) FROM (
+                     SELECT CASE WHEN COALESCE(lease_until, 0) > COALESCE(retry_at, 0)
+                                 THEN COALESCE(lease_until, 0) ELSE COALESCE(retry_at, 0) END AS back
+                     FROM digests WHERE state = 'sending'
+                 ) AS unfinished WHERE back > ?1
+             ) AS next",
         )
         .bind(sql_instant(after))
         .fetch_one(&self.pool)

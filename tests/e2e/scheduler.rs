@@ -9,10 +9,10 @@ use emig_bot::domain::cadence::{self, QuietHours, DIGEST_SIZE};
 use emig_bot::domain::contact::{ContactId, ContactName, MetKind, NewContact};
 use emig_bot::domain::{TimeZone, UserId};
 use emig_bot::scheduler::{DeliverError, Scheduler, SchedulerSettings};
-use emig_bot::store::{Outcome, Store};
+use emig_bot::store::{Lease, Outcome, Store};
 
 use crate::store::store;
-use crate::support::deliver::RecordingDeliver;
+use crate::support::deliver::{RecordingDeliver, Scripted};
 
 const A: UserId = UserId(1);
 const B: UserId = UserId(2);
@@ -39,11 +39,12 @@ struct Harness {
     _dir: tempfile::TempDir,
 }
 
-async fn harness() -> Harness {
-    let (store, dir) = store().await;
-    let clock = Arc::new(ManualClock::new(utc("2026-11-20T15:00:00Z")));
-    let deliver = Arc::new(RecordingDeliver::default());
-    let scheduler = Scheduler::new(
+fn scheduler_on(
+    store: &Store,
+    clock: &Arc<ManualClock>,
+    deliver: &Arc<RecordingDeliver>,
+) -> Scheduler {
+    Scheduler::new(
         store.clone(),
         clock.clone(),
         deliver.clone(),
@@ -55,7 +56,14 @@ async fn harness() -> Harness {
             members_per_run: 100,
         },
         Arc::new(tokio::sync::Notify::new()),
-    );
+    )
+}
+
+async fn harness() -> Harness {
+    let (store, dir) = store().await;
+    let clock = Arc::new(ManualClock::new(utc("2026-11-20T15:00:00Z")));
+    let deliver = Arc::new(RecordingDeliver::default());
+    let scheduler = scheduler_on(&store, &clock, &deliver);
     Harness {
         store,
         clock,
@@ -101,6 +109,24 @@ impl Harness {
             .expect("schedule")
             .expect("owned");
         (c.id, f.id)
+    }
+
+    /// A digest claimed by a process that then died, before it sent anything.
+    async fn claimed_by_a_dead_process(&self, owner: UserId) -> emig_bot::domain::cadence::Digest {
+        self.store
+            .claim_digest(
+                owner,
+                self.clock.now(),
+                &Lease {
+                    owner: "a-process-that-died",
+                    until: self.clock.now() + Duration::seconds(120),
+                },
+                DIGEST_SIZE,
+                self.clock.now() + Duration::days(1),
+            )
+            .await
+            .expect("claim")
+            .expect("due")
     }
 
     fn sent_follow_ups(&self) -> Vec<i64> {
@@ -311,7 +337,10 @@ async fn a_digest_claimed_before_a_crash_is_found_in_the_channel_not_sent_again(
         .claim_digest(
             A,
             h.clock.now(),
-            h.clock.now() + Duration::seconds(120),
+            &Lease {
+                owner: "a-process-that-died",
+                until: h.clock.now() + Duration::seconds(120),
+            },
             DIGEST_SIZE,
             h.clock.now() + Duration::days(1),
         )
@@ -351,7 +380,10 @@ async fn a_digest_claimed_but_never_sent_is_sent_once_with_its_nonce() {
         .claim_digest(
             A,
             h.clock.now(),
-            h.clock.now() + Duration::seconds(120),
+            &Lease {
+                owner: "a-process-that-died",
+                until: h.clock.now() + Duration::seconds(120),
+            },
             DIGEST_SIZE,
             h.clock.now() + Duration::days(1),
         )
@@ -413,4 +445,125 @@ async fn snoozing_and_closing_follow_ups_move_or_stop_their_nudges() {
         1,
         "a follow-up turned off is never nudged"
     );
+}
+
+#[tokio::test]
+async fn a_send_lost_after_discord_created_the_dm_is_found_not_sent_again() {
+    let h = harness().await;
+    h.met_at_conference(A, "Ana", day(11, 20)).await;
+    h.deliver.script_next(Scripted::CreatedThenLost);
+    h.clock.set(utc("2026-11-23T14:00:00Z"));
+    let first = h.scheduler.run_once().await.expect("run");
+    assert_eq!(first.nudges_sent, 0, "the outcome is unknown");
+    // Retried after the backoff: looked for first, found, recorded; never sent again.
+    h.clock.advance(Duration::minutes(2));
+    let second = h.scheduler.run_once().await.expect("run");
+    assert_eq!((second.recovered, second.nudges_sent), (1, 1));
+    assert_eq!(h.deliver.attempts().len(), 1);
+    assert_eq!(h.deliver.messages().len(), 1, "one DM");
+    h.clock.advance(Duration::hours(2));
+    h.scheduler.run_once().await.expect("run");
+    assert_eq!(h.deliver.attempts().len(), 1);
+    let outcomes: Vec<Outcome> = h
+        .store
+        .delivery_history(A, 10)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|d| d.outcome)
+        .collect();
+    assert_eq!(outcomes, vec![Outcome::FoundAfterCrash, Outcome::Failed]);
+}
+
+#[tokio::test]
+async fn a_failing_lookup_never_resends_blind() {
+    let h = harness().await;
+    h.met_at_conference(A, "Ana", day(11, 20)).await;
+    h.clock.set(utc("2026-11-23T14:00:00Z"));
+    let digest = h.claimed_by_a_dead_process(A).await;
+    h.deliver
+        .fail_next_find(DeliverError::Transient("Discord is down".into()));
+    h.clock.advance(Duration::seconds(121));
+    h.scheduler.run_once().await.expect("run");
+    assert_eq!(h.deliver.finds(), vec![digest.id]);
+    assert!(
+        h.deliver.attempts().is_empty(),
+        "not knowing is no reason to send"
+    );
+    // Still unknown a moment later: nothing happens before the retry time.
+    h.clock.advance(Duration::seconds(30));
+    h.scheduler.run_once().await.expect("run");
+    assert_eq!(h.deliver.finds().len(), 1);
+    // Then the lookup works and shows it absent: sent once, with its nonce.
+    h.clock.advance(Duration::minutes(2));
+    h.scheduler.run_once().await.expect("run");
+    let attempts = h.deliver.attempts();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].nonce, digest.nonce);
+    assert_eq!(h.deliver.messages(), vec![digest.id]);
+}
+
+#[tokio::test]
+async fn two_schedulers_recovering_one_digest_send_one_dm() {
+    let h = harness().await;
+    h.met_at_conference(A, "Ana", day(11, 20)).await;
+    h.clock.set(utc("2026-11-23T14:00:00Z"));
+    let digest = h.claimed_by_a_dead_process(A).await;
+    let other = scheduler_on(&h.store, &h.clock, &h.deliver);
+    h.clock.advance(Duration::seconds(121));
+    let (mine, theirs) = tokio::join!(h.scheduler.run_once(), other.run_once());
+    let (mine, theirs) = (mine.expect("run"), theirs.expect("run"));
+    assert_eq!(mine.recovered + theirs.recovered, 1, "{mine:?} {theirs:?}");
+    assert_eq!(h.deliver.finds(), vec![digest.id]);
+    assert_eq!(h.deliver.attempts().len(), 1);
+    assert_eq!(h.deliver.messages(), vec![digest.id]);
+    // Later runs of both find nothing left to do.
+    h.clock.advance(Duration::hours(1));
+    h.scheduler.run_once().await.expect("run");
+    other.run_once().await.expect("run");
+    assert_eq!(h.deliver.attempts().len(), 1);
+}
+
+#[tokio::test]
+async fn a_recovered_digest_waits_out_quiet_hours_and_a_pause() {
+    let h = harness().await;
+    h.met_at_conference(A, "Ana", day(11, 20)).await;
+    h.clock.set(utc("2026-11-23T14:00:00Z"));
+    let digest = h.claimed_by_a_dead_process(A).await;
+    // The process stayed dead until 02:00 New York: quiet hours.
+    h.clock.set(utc("2026-11-24T07:00:00Z"));
+    h.scheduler.run_once().await.expect("run");
+    assert!(h.deliver.finds().is_empty() && h.deliver.attempts().is_empty());
+    // The member paused their nudges meanwhile: 09:00 comes and goes.
+    h.store
+        .set_dms_enabled(A, false, h.clock.now())
+        .await
+        .expect("pause");
+    h.clock.set(utc("2026-11-24T14:00:00Z"));
+    h.scheduler.run_once().await.expect("run");
+    assert!(h.deliver.attempts().is_empty());
+    // Resumed: looked for, absent, sent once.
+    h.store
+        .set_dms_enabled(A, true, h.clock.now())
+        .await
+        .expect("resume");
+    h.clock.advance(Duration::minutes(2));
+    h.scheduler.run_once().await.expect("run");
+    assert_eq!(h.deliver.finds(), vec![digest.id]);
+    assert_eq!(h.deliver.messages(), vec![digest.id]);
+}
+
+#[tokio::test]
+async fn nonces_never_repeat_even_when_an_erasure_frees_a_digest_id() {
+    let h = harness().await;
+    h.met_at_conference(A, "Ana", day(11, 20)).await;
+    h.clock.set(utc("2026-11-23T14:00:00Z"));
+    let first = h.claimed_by_a_dead_process(A).await;
+    assert!(first.nonce.len() <= 25, "{}", first.nonce);
+    h.store.delete_member(A).await.expect("erase");
+    h.met_at_conference(A, "Ana", day(11, 20)).await;
+    let second = h.claimed_by_a_dead_process(A).await;
+    // SQLite hands the freed id out again: only the nonce's random part keeps them apart.
+    assert_eq!(second.id, first.id);
+    assert_ne!(second.nonce, first.nonce);
 }

@@ -215,6 +215,7 @@ impl emig_bot::scheduler::Deliver for PanickingDeliver {
         &'a self,
         _: emig_bot::domain::UserId,
         _: i64,
+        _: chrono::DateTime<chrono::Utc>,
     ) -> emig_bot::scheduler::DeliverFuture<'a, Option<emig_bot::scheduler::Sent>> {
         Box::pin(async { Ok(None) })
     }
