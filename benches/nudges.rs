@@ -47,7 +47,12 @@ impl Deliver for CountingDeliver {
             })
         })
     }
-    fn find_digest<'a>(&'a self, _: UserId, _: i64) -> DeliverFuture<'a, Option<Sent>> {
+    fn find_digest<'a>(
+        &'a self,
+        _: UserId,
+        _: i64,
+        _: DateTime<Utc>,
+    ) -> DeliverFuture<'a, Option<Sent>> {
         Box::pin(async { Ok(None) })
     }
     fn tell_dms_closed<'a>(&'a self, _: UserId) -> DeliverFuture<'a, ()> {
