@@ -643,3 +643,54 @@ async fn matchday_over_500_mentors_answers_first_then_schedules_them_all_at_once
         500
     );
 }
+
+#[tokio::test]
+async fn a_stalled_discord_call_times_out_and_the_loop_goes_on() {
+    let bot = TestBot::start_with(&[("EMIG_NUDGES_REQUEST_TIMEOUT_SECONDS", "1")]).await;
+    for (member, name) in [
+        (MEMBER_A, "Dr. Ana Lopez"),
+        (crate::support::MEMBER_B, "Dr. Ben Okafor"),
+    ] {
+        bot.member(member)
+            .run_command(
+                "contact add",
+                [
+                    ("name", OptValue::from(name)),
+                    ("where-met", "SAEM 2026".into()),
+                ],
+            )
+            .await;
+    }
+    // The first DM (member A's, by id order) gets no answer at all.
+    bot.fake.fail("POST", "/channels/", Fault::Stall, Some(1));
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    // The loop gives up on it after a second and goes on: B's digest arrives.
+    let first = wait_for_digests(&bot, 1).await;
+    assert!(
+        first[0]["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("Dr. Ben Okafor")),
+        "{first:?}"
+    );
+    // A's digest is kept (its outcome unknown), looked for after the backoff, found absent,
+    // and sent once.
+    bot.clock.advance(chrono::Duration::minutes(2));
+    let both = wait_for_digests(&bot, 2).await;
+    assert!(
+        both[1]["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("Dr. Ana Lopez")),
+        "{both:?}"
+    );
+    bot.clock.advance(chrono::Duration::hours(1));
+    bot.run_command::<&str>("help", []).await;
+    assert_eq!(digests(&bot).len(), 2, "one DM each");
+    // Each names its digest on its last line, whatever else it holds.
+    for dm in digests(&bot) {
+        let last = dm["content"].as_str().and_then(|t| t.lines().last());
+        assert!(
+            last.is_some_and(|l| l.starts_with("-# emig-bot digest ")),
+            "{dm}"
+        );
+    }
+}

@@ -58,6 +58,8 @@ pub enum Fault {
     UnknownMessage,
     /// 404 with code 10003: the channel no longer exists.
     UnknownChannel,
+    /// Never answers: the request hangs until the caller gives up.
+    Stall,
 }
 
 /// A token bucket on a route, as Discord limits: `capacity` requests at once, refilled at
@@ -500,6 +502,7 @@ async fn rest_handler(
     let response = match injected_fault(&state, &method, &path)
         .or_else(|| over_limit(&state, &method, &path))
     {
+        Some(Fault::Stall) => std::future::pending::<Response>().await,
         Some(fault) => fault_response(fault),
         None => route(&state, &method, &path, &body),
     };
@@ -596,6 +599,7 @@ fn fault_response(fault: Fault) -> Response {
             StatusCode::NOT_FOUND,
             json!({"message": "Unknown Message", "code": 10008}),
         ),
+        Fault::Stall => StatusCode::GATEWAY_TIMEOUT.into_response(),
         Fault::ServerError => json_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({"message": "500: Internal Server Error", "code": 0}),
