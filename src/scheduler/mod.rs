@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::domain::cadence::{deliverable_from, local_instant, Digest, QuietHours, DIGEST_SIZE};
 use crate::domain::{DmPreferences, TimeZone, UserId};
-use crate::store::{DueMember, Lease, Outcome, Store, StoreError};
+use crate::store::{Claim, Delivered, DueMember, Lease, Outcome, Store, StoreError};
 
 /// Where a digest landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +111,9 @@ pub struct Scheduler {
     wake: Arc<Notify>,
 }
 
+/// Members whose digests are claimed, and then recorded, in one transaction.
+const BATCH: usize = 50;
+
 /// Backoff after `failures` transient failures in a row: 1, 2, 4 … minutes, at most an hour.
 pub fn backoff(failures: u32) -> Duration {
     Duration::minutes((1i64 << failures.min(6)).min(60))
@@ -165,10 +168,12 @@ impl Scheduler {
         // A full batch means more members may be waiting: the loop runs again at once.
         outcome.more_members =
             u32::try_from(members.len()).unwrap_or(u32::MAX) >= self.settings.members_per_run;
-        for member in members {
-            // One member's failure never stops the others; their nudges stay due.
-            if let Err(e) = self.serve_member(&member, now, &mut outcome).await {
-                tracing::error!(error = %e, "nudges for one member failed; they stay due");
+        // Claims and records go in batches (one transaction each); sends one by one.
+        for batch in members.chunks(BATCH) {
+            // One batch's failure never stops the others; their nudges stay due, and digests
+            // sent but not recorded are found again after their lease.
+            if let Err(e) = self.serve_batch(batch, now, &mut outcome).await {
+                tracing::error!(error = %e, "nudges for a batch of members failed; they stay due");
             }
         }
         Ok(outcome)
@@ -239,50 +244,69 @@ impl Scheduler {
         }
     }
 
-    async fn serve_member(
+    async fn serve_batch(
         &self,
-        member: &DueMember,
+        members: &[DueMember],
         now: DateTime<Utc>,
         outcome: &mut RunOutcome,
     ) -> Result<(), StoreError> {
-        let gate = self.gate(
-            member.timezone,
-            member.dms,
-            member.dms_closed,
-            member.retry_at,
-            now,
-        );
-        match gate {
-            Gate::Open => {}
-            Gate::Closed => {
-                outcome.waiting_members += 1;
-                return Ok(());
-            }
-            Gate::QuietUntil(until) => {
-                // Due during quiet hours: they wait for the member's next delivery hour.
-                self.store.defer_due_nudges(member.user, now, until).await?;
-                outcome.waiting_members += 1;
-                return Ok(());
+        let mut claims = Vec::with_capacity(members.len());
+        for member in members {
+            let gate = self.gate(
+                member.timezone,
+                member.dms,
+                member.dms_closed,
+                member.retry_at,
+                now,
+            );
+            match gate {
+                Gate::Open => {
+                    // Beyond one digest, the rest roll to the next day's, nearest their latest
+                    // day first.
+                    let zone = member.timezone.unwrap_or(self.settings.default_timezone);
+                    let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
+                    claims.push(Claim {
+                        owner: member.user,
+                        roll_over_to: local_instant(tomorrow, member.dms.hour, zone),
+                    });
+                }
+                Gate::Closed => outcome.waiting_members += 1,
+                Gate::QuietUntil(until) => {
+                    // Due during quiet hours: they wait for the member's next delivery hour.
+                    self.store.defer_due_nudges(member.user, now, until).await?;
+                    outcome.waiting_members += 1;
+                }
             }
         }
-        // Beyond one digest, the rest roll to the next day's, nearest their latest day first.
-        let zone = member.timezone.unwrap_or(self.settings.default_timezone);
-        let tomorrow = now.with_timezone(&zone.tz()).date_naive() + Duration::days(1);
-        let roll_over_to = local_instant(tomorrow, member.dms.hour, zone);
-        let Some(digest) = self
+        let lease = self.lease(now);
+        let digests = self
             .store
-            .claim_digest(
-                member.user,
-                now,
-                &self.lease(now),
-                DIGEST_SIZE,
-                roll_over_to,
-            )
-            .await?
-        else {
-            return Ok(());
-        };
-        self.deliver_digest(&digest, now, outcome).await
+            .claim_digests(&claims, now, &lease, DIGEST_SIZE)
+            .await?;
+        let mut delivered = Vec::with_capacity(digests.len());
+        for digest in &digests {
+            match self.deliver.send_digest(digest).await {
+                Ok(sent) => delivered.push(Delivered {
+                    digest,
+                    channel_id: sent.channel_id,
+                    message_id: sent.message_id,
+                }),
+                Err(e) => self.record_failure(digest, e, now, outcome).await?,
+            }
+        }
+        let recorded = self
+            .store
+            .record_sent_many(&delivered, &lease, Outcome::Sent, now)
+            .await?;
+        for (d, ok) in delivered.iter().zip(recorded) {
+            if ok {
+                outcome.digests_sent += 1;
+                outcome.nudges_sent += u32::try_from(d.digest.nudges.len()).unwrap_or(0);
+            } else {
+                tracing::warn!(digest = d.digest.id, "lost the digest's lease; another process records it");
+            }
+        }
+        Ok(())
     }
 
     /// Whether a member's digest may go out now: the same rules for new and recovered ones.
@@ -312,26 +336,20 @@ impl Scheduler {
         }
     }
 
+    /// Sends one digest and records how it went (recovered digests go one at a time).
     async fn deliver_digest(
         &self,
         digest: &Digest,
         now: DateTime<Utc>,
         outcome: &mut RunOutcome,
     ) -> Result<(), StoreError> {
-        let lease = self.lease(now);
-        let lost = || {
-            tracing::warn!(
-                digest = digest.id,
-                "lost the digest's lease; another process records it"
-            )
-        };
         match self.deliver.send_digest(digest).await {
             Ok(sent) => {
                 let recorded = self
                     .store
                     .record_sent(
                         digest,
-                        &lease,
+                        &self.lease(now),
                         sent.channel_id,
                         sent.message_id,
                         Outcome::Sent,
@@ -342,10 +360,28 @@ impl Scheduler {
                     outcome.digests_sent += 1;
                     outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
                 } else {
-                    lost();
+                    tracing::warn!(digest = digest.id, "lost the digest's lease; another process records it");
                 }
+                Ok(())
             }
-            Err(DeliverError::DmsClosed) => {
+            Err(e) => self.record_failure(digest, e, now, outcome).await,
+        }
+    }
+
+    /// Records a send that did not succeed: refused (its nudges wait again) or unknown (the
+    /// digest is kept for a retry).
+    async fn record_failure(
+        &self,
+        digest: &Digest,
+        error: DeliverError,
+        now: DateTime<Utc>,
+        outcome: &mut RunOutcome,
+    ) -> Result<(), StoreError> {
+        let lease = self.lease(now);
+        let lost = || tracing::warn!(digest = digest.id, "lost the digest's lease; another process records it");
+        outcome.not_sent += 1;
+        match error {
+            DeliverError::DmsClosed => {
                 tracing::info!(
                     digest = digest.id,
                     "member's DMs are closed; their nudges pause"
@@ -354,7 +390,6 @@ impl Scheduler {
                     .store
                     .record_not_sent(digest, &lease, Outcome::DmsClosed, None, now)
                     .await?;
-                outcome.not_sent += 1;
                 match newly {
                     Some(true) => {
                         if let Err(e) = self.deliver.tell_dms_closed(digest.owner).await {
@@ -365,7 +400,7 @@ impl Scheduler {
                     None => lost(),
                 }
             }
-            Err(e @ (DeliverError::RateLimited | DeliverError::Refused(_))) => {
+            e @ (DeliverError::RateLimited | DeliverError::Refused(_)) => {
                 // Discord did not create it: the nudges wait for a later digest.
                 let failures = self.store.dm_failures(digest.owner).await?;
                 let retry_at = now + backoff(failures);
@@ -383,9 +418,8 @@ impl Scheduler {
                 {
                     lost();
                 }
-                outcome.not_sent += 1;
             }
-            Err(e @ DeliverError::Transient(_)) => {
+            e @ DeliverError::Transient(_) => {
                 // It may exist: keep it, its nudges and its nonce; look for it before resending.
                 let attempts = self.store.digest_attempts(digest.id).await?;
                 let retry_at = now + backoff(attempts);
@@ -397,7 +431,6 @@ impl Scheduler {
                 {
                     lost();
                 }
-                outcome.not_sent += 1;
             }
         }
         Ok(())

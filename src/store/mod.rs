@@ -13,7 +13,7 @@ use sqlx::SqlitePool;
 
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
-pub use nudges::{random_u64, DueMember, Lease, Outcome};
+pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};
 pub use stories::{FeedbackRefused, Share};
 pub use tx::Tx;
 

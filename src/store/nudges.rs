@@ -126,6 +126,128 @@ async fn defer_due<'e>(
     Ok(())
 }
 
+/// One member's claim in a batch: their nudges due now, and where the rest roll to.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    pub owner: UserId,
+    pub roll_over_to: DateTime<Utc>,
+}
+
+/// The body of a claim, inside the caller's transaction.
+async fn claim_in(
+    tx: &mut sqlx::SqliteConnection,
+    owner: UserId,
+    now: DateTime<Utc>,
+    lease: &Lease<'_>,
+    max: u32,
+    roll_over_to: DateTime<Utc>,
+) -> StoreResult<Option<Digest>> {
+    let (digest_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO digests (owner_id, nonce, state, created_at, lease_owner, lease_until)
+         VALUES (?, ?, 'sending', ?, ?, ?) RETURNING id",
+    )
+    .bind(sql_id(owner.0))
+    .bind(format!("pending-{:016x}", random_u64()))
+    .bind(sql_instant(now))
+    .bind(lease.owner)
+    .bind(sql_instant(lease.until))
+    .fetch_one(&mut *tx)
+    .await?;
+    let nonce = nonce_for(digest_id);
+    let claimed: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE follow_ups SET nudge_state = 'claimed', digest_id = ?
+         WHERE id IN (SELECT id FROM follow_ups
+                      WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?
+                      ORDER BY latest_on, ideal_on, id LIMIT ?)
+         RETURNING id",
+    )
+    .bind(digest_id)
+    .bind(sql_id(owner.0))
+    .bind(sql_instant(now))
+    .bind(i64::from(max))
+    .fetch_all(&mut *tx)
+    .await?;
+    if claimed.is_empty() {
+        sqlx::query("DELETE FROM digests WHERE id = ?")
+            .bind(digest_id)
+            .execute(&mut *tx)
+            .await?;
+        return Ok(None);
+    }
+    let (more,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM follow_ups
+         WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
+    )
+    .bind(sql_id(owner.0))
+    .bind(sql_instant(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE digests SET nonce = ?, more = ? WHERE id = ?")
+        .bind(&nonce)
+        .bind(more)
+        .bind(digest_id)
+        .execute(&mut *tx)
+        .await?;
+    if more > 0 {
+        defer_due(&mut *tx, owner, now, roll_over_to).await?;
+    }
+    let nudges = digest_nudges(&mut *tx, digest_id).await?;
+    Ok(Some(Digest {
+        id: digest_id,
+        owner,
+        nonce,
+        nudges,
+        more: u32::try_from(more).unwrap_or(0),
+        created_at: now,
+    }))
+}
+
+/// A digest that reached the member, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivered<'a> {
+    pub digest: &'a Digest,
+    pub channel_id: u64,
+    pub message_id: u64,
+}
+
+/// The body of recording a sent digest, inside the caller's transaction.
+async fn record_sent_in(
+    tx: &mut sqlx::SqliteConnection,
+    d: &Delivered<'_>,
+    lease: &Lease<'_>,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let owned = sqlx::query(
+        "UPDATE digests SET state = 'sent', channel_id = ?, message_id = ?, sent_at = ?,
+             lease_owner = NULL, lease_until = NULL, retry_at = NULL
+         WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+    )
+    .bind(sql_id(d.channel_id))
+    .bind(sql_id(d.message_id))
+    .bind(sql_instant(now))
+    .bind(d.digest.id)
+    .bind(lease.owner)
+    .execute(&mut *tx)
+    .await?;
+    if owned.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE follow_ups SET nudge_state = 'sent' WHERE digest_id = ?")
+        .bind(d.digest.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE members SET dm_failures = 0, dm_retry_at = NULL
+         WHERE user_id = ? AND (dm_failures <> 0 OR dm_retry_at IS NOT NULL)",
+    )
+    .bind(sql_id(d.digest.owner.0))
+    .execute(&mut *tx)
+    .await?;
+    log_delivery(tx, d.digest, outcome, now).await?;
+    Ok(true)
+}
+
 impl Store {
     /// Members who have at least one waiting nudge due at `now` and can be sent to now
     /// (not paused, DMs open, not backing off), up to `limit`.
@@ -177,64 +299,35 @@ impl Store {
         max: u32,
         roll_over_to: DateTime<Utc>,
     ) -> StoreResult<Option<Digest>> {
-        let mut unit = self.begin().await?;
-        let tx = unit.conn();
-        let (digest_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO digests (owner_id, nonce, state, created_at, lease_owner, lease_until)
-             VALUES (?, ?, 'sending', ?, ?, ?) RETURNING id",
-        )
-        .bind(sql_id(owner.0))
-        .bind(format!("pending-{:016x}", random_u64()))
-        .bind(sql_instant(now))
-        .bind(lease.owner)
-        .bind(sql_instant(lease.until))
-        .fetch_one(&mut *tx)
-        .await?;
-        let nonce = nonce_for(digest_id);
-        let claimed: Vec<(i64,)> = sqlx::query_as(
-            "UPDATE follow_ups SET nudge_state = 'claimed', digest_id = ?
-             WHERE id IN (SELECT id FROM follow_ups
-                          WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?
-                          ORDER BY latest_on, ideal_on, id LIMIT ?)
-             RETURNING id",
-        )
-        .bind(digest_id)
-        .bind(sql_id(owner.0))
-        .bind(sql_instant(now))
-        .bind(i64::from(max))
-        .fetch_all(&mut *tx)
-        .await?;
-        if claimed.is_empty() {
-            // Dropping the unit rolls the empty digest back.
-            return Ok(None);
-        }
-        let (more,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM follow_ups
-             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
-        )
-        .bind(sql_id(owner.0))
-        .bind(sql_instant(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE digests SET nonce = ?, more = ? WHERE id = ?")
-            .bind(&nonce)
-            .bind(more)
-            .bind(digest_id)
-            .execute(&mut *tx)
-            .await?;
-        if more > 0 {
-            defer_due(&mut *tx, owner, now, roll_over_to).await?;
-        }
-        let nudges = digest_nudges(&mut *tx, digest_id).await?;
-        unit.commit().await?;
-        Ok(Some(Digest {
-            id: digest_id,
+        let claim = Claim {
             owner,
-            nonce,
-            nudges,
-            more: u32::try_from(more).unwrap_or(0),
-            created_at: now,
-        }))
+            roll_over_to,
+        };
+        Ok(self
+            .claim_digests(&[claim], now, lease, max)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// [`Store::claim_digest`] for several members in one transaction (the scheduler's
+    /// batches): a digest for each member who still had nudges due.
+    pub async fn claim_digests(
+        &self,
+        claims: &[Claim],
+        now: DateTime<Utc>,
+        lease: &Lease<'_>,
+        max: u32,
+    ) -> StoreResult<Vec<Digest>> {
+        let mut unit = self.begin().await?;
+        let mut digests = Vec::with_capacity(claims.len());
+        for c in claims {
+            if let Some(d) = claim_in(unit.conn(), c.owner, now, lease, max, c.roll_over_to).await? {
+                digests.push(d);
+            }
+        }
+        unit.commit().await?;
+        Ok(digests)
     }
 
     /// Takes over digests still "sending" whose lease ran out (their process died, or a send's
@@ -299,34 +392,33 @@ impl Store {
         outcome: Outcome,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        let delivered = Delivered {
+            digest,
+            channel_id,
+            message_id,
+        };
+        let recorded = self
+            .record_sent_many(&[delivered], lease, outcome, now)
+            .await?;
+        Ok(recorded.first().copied().unwrap_or(false))
+    }
+
+    /// [`Store::record_sent`] for several digests in one transaction (the scheduler's
+    /// batches): for each, whether it was recorded (false where the lease was lost).
+    pub async fn record_sent_many(
+        &self,
+        delivered: &[Delivered<'_>],
+        lease: &Lease<'_>,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<bool>> {
         let mut unit = self.begin().await?;
-        let tx = unit.conn();
-        let owned = sqlx::query(
-            "UPDATE digests SET state = 'sent', channel_id = ?, message_id = ?, sent_at = ?,
-                 lease_owner = NULL, lease_until = NULL, retry_at = NULL
-             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
-        )
-        .bind(sql_id(channel_id))
-        .bind(sql_id(message_id))
-        .bind(sql_instant(now))
-        .bind(digest.id)
-        .bind(lease.owner)
-        .execute(&mut *tx)
-        .await?;
-        if owned.rows_affected() == 0 {
-            return Ok(false);
+        let mut recorded = Vec::with_capacity(delivered.len());
+        for d in delivered {
+            recorded.push(record_sent_in(unit.conn(), d, lease, outcome, now).await?);
         }
-        sqlx::query("UPDATE follow_ups SET nudge_state = 'sent' WHERE digest_id = ?")
-            .bind(digest.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE members SET dm_failures = 0, dm_retry_at = NULL WHERE user_id = ?")
-            .bind(sql_id(digest.owner.0))
-            .execute(&mut *tx)
-            .await?;
-        log_delivery(tx, digest, outcome, now).await?;
         unit.commit().await?;
-        Ok(true)
+        Ok(recorded)
     }
 
     /// Discord refused the digest, so it does not exist: its nudges wait again (nothing is
