@@ -303,7 +303,10 @@ impl Scheduler {
                 outcome.digests_sent += 1;
                 outcome.nudges_sent += u32::try_from(d.digest.nudges.len()).unwrap_or(0);
             } else {
-                tracing::warn!(digest = d.digest.id, "lost the digest's lease; another process records it");
+                tracing::warn!(
+                    digest = d.digest.id,
+                    "lost the digest's lease; another process records it"
+                );
             }
         }
         Ok(())
@@ -360,7 +363,10 @@ impl Scheduler {
                     outcome.digests_sent += 1;
                     outcome.nudges_sent += u32::try_from(digest.nudges.len()).unwrap_or(0);
                 } else {
-                    tracing::warn!(digest = digest.id, "lost the digest's lease; another process records it");
+                    tracing::warn!(
+                        digest = digest.id,
+                        "lost the digest's lease; another process records it"
+                    );
                 }
                 Ok(())
             }
@@ -378,7 +384,12 @@ impl Scheduler {
         outcome: &mut RunOutcome,
     ) -> Result<(), StoreError> {
         let lease = self.lease(now);
-        let lost = || tracing::warn!(digest = digest.id, "lost the digest's lease; another process records it");
+        let lost = || {
+            tracing::warn!(
+                digest = digest.id,
+                "lost the digest's lease; another process records it"
+            )
+        };
         outcome.not_sent += 1;
         match error {
             DeliverError::DmsClosed => {

@@ -322,7 +322,8 @@ impl Store {
         let mut unit = self.begin().await?;
         let mut digests = Vec::with_capacity(claims.len());
         for c in claims {
-            if let Some(d) = claim_in(unit.conn(), c.owner, now, lease, max, c.roll_over_to).await? {
+            if let Some(d) = claim_in(unit.conn(), c.owner, now, lease, max, c.roll_over_to).await?
+            {
                 digests.push(d);
             }
         }

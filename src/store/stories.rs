@@ -223,6 +223,17 @@ impl Store {
         .transpose()
     }
 
+    /// The shares with these ids, in that order.
+    async fn shares(&self, ids: impl Iterator<Item = i64>) -> StoreResult<Vec<Share>> {
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(share) = self.share(id).await? {
+                out.push(share);
+            }
+        }
+        Ok(out)
+    }
+
     /// The owner's shares still posted, newest first.
     pub async fn active_shares(&self, owner: UserId) -> StoreResult<Vec<Share>> {
         let rows: Vec<(i64,)> = sqlx::query_as(
@@ -231,13 +242,7 @@ impl Store {
         .bind(sql_id(owner.0))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id,) in rows {
-            if let Some(share) = self.share(id).await? {
-                out.push(share);
-            }
-        }
-        Ok(out)
+        self.shares(rows.into_iter().map(|(id,)| id)).await
     }
 
     /// The owner's shares whose posting or removal did not finish, oldest first.
@@ -251,13 +256,7 @@ impl Store {
         .bind(sql_id(owner.0))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id,) in rows {
-            if let Some(share) = self.share(id).await? {
-                out.push(share);
-            }
-        }
-        Ok(out)
+        self.shares(rows.into_iter().map(|(id,)| id)).await
     }
 
     /// The share's channel message is deleted, or was never posted: the removal is finished.

@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::find_story;
-use super::share::from_its_post;
+use super::share::share_clicked;
 use super::StoryComponent;
 use crate::discord::interaction::{form_values, text_input, Component, Incoming};
 use crate::discord::interaction::{STALE_BUTTON, STALE_FORM};
@@ -128,11 +128,7 @@ pub(super) async fn on_feedback(
     owner: UserId,
     share_id: i64,
 ) -> Result<(), CommandError> {
-    let stale = || CommandError::User(STALE_BUTTON.into());
-    let share = data.store.share(share_id).await?.ok_or_else(stale)?;
-    if !from_its_post(&share, incoming.origin()) {
-        return Err(stale());
-    }
+    let share = share_clicked(data, incoming, share_id, STALE_BUTTON).await?;
     if share.removed {
         return incoming
             .say(
@@ -167,14 +163,7 @@ pub(super) async fn on_feedback_form(
     let Incoming::Form(form) = incoming else {
         return Err(stale());
     };
-    let share = data
-        .store
-        .share(share_id)
-        .await?
-        .ok_or_else(|| CommandError::User(STALE_FORM.into()))?;
-    if !from_its_post(&share, incoming.origin()) {
-        return Err(CommandError::User(STALE_FORM.into()));
-    }
+    let share = share_clicked(data, incoming, share_id, STALE_FORM).await?;
     let feedback = parse_feedback(&form_values(form))?;
     match data
         .store

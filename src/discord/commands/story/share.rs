@@ -345,11 +345,25 @@ async fn can_moderate(data: &Data, incoming: &Incoming<'_>) -> Result<bool, Comm
 
 /// Whether a click on a shared story's button came from that story's own post: an id naming
 /// another server's or another message's share is refused before anything changes.
-pub(super) fn from_its_post(share: &crate::store::Share, origin: Origin) -> bool {
+fn from_its_post(share: &crate::store::Share, origin: Origin) -> bool {
     share.guild_id == origin.guild.unwrap_or(0)
         && share.channel_id == origin.channel
         && share.message_id.is_some()
         && share.message_id == origin.message
+}
+
+/// The share a public button or form names, when the click came from its own post; else
+/// `stale` (the same answer as for a share that no longer exists).
+pub(super) async fn share_clicked(
+    data: &Data,
+    incoming: &Incoming<'_>,
+    share_id: i64,
+    stale: &str,
+) -> Result<crate::store::Share, CommandError> {
+    match data.store.share(share_id).await? {
+        Some(share) if from_its_post(&share, incoming.origin()) => Ok(share),
+        _ => Err(CommandError::User(stale.into())),
+    }
 }
 
 /// Remove (public): the author, an officer or a moderator, from the post itself.
@@ -360,11 +374,7 @@ pub(super) async fn on_remove(
     owner: UserId,
     share_id: i64,
 ) -> Result<(), CommandError> {
-    let stale = || CommandError::User(STALE_BUTTON.into());
-    let share = data.store.share(share_id).await?.ok_or_else(stale)?;
-    if !from_its_post(&share, incoming.origin()) {
-        return Err(stale());
-    }
+    let share = share_clicked(data, incoming, share_id, STALE_BUTTON).await?;
     if share.owner != owner && !can_moderate(data, incoming).await? {
         return incoming
             .say(ctx, "Only the author, an officer or a moderator (Manage Messages) can remove a shared story.")
