@@ -39,7 +39,7 @@ impl Deliver for CountingDeliver {
         Box::pin(async move {
             let mut seen = self.seen.lock().expect("lock");
             for n in &digest.nudges {
-                *seen.entry(n.follow_up_id).or_default() += 1;
+                *seen.entry(n.subject_id).or_default() += 1;
             }
             Ok(Sent {
                 channel_id: 1,
@@ -91,17 +91,28 @@ async fn seed(db_url: &str, members: u64, per_member: u64, due: DateTime<Utc>) -
             .fetch_one(&mut *tx)
             .await
             .expect("contact");
-            sqlx::query(
+            let (follow_up,): (i64,) = sqlx::query_as(
                 "INSERT INTO follow_ups (owner_id, contact_id, kind, series, ideal_on, latest_on, state, due_at,
                      nudge_state, created_at)
-                 VALUES (?, ?, 'after_meeting', 'rhythm', '2026-11-23', '2026-11-25', 'pending', ?, 'waiting', 0)",
+                 VALUES (?, ?, 'after_meeting', 'rhythm', '2026-11-23', '2026-11-25', 'pending', ?, 'waiting', 0)
+                 RETURNING id",
             )
             .bind(owner)
             .bind(contact)
             .bind(due.timestamp())
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
             .expect("follow-up");
+            sqlx::query(
+                "INSERT INTO nudges (owner_id, subject, subject_id, ideal_on, latest_on, due_at, state, created_at)
+                 VALUES (?, 'follow_up', ?, '2026-11-23', '2026-11-25', ?, 'waiting', 0)",
+            )
+            .bind(owner)
+            .bind(follow_up)
+            .bind(due.timestamp())
+            .execute(&mut *tx)
+            .await
+            .expect("nudge");
         }
     }
     tx.commit().await.expect("commit");

@@ -12,7 +12,7 @@ use super::commands::followup::{NudgeButton, DONE_CODE};
 use super::interaction::Component;
 use super::reply;
 use crate::clock::Clock;
-use crate::domain::cadence::{Digest, DueStatus};
+use crate::domain::cadence::{Digest, DueStatus, FollowUp};
 use crate::domain::text;
 use crate::domain::{TimeZone, UserId};
 use crate::scheduler::{Deliver, DeliverError, DeliverFuture, Sent};
@@ -145,15 +145,22 @@ fn date_text(d: chrono::NaiveDate) -> String {
 /// How much of a contact's name a digest line shows: five lines always fit one message.
 const DIGEST_NAME: usize = 200;
 
-/// The DM: one numbered line and one row of buttons per nudge.
-pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::CreateMessage {
+/// The DM: one numbered line per nudge, with a row of the buttons its subject offers.
+/// `follow_ups` are the follow-ups the digest's follow-up nudges are about; a nudge whose
+/// subject has no words here (a later kind, or a follow-up deleted meanwhile) still gets a
+/// line, so nothing claimed goes unsaid.
+pub fn digest_message(
+    digest: &Digest,
+    today: chrono::NaiveDate,
+    follow_ups: &[FollowUp],
+) -> serenity::CreateMessage {
     let mut text = format!(
         "**Time to follow up** — {} {}",
         digest.nudges.len(),
         if digest.nudges.len() == 1 {
-            "person"
+            "reminder"
         } else {
-            "people"
+            "reminders"
         }
     );
     let mut rows = Vec::new();
@@ -163,13 +170,20 @@ pub fn digest_message(digest: &Digest, today: chrono::NaiveDate) -> serenity::Cr
             DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
             DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
         };
+        let about = n
+            .follow_up()
+            .and_then(|id| follow_ups.iter().find(|f| f.id == id));
+        let Some(f) = about else {
+            text.push_str(&format!("\n{}. A reminder · {when}", i + 1));
+            continue;
+        };
         text.push_str(&format!(
             "\n{}. **{}** · {} · {when}",
             i + 1,
-            reply::truncate(&reply::escape(&n.contact_name), DIGEST_NAME),
-            n.kind.label()
+            reply::truncate(&reply::escape(&f.contact_name), DIGEST_NAME),
+            f.kind.label()
         ));
-        let (follow_up, id) = (n.follow_up_id, digest.id);
+        let (follow_up, id) = (f.id, digest.id);
         rows.push(serenity::CreateActionRow::Buttons(vec![
             serenity::CreateButton::new(
                 NudgeButton::Done {
@@ -290,11 +304,20 @@ impl Deliver for DiscordDeliver {
         Box::pin(async move {
             let mut channel = self.channel(digest.owner).await?;
             let today = self.today(digest.owner).await;
+            let about: Vec<i64> = digest.nudges.iter().filter_map(|n| n.follow_up()).collect();
+            let follow_ups = self
+                .store
+                .follow_ups_named_in(digest.owner, &about)
+                .await
+                .map_err(|e| {
+                    DeliverError::Refused(format!("cannot read the digest's follow-ups: {e}"))
+                })?;
             let mut attempt = 0;
             let mut reopened = false;
             loop {
                 self.pacer.wait().await;
-                let send = channel.send_message(&self.http, digest_message(digest, today));
+                let send =
+                    channel.send_message(&self.http, digest_message(digest, today, &follow_ups));
                 match tokio::time::timeout(self.timeout, send).await {
                     Err(_) => {
                         return Err(DeliverError::Transient(format!(

@@ -91,14 +91,27 @@ pub struct FollowUp {
     pub nudged: bool,
 }
 
-/// What a nudge says about one follow-up: enough for the DM, nothing more.
+/// What a nudge is about: a follow-up with a contact today; conference plans, letters and
+/// milestones are subjects of their own later. The scheduler never looks inside a subject.
+pub const FOLLOW_UP: &str = "follow_up";
+
+/// One nudge as the scheduler claims, sends and records it, whatever its subject: which
+/// subject row it is about, and the window its digest line is worded by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nudge {
-    pub follow_up_id: i64,
-    pub contact_id: super::contact::ContactId,
-    pub contact_name: String,
-    pub kind: FollowUpKind,
+    pub id: i64,
+    /// The kind of subject ([`FOLLOW_UP`], …).
+    pub subject: String,
+    /// That subject's row (a follow-up's id, …).
+    pub subject_id: i64,
     pub window: Window,
+}
+
+impl Nudge {
+    /// The follow-up this nudge is about, if it is about one.
+    pub fn follow_up(&self) -> Option<i64> {
+        (self.subject == FOLLOW_UP).then_some(self.subject_id)
+    }
 }
 
 /// The nudges of one DM (at most [`DIGEST_SIZE`]) and how many wait for the next one.

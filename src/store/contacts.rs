@@ -424,11 +424,23 @@ impl Store {
 
     /// Deletes the contact and its history. False if it is not the owner's.
     pub async fn delete_contact(&self, owner: UserId, id: ContactId) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        // The nudges about its follow-ups go with it (nudges name their subject by id only).
+        sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = ? AND subject = 'follow_up'
+               AND subject_id IN (SELECT id FROM follow_ups WHERE owner_id = ? AND contact_id = ?)",
+        )
+        .bind(sql_id(owner.0))
+        .bind(sql_id(owner.0))
+        .bind(id.0)
+        .execute(tx.conn())
+        .await?;
         let done = sqlx::query("DELETE FROM contacts WHERE owner_id = ? AND id = ?")
             .bind(sql_id(owner.0))
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(tx.conn())
             .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 

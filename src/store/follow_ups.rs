@@ -49,7 +49,54 @@ impl TryFrom<FollowUpRow> for FollowUp {
 
 const FOLLOW_UP_COLUMNS: &str =
     "f.id, f.contact_id, c.name AS contact_name, f.kind, f.series, f.ideal_on,
-    f.latest_on, f.due_at, f.nudge_state";
+    f.latest_on, COALESCE(n.due_at, f.due_at) AS due_at, COALESCE(n.state, 'waiting') AS nudge_state";
+
+/// A follow-up with its contact and its live nudge.
+const FOLLOW_UP_FROM: &str = "follow_ups f JOIN contacts c ON c.id = f.contact_id
+    LEFT JOIN nudges n ON n.subject = 'follow_up' AND n.subject_id = f.id AND n.state <> 'cancelled'";
+
+/// A new nudge about `subject` row `subject_id`, waiting until `due_at`.
+pub(super) async fn insert_nudge(
+    conn: &mut sqlx::SqliteConnection,
+    owner: UserId,
+    subject: &str,
+    subject_id: i64,
+    window: Window,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO nudges (owner_id, subject, subject_id, ideal_on, latest_on, due_at, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?) RETURNING id",
+    )
+    .bind(sql_id(owner.0))
+    .bind(subject)
+    .bind(subject_id)
+    .bind(window.ideal)
+    .bind(window.latest)
+    .bind(sql_instant(due_at))
+    .bind(sql_instant(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Cancels the live nudge of one of the owner's follow-ups.
+async fn cancel_nudges_of_follow_up(
+    conn: &mut sqlx::SqliteConnection,
+    owner: UserId,
+    follow_up: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE nudges SET state = 'cancelled'
+         WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state <> 'cancelled'",
+    )
+    .bind(sql_id(owner.0))
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
 
 /// A delivery attempt as the member's history shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +107,8 @@ pub struct Delivery {
 }
 
 /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
-async fn close_follow_up<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn close_follow_up(
+    conn: &mut sqlx::SqliteConnection,
     owner: UserId,
     id: i64,
     done: bool,
@@ -74,9 +121,21 @@ async fn close_follow_up<'e>(
     .bind(sql_instant(now))
     .bind(sql_id(owner.0))
     .bind(id)
-    .execute(executor)
+    .execute(&mut *conn)
     .await?;
-    Ok(closed.rows_affected() > 0)
+    if closed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    // Its nudge is not sent any more (a digest being sent no longer records it).
+    sqlx::query(
+        "UPDATE nudges SET state = 'cancelled'
+         WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state IN ('waiting', 'claimed')",
+    )
+    .bind(sql_id(owner.0))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
 }
 
 /// One of the owner's pending follow-ups by id.
@@ -86,7 +145,7 @@ async fn follow_up<'e>(
     id: i64,
 ) -> StoreResult<Option<FollowUp>> {
     let row: Option<FollowUpRow> = sqlx::query_as(&format!(
-        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+        "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
          WHERE f.owner_id = ? AND f.id = ? AND f.state = 'pending'"
     ))
     .bind(sql_id(owner.0))
@@ -99,16 +158,15 @@ async fn follow_up<'e>(
 /// Moves a pending follow-up to a new window; its nudge goes out again at `due_at`. A nudge
 /// in a digest being sent leaves that digest (the member clicked Snooze on it, so it arrived):
 /// recording the digest no longer touches it.
-async fn move_follow_up<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn move_follow_up(
+    conn: &mut sqlx::SqliteConnection,
     owner: UserId,
     id: i64,
     window: Window,
     due_at: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let moved = sqlx::query(
-        "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?, nudge_state = 'waiting',
-             digest_id = NULL, claimed_until = NULL
+        "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?
          WHERE owner_id = ? AND id = ? AND state = 'pending'",
     )
     .bind(window.ideal)
@@ -116,9 +174,23 @@ async fn move_follow_up<'e>(
     .bind(sql_instant(due_at))
     .bind(sql_id(owner.0))
     .bind(id)
-    .execute(executor)
+    .execute(&mut *conn)
     .await?;
-    Ok(moved.rows_affected() > 0)
+    if moved.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?, state = 'waiting', digest_id = NULL
+         WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state <> 'cancelled'",
+    )
+    .bind(window.ideal)
+    .bind(window.latest)
+    .bind(sql_instant(due_at))
+    .bind(sql_id(owner.0))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
 }
 
 async fn match_day<'e>(
@@ -134,11 +206,10 @@ async fn match_day<'e>(
 }
 
 impl Tx {
-    /// The windows of the owner's waiting follow-ups.
+    /// The windows of the owner's waiting nudges, by nudge id.
     pub async fn waiting_windows(&mut self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
         let rows: Vec<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
-            "SELECT id, ideal_on, latest_on FROM follow_ups
-             WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting'",
+            "SELECT id, ideal_on, latest_on FROM nudges WHERE owner_id = ? AND state = 'waiting'",
         )
         .bind(sql_id(owner.0))
         .fetch_all(self.conn())
@@ -149,7 +220,7 @@ impl Tx {
             .collect())
     }
 
-    /// Sets new due times for the owner's waiting, pending follow-ups.
+    /// Sets new due times for the owner's waiting nudges (by nudge id).
     pub async fn set_due_times(
         &mut self,
         owner: UserId,
@@ -157,8 +228,7 @@ impl Tx {
     ) -> StoreResult<()> {
         for (id, at) in due {
             sqlx::query(
-                "UPDATE follow_ups SET due_at = ?
-                 WHERE owner_id = ? AND id = ? AND state = 'pending' AND nudge_state = 'waiting'",
+                "UPDATE nudges SET due_at = ? WHERE owner_id = ? AND id = ? AND state = 'waiting'",
             )
             .bind(sql_instant(*at))
             .bind(sql_id(owner.0))
@@ -237,16 +307,20 @@ impl Tx {
         if owned.is_none() {
             return Ok(None);
         }
-        sqlx::query(
+        let replaced: Vec<(i64,)> = sqlx::query_as(
             "UPDATE follow_ups SET state = 'replaced', closed_at = ?
-             WHERE owner_id = ? AND contact_id = ? AND series = ? AND state = 'pending'",
+             WHERE owner_id = ? AND contact_id = ? AND series = ? AND state = 'pending'
+             RETURNING id",
         )
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(contact.0)
         .bind(planned.series.code())
-        .execute(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
+        for (old,) in replaced {
+            cancel_nudges_of_follow_up(conn, owner, old).await?;
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO follow_ups (owner_id, contact_id, kind, series, ideal_on, latest_on, state, due_at,
                  nudge_state, created_at)
@@ -262,8 +336,18 @@ impl Tx {
         .bind(sql_instant(now))
         .fetch_one(&mut *conn)
         .await?;
+        insert_nudge(
+            conn,
+            owner,
+            crate::domain::cadence::FOLLOW_UP,
+            id,
+            planned.window,
+            due_at,
+            now,
+        )
+        .await?;
         let row: FollowUpRow = sqlx::query_as(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id WHERE f.id = ?"
+            "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.id = ?"
         ))
         .bind(id)
         .fetch_one(&mut *conn)
@@ -327,7 +411,7 @@ impl Store {
         contact: Option<ContactId>,
     ) -> StoreResult<Vec<FollowUp>> {
         let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+            "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
              WHERE f.owner_id = ? AND f.state = 'pending' AND (? IS NULL OR f.contact_id = ?)
              ORDER BY f.latest_on, f.ideal_on, f.id"
         ))
@@ -340,6 +424,28 @@ impl Store {
     }
 
     /// One of the owner's pending follow-ups by id.
+    /// The owner's follow-ups with these ids, whatever their state (a digest names them).
+    pub async fn follow_ups_named_in(
+        &self,
+        owner: UserId,
+        ids: &[i64],
+    ) -> StoreResult<Vec<FollowUp>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<FollowUpRow> = sqlx::query_as(&format!(
+                "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.owner_id = ? AND f.id = ?"
+            ))
+            .bind(sql_id(owner.0))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(row) = row {
+                out.push(FollowUp::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn follow_up(&self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
         follow_up(&self.pool, owner, id).await
     }
@@ -352,7 +458,10 @@ impl Store {
         done: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        close_follow_up(&self.pool, owner, id, done, now).await
+        let mut tx = self.begin().await?;
+        let closed = tx.close_follow_up(owner, id, done, now).await?;
+        tx.commit().await?;
+        Ok(closed)
     }
 
     /// Turns off every pending follow-up of the owner's contact; returns how many.
@@ -362,16 +471,21 @@ impl Store {
         contact: ContactId,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let closed = sqlx::query(
+        let mut tx = self.begin().await?;
+        let closed: Vec<(i64,)> = sqlx::query_as(
             "UPDATE follow_ups SET state = 'off', closed_at = ?
-             WHERE owner_id = ? AND contact_id = ? AND state = 'pending'",
+             WHERE owner_id = ? AND contact_id = ? AND state = 'pending' RETURNING id",
         )
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(contact.0)
-        .execute(&self.pool)
+        .fetch_all(tx.conn())
         .await?;
-        Ok(closed.rows_affected())
+        for (id,) in &closed {
+            cancel_nudges_of_follow_up(tx.conn(), owner, *id).await?;
+        }
+        tx.commit().await?;
+        Ok(closed.len() as u64)
     }
 
     /// Moves a pending follow-up to a new window; its nudge goes out again at `due_at`.
@@ -382,7 +496,10 @@ impl Store {
         window: Window,
         due_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        move_follow_up(&self.pool, owner, id, window, due_at).await
+        let mut tx = self.begin().await?;
+        let moved = tx.move_follow_up(owner, id, window, due_at).await?;
+        tx.commit().await?;
+        Ok(moved)
     }
 
     /// The windows of the owner's waiting follow-ups (to re-time them after a settings change).

@@ -4,9 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
-use crate::domain::cadence::{Digest, FollowUpKind, Nudge, Window};
-use crate::domain::contact::ContactId;
+use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreResult};
+use crate::domain::cadence::{Digest, Nudge, Window};
 use crate::domain::{DmPreferences, TimeZone, UserId};
 
 /// A member with nudges due, and what decides whether they can be sent now.
@@ -91,20 +90,16 @@ fn nonce_for(digest_id: i64) -> String {
     nonce.chars().take(25).collect()
 }
 
-type NudgeRow = (i64, i64, String, String, NaiveDate, NaiveDate);
+type NudgeRow = (i64, String, i64, NaiveDate, NaiveDate);
 
-fn nudge_from(row: NudgeRow) -> StoreResult<Nudge> {
-    let (follow_up_id, contact_id, contact_name, kind, ideal, latest) = row;
-    Ok(Nudge {
-        follow_up_id,
-        contact_id: ContactId(contact_id),
-        contact_name,
-        kind: FollowUpKind::from_code(&kind).ok_or(StoreError::Corrupt {
-            what: "follow-up kind",
-            value: kind,
-        })?,
+fn nudge_from(row: NudgeRow) -> Nudge {
+    let (id, subject, subject_id, ideal, latest) = row;
+    Nudge {
+        id,
+        subject,
+        subject_id,
         window: Window { ideal, latest },
-    })
+    }
 }
 
 /// Moves the member's nudges still due at `now` to `until`.
@@ -115,8 +110,7 @@ async fn defer_due<'e>(
     until: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE follow_ups SET due_at = ?
-         WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
+        "UPDATE nudges SET due_at = ? WHERE owner_id = ? AND state = 'waiting' AND due_at <= ?",
     )
     .bind(sql_instant(until))
     .bind(sql_id(owner.0))
@@ -155,9 +149,9 @@ async fn claim_in(
     .await?;
     let nonce = nonce_for(digest_id);
     let claimed: Vec<(i64,)> = sqlx::query_as(
-        "UPDATE follow_ups SET nudge_state = 'claimed', digest_id = ?
-         WHERE id IN (SELECT id FROM follow_ups
-                      WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?
+        "UPDATE nudges SET state = 'claimed', digest_id = ?
+         WHERE id IN (SELECT id FROM nudges
+                      WHERE owner_id = ? AND state = 'waiting' AND due_at <= ?
                       ORDER BY latest_on, ideal_on, id LIMIT ?)
          RETURNING id",
     )
@@ -175,8 +169,7 @@ async fn claim_in(
         return Ok(None);
     }
     let (more,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM follow_ups
-         WHERE owner_id = ? AND state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?",
+        "SELECT COUNT(*) FROM nudges WHERE owner_id = ? AND state = 'waiting' AND due_at <= ?",
     )
     .bind(sql_id(owner.0))
     .bind(sql_instant(now))
@@ -233,7 +226,7 @@ async fn record_sent_in(
     if owned.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("UPDATE follow_ups SET nudge_state = 'sent' WHERE digest_id = ?")
+    sqlx::query("UPDATE nudges SET state = 'sent' WHERE digest_id = ? AND state = 'claimed'")
         .bind(d.digest.id)
         .execute(&mut *tx)
         .await?;
@@ -260,8 +253,8 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT m.user_id, m.timezone, m.dms_enabled, m.nudge_hour, m.dms_closed_at, m.dm_retry_at
              FROM members m
-             WHERE m.user_id IN (SELECT DISTINCT owner_id FROM follow_ups
-                                 WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at <= ?1)
+             WHERE m.user_id IN (SELECT DISTINCT owner_id FROM nudges
+                                 WHERE state = 'waiting' AND due_at <= ?1)
                -- Paused, DMs closed or backing off: not due for sending yet.
                AND m.dms_enabled AND m.dms_closed_at IS NULL
                AND (m.dm_retry_at IS NULL OR m.dm_retry_at <= ?1)
@@ -329,6 +322,32 @@ impl Store {
         }
         unit.commit().await?;
         Ok(digests)
+    }
+
+    /// A nudge about `subject` row `subject_id` (any kind), waiting until `due_at`: how later
+    /// kinds enter the scheduler without touching its claim, send and record path.
+    pub async fn schedule_nudge(
+        &self,
+        owner: UserId,
+        subject: &str,
+        subject_id: i64,
+        window: Window,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin().await?;
+        let id = super::follow_ups::insert_nudge(
+            tx.conn(),
+            owner,
+            subject,
+            subject_id,
+            window,
+            due_at,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Takes over digests still "sending" whose lease ran out (their process died, or a send's
@@ -449,8 +468,8 @@ impl Store {
             return Ok(None);
         }
         sqlx::query(
-            "UPDATE follow_ups SET nudge_state = 'waiting', digest_id = NULL
-             WHERE digest_id = ? AND nudge_state = 'claimed'",
+            "UPDATE nudges SET state = 'waiting', digest_id = NULL
+             WHERE digest_id = ? AND state = 'claimed'",
         )
         .bind(digest.id)
         .execute(&mut *tx)
@@ -642,8 +661,7 @@ impl Store {
     ) -> StoreResult<Option<DateTime<Utc>>> {
         let (at,): (Option<i64>,) = sqlx::query_as(
             "SELECT MIN(at) FROM (
-                 SELECT MIN(due_at) AS at FROM follow_ups
-                 WHERE state = 'pending' AND nudge_state = 'waiting' AND due_at > ?1
+                 SELECT MIN(due_at) AS at FROM nudges WHERE state = 'waiting' AND due_at > ?1
                  UNION ALL
                  -- Unfinished digests come back when their lease or retry time runs out.
                  SELECT MIN(back) FROM (
@@ -665,14 +683,14 @@ async fn digest_nudges(
     digest_id: i64,
 ) -> StoreResult<Vec<Nudge>> {
     let rows: Vec<NudgeRow> = sqlx::query_as(
-        "SELECT f.id, f.contact_id, c.name, f.kind, f.ideal_on, f.latest_on
-         FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
-         WHERE f.digest_id = ? ORDER BY f.latest_on, f.ideal_on, f.id",
+        "SELECT id, subject, subject_id, ideal_on, latest_on FROM nudges
+         WHERE digest_id = ? AND state IN ('claimed', 'sent')
+         ORDER BY latest_on, ideal_on, id",
     )
     .bind(digest_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter().map(nudge_from).collect()
+    Ok(rows.into_iter().map(nudge_from).collect())
 }
 
 async fn log_delivery(

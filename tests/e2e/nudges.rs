@@ -694,3 +694,42 @@ async fn a_stalled_discord_call_times_out_and_the_loop_goes_on() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_nudge_of_a_kind_the_dm_has_no_words_for_still_arrives_once_without_buttons() {
+    use emig_bot::clock::Clock;
+    use emig_bot::domain::cadence::{self, Window};
+    let bot = TestBot::start().await;
+    let owner = UserId(MEMBER_A);
+    bot.store
+        .record_presence(owner, None, bot.clock.now())
+        .await
+        .expect("member");
+    let window = Window::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("day"),
+        2,
+    );
+    let zone = emig_bot::domain::TimeZone::parse("America/New_York").expect("zone");
+    bot.store
+        .schedule_nudge(
+            owner,
+            "test-throwaway",
+            1,
+            window,
+            cadence::nudge_at(&window, 9, zone),
+            bot.clock.now(),
+        )
+        .await
+        .expect("scheduled");
+    bot.clock.set(utc("2026-11-28T14:00:00Z"));
+    let dm = wait_for_digests(&bot, 1).await.remove(0);
+    let text = dm["content"].as_str().unwrap_or_default();
+    assert!(text.contains("1. A reminder · due now"), "{text}");
+    assert!(
+        dm["components"].as_array().is_none_or(Vec::is_empty),
+        "{dm}"
+    );
+    bot.clock.advance(chrono::Duration::days(1));
+    bot.run_command::<&str>("help", []).await;
+    assert_eq!(digests(&bot).len(), 1);
+}

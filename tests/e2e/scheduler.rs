@@ -133,7 +133,7 @@ impl Harness {
         self.deliver
             .attempts()
             .iter()
-            .flat_map(|d| d.nudges.iter().map(|n| n.follow_up_id))
+            .flat_map(|d| d.nudges.iter().map(|n| n.subject_id))
             .collect()
     }
 }
@@ -566,4 +566,42 @@ async fn nonces_never_repeat_even_when_an_erasure_frees_a_digest_id() {
     // SQLite hands the freed id out again: only the nonce's random part keeps them apart.
     assert_eq!(second.id, first.id);
     assert_ne!(second.nonce, first.nonce);
+}
+
+#[tokio::test]
+async fn a_throwaway_kind_of_nudge_is_claimed_sent_and_recorded_once_like_a_follow_up() {
+    // A kind no release knows: only this test schedules it. The claim, send and record path
+    // carries it without knowing what it is about.
+    const KIND: &str = "test-throwaway";
+    let h = harness().await;
+    let (_, follow_up) = h.met_at_conference(A, "Ana", day(11, 20)).await;
+    let due = cadence::nudge_at(&cadence::Window::new(day(11, 23), 2), 9, new_york());
+    let throwaway = h
+        .store
+        .schedule_nudge(
+            A,
+            KIND,
+            4242,
+            cadence::Window::new(day(11, 23), 2),
+            due,
+            h.clock.now(),
+        )
+        .await
+        .expect("scheduled");
+    h.clock.set(utc("2026-11-23T14:00:00Z"));
+    let run = h.scheduler.run_once().await.expect("run");
+    assert_eq!((run.digests_sent, run.nudges_sent), (1, 2));
+    let digest = &h.deliver.attempts()[0];
+    let subjects: Vec<(String, i64)> = digest
+        .nudges
+        .iter()
+        .map(|n| (n.subject.clone(), n.subject_id))
+        .collect();
+    assert!(subjects.contains(&(KIND.to_owned(), 4242)), "{subjects:?}");
+    assert!(subjects.contains(&("follow_up".to_owned(), follow_up)));
+    assert!(digest.nudges.iter().any(|n| n.id == throwaway));
+    // Once: later runs send nothing more.
+    h.clock.advance(Duration::days(2));
+    h.scheduler.run_once().await.expect("run");
+    assert_eq!(h.deliver.attempts().len(), 1);
 }

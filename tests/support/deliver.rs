@@ -79,7 +79,7 @@ impl RecordingDeliver {
             .iter()
             .zip(succeeded)
             .filter(|(_, ok)| **ok)
-            .flat_map(|(d, _)| d.nudges.iter().map(|n| n.follow_up_id))
+            .flat_map(|(d, _)| d.nudges.iter().map(|n| n.subject_id))
             .collect()
     }
 
