@@ -282,6 +282,57 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(crate::domain::props_config())]
+
+        /// Whatever a client sends as a custom id, decoding answers and never panics.
+        #[test]
+        fn any_custom_id_decodes_or_is_refused_without_panicking(
+            id in proptest::prop_oneof![
+                ".{0,120}",
+                "emig:[a-z-]{1,16}:[0-9]{0,20}(:[0-9a-z-]{0,22}){0,6}",
+            ]
+        ) {
+            if let Some(raw) = RawId::parse(&id) {
+                let _ = Routed::decode(&raw);
+            }
+        }
+
+        /// Components carrying any ids round-trip through their custom id within 100
+        /// characters.
+        #[test]
+        fn components_with_any_ids_round_trip(
+            owner in proptest::prelude::any::<u64>(),
+            a in proptest::prelude::any::<i64>(),
+            b in proptest::prelude::any::<i64>(),
+            page in proptest::prelude::any::<u32>(),
+            days in 1i64..=60,
+        ) {
+            let contact = crate::domain::contact::ContactId(a);
+            let all = vec![
+                Routed::Contact(ContactComponent::Details { contact }),
+                Routed::Contact(ContactComponent::DetailsForm { contact, opened_at: Some(b) }),
+                Routed::Contact(ContactComponent::ListPage {
+                    page,
+                    sort: crate::domain::contact::ContactSort::Recent,
+                    filter: crate::domain::contact::ContactFilter::default(),
+                }),
+                Routed::Note(NoteComponent::Target { pending: a }),
+                Routed::Nudge(NudgeButton::Snooze { follow_up: a, digest: b, days }),
+                Routed::Story(StoryComponent::Remove { share: b }),
+                Routed::Story(StoryComponent::PracticeStop { timer: owner }),
+            ];
+            for component in all {
+                let id = component.custom_id(UserId(owner));
+                proptest::prop_assert!(id.chars().count() <= 100, "{}", id);
+                let raw = RawId::parse(&id);
+                proptest::prop_assert!(raw.is_some(), "{}", id);
+                let decoded = raw.and_then(|r| Routed::decode(&r));
+                proptest::prop_assert_eq!(decoded, Some(component));
+            }
+        }
+    }
+
     #[test]
     fn only_the_owner_uses_a_private_component_and_anyone_a_public_one() {
         let done = Routed::Nudge(NudgeButton::Done {

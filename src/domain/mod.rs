@@ -37,6 +37,11 @@ pub mod network;
 pub mod quick_add;
 pub mod story;
 pub mod text;
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+pub use props::config as props_config;
 pub mod when;
 
 pub use chapter::Chapter;

@@ -42,6 +42,22 @@ fn longest_start(text: &str, budget: usize) -> &str {
     &text[..end]
 }
 
+/// The longest start of `text` made of whole characters (at least one) and at most `budget`
+/// units long: for a grapheme wider than a whole page.
+fn longest_chars(text: &str, budget: usize) -> &str {
+    let mut used = 0;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        let n = c.len_utf16();
+        if used + n > budget && end > 0 {
+            break;
+        }
+        used += n;
+        end = at + c.len_utf8();
+    }
+    &text[..end]
+}
+
 /// Drops a lone markdown escape left at the end by a cut: "\" would escape what follows.
 fn trim_escape(text: &str) -> &str {
     let backslashes = text.len() - text.trim_end_matches('\\').len();
@@ -78,10 +94,14 @@ pub fn split_pages(text: &str, max: usize) -> Vec<String> {
                 current_len = 0;
                 continue;
             }
-            // A single line longer than a page: split it between graphemes.
+            // A single line longer than a page: split it between graphemes; a lone grapheme
+            // wider than a page (a letter under thousands of accents) between its characters.
             let mut head = trim_escape(longest_start(rest, max));
             if head.is_empty() {
                 head = longest_start(rest, max);
+            }
+            if head.is_empty() {
+                head = longest_chars(rest, max);
             }
             pages.push(head.to_owned());
             rest = &rest[head.len()..];
@@ -182,6 +202,17 @@ mod tests {
         assert!(pages.iter().all(|p| utf16_len(p) <= 2000), "{pages:?}");
         assert_eq!(pages.concat().replace('\n', ""), text.replace('\n', ""));
         assert!(pages.iter().all(|p| !p.starts_with('\u{301}')));
+    }
+
+    #[test]
+    fn a_grapheme_wider_than_a_page_is_split_instead_of_looping() {
+        // "e" under 2,500 combining accents: one grapheme, 2,501 units.
+        let zalgo = format!("e{}", "\u{301}".repeat(2500));
+        let pages = split_pages(&zalgo, 2000);
+        assert!(pages.len() >= 2);
+        assert!(pages.iter().all(|p| utf16_len(p) <= 2000));
+        assert_eq!(pages.concat(), zalgo);
+        assert_eq!(cut(&zalgo, 10), "…");
     }
 
     #[test]
