@@ -1,6 +1,6 @@
 //! Property tests: whatever a member types or a client sends, the parsers answer (a value or
-//! a sentence) and never panic. 2,000 cases each in the normal test run; `PROPTEST_CASES=100000
-//! cargo test --lib props` runs a long one.
+//! a sentence) and never panic. 2,000 cases each in the normal test run;
+//! `PROPTEST_CASES=100000 cargo test --lib -- props router` runs a long one.
 
 use chrono::NaiveDate;
 use proptest::prelude::*;

@@ -385,3 +385,35 @@ async fn killing_the_binary_mid_run_neither_drops_nor_duplicates_a_nudge() {
     second.start_kill().expect("stop");
     let _ = second.wait().await;
 }
+
+#[tokio::test]
+async fn an_unwritable_database_path_is_one_clear_line_and_a_failing_exit() {
+    let dir = tempfile::tempdir().expect("dir");
+    // The database's folder would be inside a regular file: nothing can be created there.
+    std::fs::write(dir.path().join("not-a-folder"), "x").expect("a file");
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("not-a-folder").join("emig.db").display()
+    );
+    for args in [&["check"][..], &[][..]] {
+        let out = finish(
+            emig_bot(
+                dir.path(),
+                &[
+                    ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                    ("EMIG_DATABASE_URL", url.as_str()),
+                    ("EMIG_DISCORD_API_BASE", "http://127.0.0.1:9"),
+                ],
+            )
+            .args(args),
+        )
+        .await;
+        assert!(!out.status.success(), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        let lines: Vec<&str> = err.trim().lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {err}");
+        assert!(lines[0].contains("not-a-folder"), "{err}");
+    }
+    assert!(std::fs::metadata(dir.path().join("not-a-folder")).is_ok_and(|m| m.is_file()));
+}
