@@ -290,3 +290,52 @@ async fn a_panic_in_the_nudge_loop_stops_the_app_with_an_error_not_silently() {
         other => panic!("expected the nudge loop's end, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn after_a_reconnect_request_or_a_dropped_connection_the_bot_resumes_and_still_answers() {
+    let bot = TestBot::start().await;
+    bot.fake.request_reconnect();
+    crate::support::bot::eventually("the bot resumed after op 7", || async {
+        bot.fake.resumes() >= 1 && bot.fake.is_connected()
+    })
+    .await;
+    let help = bot.run_command::<&str>("help", []).await;
+    assert!(
+        help.content.contains("emig-bot commands"),
+        "{}",
+        help.content
+    );
+
+    bot.fake.drop_connection();
+    crate::support::bot::eventually("the bot resumed after the drop", || async {
+        bot.fake.resumes() >= 2 && bot.fake.is_connected()
+    })
+    .await;
+    let help = bot.run_command::<&str>("help", []).await;
+    assert!(
+        help.content.contains("emig-bot commands"),
+        "{}",
+        help.content
+    );
+    assert_eq!(
+        bot.fake.identifies().len(),
+        1,
+        "resumed, never identified again"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_session_makes_the_bot_identify_again_and_answer() {
+    let bot = TestBot::start().await;
+    bot.fake.invalidate_session();
+    crate::support::bot::eventually("a second IDENTIFY", || async {
+        bot.fake.identifies().len() >= 2 && bot.fake.is_connected()
+    })
+    .await;
+    let help = bot.run_command::<&str>("help", []).await;
+    assert!(
+        help.content.contains("emig-bot commands"),
+        "{}",
+        help.content
+    );
+}

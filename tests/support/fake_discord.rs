@@ -358,6 +358,31 @@ impl FakeDiscord {
         }
     }
 
+    /// Tells the bot its session is gone and cannot be resumed (op 9, `d: false`).
+    pub fn invalidate_session(&self) {
+        if let Some(session) = &lock(&self.state.gateway).session {
+            let _ = session.send(Message::Text(json!({"op": 9, "d": false}).to_string()));
+        }
+    }
+
+    /// Closes the gateway connection under the bot with 4000 "unknown error", as Discord does
+    /// when something went wrong on its side (the session may be resumed).
+    pub fn drop_connection(&self) {
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+        use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+        if let Some(session) = &lock(&self.state.gateway).session {
+            let _ = session.send(Message::Close(Some(CloseFrame {
+                code: CloseCode::from(4000),
+                reason: "Unknown error".into(),
+            })));
+        }
+    }
+
+    /// RESUMEs the bot has sent so far.
+    pub fn resumes(&self) -> u64 {
+        lock(&self.state.gateway).resumes
+    }
+
     pub fn new_id(&self) -> String {
         self.state.id()
     }
@@ -457,7 +482,8 @@ async fn serve_gateway(stream: tokio::net::TcpStream, state: Arc<State>) {
                 Some(Ok(_)) => {}
             },
             Some(frame) = outgoing.recv() => {
-                if sink.send(frame).await.is_err() {
+                let closing = matches!(frame, Message::Close(_));
+                if sink.send(frame).await.is_err() || closing {
                     break;
                 }
             }
