@@ -62,6 +62,31 @@ impl From<ActionError> for CommandError {
     }
 }
 
+/// What a member reads when the database stayed locked by another writer past the busy
+/// timeout: the transaction failed whole, so nothing changed.
+pub const BUSY: &str =
+    "The bot is busy saving something else right now, so nothing was changed. Try again in a moment.";
+
+/// The sentence for an error that is not the member's to fix.
+pub fn internal_text(error: &CommandError) -> &'static str {
+    if is_busy(error) {
+        BUSY
+    } else {
+        INTERNAL
+    }
+}
+
+/// SQLite's "database is locked" (BUSY, BUSY_SNAPSHOT, LOCKED): another writer held on.
+fn is_busy(error: &CommandError) -> bool {
+    let CommandError::Store(StoreError::Database(sqlx::Error::Database(db))) = error else {
+        return false;
+    };
+    matches!(
+        db.code().as_deref(),
+        Some("5" | "6" | "517" | "261" | "262")
+    )
+}
+
 /// What a member reads when the fault is ours.
 pub const INTERNAL: &str =
     "Something went wrong on my side and nothing was changed. Please try again in a moment.";
@@ -88,7 +113,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
                     error = %chain(&internal),
                     "command failed"
                 );
-                (ctx, INTERNAL.to_owned())
+                (ctx, internal_text(&internal).to_owned())
             }
         },
         FrameworkError::CommandPanic { payload, ctx, .. } => {
@@ -157,7 +182,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
                     error = %chain(&internal),
                     "command check failed"
                 );
-                (ctx, INTERNAL.to_owned())
+                (ctx, internal_text(&internal).to_owned())
             }
             None => (ctx, "You can't use this command here.".to_owned()),
         },

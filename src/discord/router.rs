@@ -108,7 +108,9 @@ pub async fn on_event(
         Err(CommandError::User(text)) => incoming.say(ctx, text).await,
         Err(internal) => {
             tracing::error!(component = %area, error = %super::error::chain(&internal), "component failed");
-            incoming.say(ctx, super::error::INTERNAL).await
+            incoming
+                .say(ctx, super::error::internal_text(&internal))
+                .await
         }
     }
 }

@@ -343,3 +343,45 @@ async fn a_details_form_opened_before_a_note_was_saved_cannot_overwrite_it() {
         .as_deref()
         .is_some_and(|n| n.contains("sim fellowship")));
 }
+
+#[tokio::test]
+async fn a_command_blocked_past_the_busy_timeout_says_try_again_and_changes_nothing() {
+    let bot = TestBot::start_with(&[("EMIG_DATABASE_BUSY_TIMEOUT_MS", "300")]).await;
+    // Another writer holds SQLite's write lock for longer than the bot waits.
+    let url = format!("sqlite://{}", db_file(&bot.db_url).display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("lock");
+    let busy = bot.run_command("contact add", [("name", "Dr. Busy")]).await;
+    assert!(busy.ephemeral);
+    assert!(
+        busy.content.contains("Try again in a moment"),
+        "{}",
+        busy.content
+    );
+    assert!(
+        busy.content.contains("nothing was changed"),
+        "{}",
+        busy.content
+    );
+    sqlx::query("COMMIT")
+        .execute(&mut other)
+        .await
+        .expect("release");
+    assert!(
+        contacts_of(&bot, MEMBER_A).await.is_empty(),
+        "nothing was stored"
+    );
+    // Once the lock is gone the same command goes through.
+    let saved = bot.run_command("contact add", [("name", "Dr. Busy")]).await;
+    assert!(
+        saved.content.starts_with("Saved to your contacts."),
+        "{}",
+        saved.content
+    );
+    assert_eq!(contacts_of(&bot, MEMBER_A).await, vec!["Dr. Busy"]);
+}
