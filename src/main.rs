@@ -28,6 +28,11 @@ enum Command {
     /// Validate the settings and open (and migrate) the database without connecting to
     /// Discord; print the settings in use, token redacted.
     Check,
+    /// Write a consistent copy of the database to PATH (a new file), safe while the bot runs.
+    Backup {
+        /// Where the copy goes; it must not exist yet.
+        path: PathBuf,
+    },
 }
 
 /// Bad settings: the message has been printed, exit 2 like other usage errors.
@@ -59,6 +64,31 @@ async fn main() -> ExitCode {
                 ExitCode::from(EXIT_CONFIG)
             }
         },
+        Command::Backup { path } => {
+            let pool = match db::connect(&settings.database).await {
+                Ok(pool) => pool,
+                Err(e) => {
+                    eprintln!("emig-bot: {e}");
+                    return ExitCode::from(EXIT_CONFIG);
+                }
+            };
+            let store = emig_bot::store::Store::new(pool);
+            let copied = store.backup_to(&path).await;
+            store.close().await;
+            match copied {
+                Ok(bytes) => {
+                    println!(
+                        "Backed up to {} ({bytes} bytes). To restore: stop the bot, then put this file in place of the database file.",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("emig-bot: backup to {} failed: {e}", path.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Run => {
             let app = match App::build(&settings, Deps::default()).await {
                 Ok(app) => app,

@@ -33,6 +33,17 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Why a backup was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("that file already exists; name a new one")]
+    Exists,
+    #[error("the path is not valid UTF-8")]
+    NotUtf8,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 impl Store {
     pub fn new(pool: SqlitePool) -> Self {
         Self { pool }
@@ -40,6 +51,22 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Writes a consistent copy of the whole database to `path` (a new file) while others
+    /// keep reading and writing: SQLite's `VACUUM INTO`, the one engine-specific statement of
+    /// the backup. Returns the copy's size in bytes.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<u64, BackupError> {
+        if path.exists() {
+            return Err(BackupError::Exists);
+        }
+        let target = path.to_str().ok_or(BackupError::NotUtf8)?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::from)?;
+        Ok(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0))
     }
 
     /// Waits for running queries and closes every connection (clean shutdown).

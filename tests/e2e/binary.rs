@@ -417,3 +417,108 @@ async fn an_unwritable_database_path_is_one_clear_line_and_a_failing_exit() {
     }
     assert!(std::fs::metadata(dir.path().join("not-a-folder")).is_ok_and(|m| m.is_file()));
 }
+
+#[tokio::test]
+async fn backup_copies_the_live_database_consistently_while_it_is_written() {
+    use emig_bot::db;
+    use emig_bot::settings::DatabaseSettings;
+    use sqlx::Row;
+
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let pool = db::connect(&DatabaseSettings {
+        url: db_url.clone(),
+        max_connections: 4,
+        busy_timeout_ms: 5000,
+    })
+    .await
+    .expect("open");
+    sqlx::query("INSERT INTO members (user_id, created_at, updated_at) VALUES (1, 0, 0)")
+        .execute(&pool)
+        .await
+        .expect("member");
+    // A writer keeps adding contacts, one transaction each, until the backup is done.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let pool = pool.clone();
+        let done = done.clone();
+        tokio::spawn(async move {
+            let mut i = 0u32;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) && i < 1_000_000 {
+                sqlx::query(
+                    "INSERT INTO contacts (owner_id, name, name_folded, search_text, met_on, created_at, updated_at, last_used_at)
+                     VALUES (1, ?, ?, ?, '2026-11-20', 0, 0, 0)",
+                )
+                .bind(format!("Contact {i}"))
+                .bind(format!("contact {i}"))
+                .bind(format!("contact {i}"))
+                .execute(&pool)
+                .await
+                .expect("insert");
+                i += 1;
+            }
+            i
+        })
+    };
+    let copy = dir.path().join("copy.db");
+    let out = finish(
+        emig_bot(
+            dir.path(),
+            &[
+                ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                ("EMIG_DATABASE_URL", db_url.as_str()),
+            ],
+        )
+        .arg("backup")
+        .arg(&copy),
+    )
+    .await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("To restore"), "{stdout}");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let written = writer.await.expect("the writer finished");
+
+    // The copy opens, is intact, and holds a consistent prefix of the writes.
+    let copy_url = format!("sqlite://{}", copy.display());
+    let copied = sqlx::SqlitePool::connect(&copy_url)
+        .await
+        .expect("open the copy");
+    let check: String = sqlx::query("PRAGMA integrity_check")
+        .fetch_one(&copied)
+        .await
+        .expect("check")
+        .get(0);
+    assert_eq!(check, "ok");
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM contacts ORDER BY id")
+        .fetch_all(&copied)
+        .await
+        .expect("contacts");
+    let expected: Vec<String> = (0..names.len()).map(|i| format!("Contact {i}")).collect();
+    assert_eq!(names, expected, "a prefix, with no gaps");
+    // Taken mid-load: writes went on after the copy.
+    assert!(
+        names.len() < written as usize,
+        "{} of {written}",
+        names.len()
+    );
+    // A second backup to the same file is refused: nothing is overwritten.
+    let again = finish(
+        emig_bot(
+            dir.path(),
+            &[
+                ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                ("EMIG_DATABASE_URL", db_url.as_str()),
+            ],
+        )
+        .arg("backup")
+        .arg(&copy),
+    )
+    .await;
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+}
