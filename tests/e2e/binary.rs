@@ -43,7 +43,10 @@ async fn help_documents_run_and_check() {
     assert!(out.status.success());
     let help = text(&out.stdout);
     assert!(
-        help.contains("run") && help.contains("check") && help.contains("--config"),
+        help.contains("run")
+            && help.contains("check")
+            && help.contains("backup")
+            && help.contains("--config"),
         "{help}"
     );
 }
