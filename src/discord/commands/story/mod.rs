@@ -3,6 +3,7 @@
 
 mod components;
 mod feedback;
+mod posts;
 mod practice;
 mod render;
 mod share;
@@ -26,7 +27,7 @@ pub async fn take_down_all_posts(
     data: &Data,
     owner: UserId,
 ) -> Result<(usize, usize), CommandError> {
-    let done = share::take_down_posts(ctx, data, owner, None).await?;
+    let done = posts::take_down_posts(ctx, data, owner, None).await?;
     Ok((done.pending, done.unreachable))
 }
 

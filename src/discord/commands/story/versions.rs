@@ -2,8 +2,8 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::posts::take_down_posts;
 use super::render::{analysis_text, story_body};
-use super::share::take_down_posts;
 use super::{find_story, no_version, StoryComponent, NO_STORY};
 use crate::discord::interaction::{Component, Incoming};
 use crate::discord::{author, reply, CommandError, Context, Data};
