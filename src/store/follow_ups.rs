@@ -127,14 +127,7 @@ async fn close_follow_up(
         return Ok(false);
     }
     // Its nudge is not sent any more (a digest being sent no longer records it).
-    sqlx::query(
-        "UPDATE nudges SET state = 'cancelled'
-         WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state IN ('waiting', 'claimed')",
-    )
-    .bind(sql_id(owner.0))
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    cancel_nudges_of_follow_up(conn, owner, id).await?;
     Ok(true)
 }
 
