@@ -77,6 +77,7 @@ impl App {
             drafts,
             practice: settings.practice,
             timers: std::sync::Mutex::new(std::collections::HashMap::new()),
+            defer_after: settings.discord.defer_after,
         };
         let registration = settings
             .discord

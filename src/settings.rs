@@ -21,6 +21,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("DISCORD_TOKEN", "discord.token"),
     ("EMIG_DISCORD_API_BASE", "discord.api_base"),
     ("EMIG_DEV_GUILD_ID", "discord.dev_guild_id"),
+    ("EMIG_DISCORD_DEFER_AFTER_MS", "discord.defer_after_ms"),
     ("EMIG_DATABASE_URL", "database.url"),
     ("EMIG_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
     ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "database.busy_timeout_ms"),
@@ -120,6 +121,9 @@ pub struct DiscordSettings {
     pub token: Secret,
     pub api_base: String,
     pub dev_guild_id: Option<u64>,
+    /// A command still working after this long is answered "thinking…" first, so Discord's
+    /// 3-second window never runs out while it waits (for a busy database, say).
+    pub defer_after: std::time::Duration,
 }
 
 impl DiscordSettings {
@@ -190,6 +194,7 @@ struct RawDiscord {
     token: String,
     api_base: String,
     dev_guild_id: String,
+    defer_after_ms: i64,
 }
 
 #[derive(Deserialize)]
@@ -377,6 +382,16 @@ impl Settings {
             })?),
         };
 
+        let defer_after_ms = u64::try_from(raw.discord.defer_after_ms)
+            .ok()
+            .filter(|n| (1..=2500).contains(n))
+            .ok_or_else(|| {
+                layers.invalid(
+                    "discord.defer_after_ms",
+                    "use milliseconds from 1 to 2500: Discord drops a command not answered within 3 seconds",
+                )
+            })?;
+
         let max_connections = u32::try_from(raw.database.max_connections)
             .ok()
             .filter(|n| (1..=100).contains(n))
@@ -488,6 +503,7 @@ impl Settings {
                 token: Secret::new(token),
                 api_base,
                 dev_guild_id,
+                defer_after: std::time::Duration::from_millis(defer_after_ms),
             },
             database: DatabaseSettings {
                 url: raw.database.url.trim().to_owned(),
@@ -518,6 +534,11 @@ impl fmt::Display for Settings {
                 "discord.dev_guild_id     = (none: commands register globally)"
             )?,
         }
+        writeln!(
+            f,
+            "discord.defer_after_ms   = {}",
+            self.discord.defer_after.as_millis()
+        )?;
         writeln!(f, "database.url             = {}", self.database.url)?;
         writeln!(
             f,

@@ -214,7 +214,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
             return;
         }
     };
-    if let Err(e) = ctx.send(reply::ephemeral(text)).await {
+    if let Err(e) = reply::send(ctx, reply::ephemeral(text)).await {
         tracing::warn!(error = %e, "could not tell the member about an error");
     }
 }

@@ -32,6 +32,8 @@ pub struct Data {
     pub practice: crate::domain::story::TimerSignals,
     /// Running practice timers, by id, so their Stop button can reach them.
     pub timers: std::sync::Mutex<std::collections::HashMap<u64, Arc<PracticeTimer>>>,
+    /// A command still working after this long answers "thinking…" first.
+    pub defer_after: std::time::Duration,
 }
 
 /// A running one-minute practice timer. A member runs one at a time.
@@ -82,9 +84,13 @@ pub fn framework(
     on_ready: tokio::sync::mpsc::UnboundedSender<Result<(), String>>,
 ) -> poise::Framework<Data, CommandError> {
     let options = poise::FrameworkOptions {
-        commands: commands::all(),
+        commands: {
+            let mut all = commands::all();
+            interaction::defer_when_slow(&mut all);
+            all
+        },
         on_error: |err| Box::pin(error::on_error(err)),
-        command_check: Some(|ctx| Box::pin(record_presence(ctx))),
+        command_check: Some(|ctx| Box::pin(check(ctx))),
         post_command: |ctx| Box::pin(after_command(ctx)),
         event_handler: |ctx, event| Box::pin(router::on_event(ctx, event)),
         allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
@@ -130,8 +136,16 @@ pub fn framework(
         .build()
 }
 
-/// Runs before every command: a member belongs to each chapter where they use the bot.
-async fn record_presence(ctx: Context<'_>) -> Result<bool, CommandError> {
+/// Runs before every command. Commands behind the deferral record presence inside it.
+async fn check(ctx: Context<'_>) -> Result<bool, CommandError> {
+    if !interaction::is_deferring(ctx.command()) {
+        record_presence(ctx).await?;
+    }
+    Ok(true)
+}
+
+/// A member belongs to each chapter where they use the bot.
+async fn record_presence(ctx: Context<'_>) -> Result<(), CommandError> {
     let data = ctx.data();
     data.store
         .record_presence(
@@ -140,7 +154,7 @@ async fn record_presence(ctx: Context<'_>) -> Result<bool, CommandError> {
             data.clock.now(),
         )
         .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// What a member is told once, after the command that first finds it true.
@@ -163,7 +177,7 @@ async fn tell_if_zone_assumed(ctx: Context<'_>) {
                 "Dates and nudges follow **{}** for you, the server's default, until you set your own time zone with `/me timezone`.",
                 data.default_timezone
             );
-            if let Err(e) = ctx.send(reply::ephemeral(notice)).await {
+            if let Err(e) = reply::send(ctx, reply::ephemeral(notice)).await {
                 tracing::warn!(error = %e, "could not tell a member their time zone is assumed");
             }
         }
@@ -177,7 +191,7 @@ async fn tell_if_dms_closed(ctx: Context<'_>) {
     match ctx.data().store.take_dms_closed_notice(author(ctx)).await {
         Ok(true) => {
             let notice = "I couldn't DM you your follow-up nudges: your DMs are closed to me. See them with `/followup list`; to get them by DM again, allow direct messages (Privacy Settings of a server we share, or add me as an app), then run `/me dm test`.";
-            if let Err(e) = ctx.send(reply::ephemeral(notice)).await {
+            if let Err(e) = reply::send(ctx, reply::ephemeral(notice)).await {
                 tracing::warn!(error = %e, "could not tell a member their DMs are closed");
             }
         }

@@ -21,6 +21,17 @@ pub fn ephemeral(text: impl Into<String>) -> CreateReply {
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
+/// Sends a command's answer (its first, or a follow-up). Every command answer goes through
+/// here, so a deferral for a slow command never answers at the same time.
+pub async fn send(
+    ctx: super::Context<'_>,
+    reply: CreateReply,
+) -> Result<poise::ReplyHandle<'_>, serenity::Error> {
+    super::interaction::mark_answering(ctx).await;
+    #[allow(clippy::disallowed_methods)]
+    ctx.send(reply).await
+}
+
 /// `text` cut to at most `max` (UTF-16 units, between graphemes), with "…" when cut.
 pub fn truncate(text: &str, max: usize) -> String {
     text::cut(text, max).into_owned()
@@ -54,7 +65,7 @@ pub async fn send_pages(
         if i == last {
             reply = reply.components(components.clone());
         }
-        ctx.send(reply).await?;
+        send(ctx, reply).await?;
     }
     Ok(())
 }

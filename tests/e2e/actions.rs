@@ -385,3 +385,58 @@ async fn a_command_blocked_past_the_busy_timeout_says_try_again_and_changes_noth
     );
     assert_eq!(contacts_of(&bot, MEMBER_A).await, vec!["Dr. Busy"]);
 }
+
+#[tokio::test]
+async fn a_command_kept_waiting_by_another_writer_answers_thinking_first_then_saves() {
+    // The bot would wait 20 s for the lock; Discord gives 3 s for the first answer.
+    let bot = TestBot::start_with(&[
+        ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "20000"),
+        ("EMIG_DISCORD_DEFER_AFTER_MS", "100"),
+    ])
+    .await;
+    let url = format!("sqlite://{}", db_file(&bot.db_url).display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("lock");
+    let id = bot
+        .member(MEMBER_A)
+        .start_command("contact add", [("name", "Dr. Patient")]);
+    // While the write waits, the first answer is a deferral, ephemeral like the answer to come.
+    let callback = bot.callback_to(&id).await;
+    assert_eq!(callback["type"], 5, "{callback}");
+    assert_eq!(callback["data"]["flags"], 64, "{callback}");
+    sqlx::query("COMMIT")
+        .execute(&mut other)
+        .await
+        .expect("release");
+    let answer = bot.followups_to(&id, 1).await.remove(0);
+    assert!(answer.ephemeral);
+    assert!(
+        answer.content.starts_with("Saved to your contacts."),
+        "{}",
+        answer.content
+    );
+    assert_eq!(contacts_of(&bot, MEMBER_A).await, vec!["Dr. Patient"]);
+    // Exactly one initial response: the deferral.
+    let callbacks = bot
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "POST" && c.path.contains(&format!("/interactions/{id}/")))
+        .count();
+    assert_eq!(callbacks, 1);
+}
+
+#[tokio::test]
+async fn a_quick_command_is_answered_directly_not_deferred() {
+    let bot = TestBot::start_with(&[("EMIG_DISCORD_DEFER_AFTER_MS", "2500")]).await;
+    let id = bot
+        .member(MEMBER_A)
+        .start_command("contact add", [("name", "Dr. Quick")]);
+    let callback = bot.callback_to(&id).await;
+    assert_eq!(callback["type"], 4, "{callback}");
+}

@@ -203,22 +203,25 @@ impl TestBot {
         self.member(MEMBER_A).run_command(path, options).await
     }
 
-    /// The first answer to interaction `id`: its callback, or after a deferral the follow-up.
-    pub async fn reply_to(&self, id: &str) -> Reply {
+    /// The body of the bot's initial response (callback) to interaction `id`.
+    pub async fn callback_to(&self, id: &str) -> serde_json::Value {
         let callback_path = format!(
             "/api/v10/interactions/{id}/{}/callback",
             interactions::token_for(id)
         );
-        let callback = self
-            .fake
+        self.fake
             .wait_for(&format!("the bot's answer to interaction {id}"), |calls| {
                 calls
                     .iter()
                     .find(|c| c.is("POST", &callback_path))
                     .map(|c| c.body.clone())
             })
-            .await;
-        let reply = Reply::from_callback(&callback);
+            .await
+    }
+
+    /// The first answer to interaction `id`: its callback, or after a deferral the follow-up.
+    pub async fn reply_to(&self, id: &str) -> Reply {
+        let reply = Reply::from_callback(&self.callback_to(id).await);
         if reply.kind == 5 {
             return self.followups_to(id, 1).await.remove(0);
         }
@@ -377,6 +380,24 @@ impl<'a> Actor<'a> {
             interactions::select(&id, self.invoker, custom_id, values, &message_id),
         );
         self.bot.reply_to(&id).await
+    }
+
+    /// Sends a slash command without waiting for an answer; returns the interaction's id.
+    pub fn start_command<'o, V: Into<OptValue>>(
+        self,
+        path: &str,
+        options: impl IntoIterator<Item = (&'o str, V)>,
+    ) -> String {
+        let options: Vec<(String, OptValue)> = options
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into()))
+            .collect();
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::command(&id, self.invoker, path, &options, None),
+        );
+        id
     }
 
     /// Runs a slash command and returns its first answer and the next `n` follow-up messages.

@@ -63,10 +63,13 @@ async fn setup(
             data.clock.now(),
         )
         .await?;
-    ctx.send(reply::ephemeral(format!(
-        "Chapter set up. Officers: <@&{}>. Fallback channel: <#{}>.",
-        officer_role.id, fallback_channel.id
-    )))
+    reply::send(
+        ctx,
+        reply::ephemeral(format!(
+            "Chapter set up. Officers: <@&{}>. Fallback channel: <#{}>.",
+            officer_role.id, fallback_channel.id
+        )),
+    )
     .await?;
     Ok(())
 }
@@ -93,6 +96,6 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
             other.map_or(0, |c| c.member_count)
         ),
     };
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }

@@ -51,7 +51,7 @@ async fn list(ctx: Context<'_>) -> Result<(), CommandError> {
     let today = today_for(ctx.data(), owner).await;
     let all = ctx.data().store.pending_follow_ups(owner, None).await?;
     if all.is_empty() {
-        ctx.send(reply::ephemeral(
+        reply::send(ctx, reply::ephemeral(
             "No follow-ups scheduled. Add contacts with `/contact add` (how you met sets the rhythm) or set a date with `/followup set`.",
         ))
         .await?;
@@ -128,7 +128,7 @@ async fn done(
         .actions
         .complete_follow_up(owner, f.id, note.as_deref(), today)
         .await?;
-    ctx.send(reply::ephemeral(done_text(&completed))).await?;
+    reply::send(ctx, reply::ephemeral(done_text(&completed))).await?;
     Ok(())
 }
 
@@ -180,7 +180,7 @@ async fn snooze(
         return Ok(());
     };
     let moved = snooze_to(ctx.data(), owner, &f, until).await?;
-    ctx.send(reply::ephemeral(moved)).await?;
+    reply::send(ctx, reply::ephemeral(moved)).await?;
     Ok(())
 }
 
@@ -225,12 +225,15 @@ async fn set(
         .schedule_follow_ups(owner, c.id, &[cadence::custom(on)])
         .await?;
     let due = scheduled.first().map(|f| f.due_at).unwrap_or_default();
-    ctx.send(reply::ephemeral(format!(
-        "Follow-up with **{}** set: {} (nudge {}).",
-        reply::escape(&c.name),
-        day(on),
-        reply::timestamp(due, 'R')
-    )))
+    reply::send(
+        ctx,
+        reply::ephemeral(format!(
+            "Follow-up with **{}** set: {} (nudge {}).",
+            reply::escape(&c.name),
+            day(on),
+            reply::timestamp(due, 'R')
+        )),
+    )
     .await?;
     Ok(())
 }
@@ -264,7 +267,7 @@ async fn meeting(
         .actions
         .schedule_follow_ups(owner, c.id, &cadence::meeting(on))
         .await?;
-    ctx.send(reply::ephemeral(format!(
+    reply::send(ctx, reply::ephemeral(format!(
         "Meeting with **{}** on {}: I'll nudge you with an agenda on {} (plan 20–30 minutes and a few questions) and ask you to report back on {}.",
         reply::escape(&c.name),
         day(on),
@@ -303,7 +306,7 @@ async fn off(
             reply::escape(&c.name)
         )
     };
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
 
@@ -331,7 +334,7 @@ async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
         }
         text
     };
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
 

@@ -88,7 +88,7 @@ async fn send_help(
     for embed in embeds {
         message = message.embed(embed);
     }
-    ctx.send(message).await?;
+    reply::send(ctx, message).await?;
     Ok(())
 }
 

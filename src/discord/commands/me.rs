@@ -44,9 +44,12 @@ async fn timezone(
     // Waiting nudges keep their local hour in the new zone.
     ctx.data().actions.set_timezone(author(ctx), zone).await?;
     let local = now.with_timezone(&zone.tz()).format("%a %-d %b, %H:%M");
-    ctx.send(reply::ephemeral(format!(
+    reply::send(
+        ctx,
+        reply::ephemeral(format!(
         "Time zone set to **{zone}** (it is {local} there now). Dates and nudges now follow it."
-    )))
+    )),
+    )
     .await?;
     Ok(())
 }
@@ -61,10 +64,10 @@ async fn stage(
     data.store
         .set_stage(author(ctx), stage, data.clock.now())
         .await?;
-    ctx.send(reply::ephemeral(format!(
-        "Stage set to **{}**.",
-        stage.label()
-    )))
+    reply::send(
+        ctx,
+        reply::ephemeral(format!("Stage set to **{}**.", stage.label())),
+    )
     .await?;
     Ok(())
 }
@@ -118,7 +121,7 @@ async fn nudges(
     } else {
         "Nudges are paused: they wait in `/followup list` until you turn them on again.".to_owned()
     };
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
 
@@ -136,9 +139,9 @@ async fn matchday(
     let day =
         crate::domain::when::parse_date(&date, today, crate::domain::when::Direction::Future)?;
     // Every mentor and sponsor gets a nudge, however many: answer Discord first.
-    ctx.defer_ephemeral().await?;
+    crate::discord::interaction::defer_now(ctx).await?;
     let scheduled = data.actions.set_match_day(owner, day).await?;
-    ctx.send(reply::ephemeral(format!(
+    reply::send(ctx, reply::ephemeral(format!(
         "Match Day set to {}. On that day I'll remind you to close the loop with your {scheduled} mentors and sponsors: tell them where you matched and thank them.",
         day.format("%a %-d %b %Y")
     )))
@@ -184,7 +187,7 @@ async fn dm_test(ctx: Context<'_>) -> Result<(), CommandError> {
         }
         Err(e) => return Err(e.into()),
     };
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
 
@@ -216,7 +219,7 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
         |d| d.format("%a %-d %b %Y").to_string(),
     );
     let contacts = data.store.count_contacts(author(ctx)).await?;
-    ctx.send(reply::ephemeral(format!(
+    reply::send(ctx, reply::ephemeral(format!(
         "**Your settings**\nTime zone: {zone}\nStage: {stage}\nNudges: {nudges}\nMatch Day: {match_day}\nContacts: {contacts}\nChapters (servers where you used me): {}",
         chapters.len()
     )))
@@ -236,7 +239,8 @@ async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
             .label("Cancel")
             .style(serenity::ButtonStyle::Secondary),
     ]);
-    ctx.send(
+    reply::send(
+        ctx,
         reply::ephemeral(
             "This erases your settings and every record the bot keeps about you, in every server. It cannot be undone.",
         )

@@ -52,6 +52,7 @@ pub async fn open_modal(
     modal: serenity::CreateModal,
 ) -> Result<(), CommandError> {
     if let poise::Context::Application(app) = ctx {
+        super::mark_answering(ctx).await;
         app.interaction
             .create_response(ctx, serenity::CreateInteractionResponse::Modal(modal))
             .await?;

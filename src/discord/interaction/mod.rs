@@ -3,9 +3,11 @@
 //! a typed enum of its components (named fields, encode and decode side by side), and
 //! `discord::router` routes them with one exhaustive match.
 
+mod defer;
 mod forms;
 mod incoming;
 
+pub use defer::{defer_now, defer_when_slow, is_deferring, mark_answering};
 pub use forms::{ephemeral_message, form_values, kept_or_typed, open_modal, text_input};
 pub use incoming::{Incoming, Origin};
 

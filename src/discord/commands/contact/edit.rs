@@ -175,7 +175,8 @@ pub(super) async fn delete(
         .label("Keep")
         .style(serenity::ButtonStyle::Secondary),
     ]);
-    ctx.send(
+    reply::send(
+        ctx,
         reply::ephemeral(format!(
             "Delete **{}** and everything logged with them? This cannot be undone.",
             reply::escape(&c.name)

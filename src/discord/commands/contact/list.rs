@@ -136,7 +136,7 @@ pub(super) async fn list(
     };
     let sort = sort.map_or(ContactSort::Name, ContactSort::from);
     let (text, rows) = list_page(ctx.data(), author(ctx), &filter, sort, 0).await?;
-    ctx.send(reply::ephemeral(text).components(rows)).await?;
+    reply::send(ctx, reply::ephemeral(text).components(rows)).await?;
     Ok(())
 }
 
@@ -170,6 +170,6 @@ pub(super) async fn find(
         }
         out
     };
-    ctx.send(reply::ephemeral(shown)).await?;
+    reply::send(ctx, reply::ephemeral(shown)).await?;
     Ok(())
 }

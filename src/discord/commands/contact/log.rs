@@ -49,6 +49,6 @@ pub(super) async fn log(
     if let Some(next) = next {
         text.push_str(&format!("\nNext follow-up: {}.", describe(&next)));
     }
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }

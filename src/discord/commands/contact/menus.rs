@@ -132,7 +132,8 @@ pub async fn save_message_as_note(
             .label("Someone else…")
             .style(serenity::ButtonStyle::Secondary),
     ]));
-    ctx.send(
+    reply::send(
+        ctx,
         reply::ephemeral(format!(
             "Save this as a note?\n> {}\n\nPick the contact it belongs to.",
             reply::escape(&reply::truncate(&text, 300))

@@ -76,7 +76,8 @@ pub(crate) async fn resolve(
                     .style(serenity::ButtonStyle::Secondary),
                 );
             }
-            ctx.send(
+            reply::send(
+                ctx,
                 reply::ephemeral(text)
                     .components(vec![serenity::CreateActionRow::Buttons(buttons)]),
             )

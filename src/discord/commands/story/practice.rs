@@ -46,9 +46,10 @@ pub(super) async fn practice(ctx: Context<'_>) -> Result<(), CommandError> {
     }
     // However this command ends, its timer stops being "running".
     let _running = RunningTimer { data, id };
-    ctx.send(reply::ephemeral(
-        "Timer started below: say your story aloud. Stop it when you finish.",
-    ))
+    reply::send(
+        ctx,
+        reply::ephemeral("Timer started below: say your story aloud. Stop it when you finish."),
+    )
     .await?;
     // A channel message (not the interaction reply) so it can be edited for as long as needed.
     let message = ctx

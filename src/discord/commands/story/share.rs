@@ -79,7 +79,7 @@ pub(super) async fn share(
                     "That share was removed while it was being posted, so I took the post down again.".into(),
                 ));
             }
-            ctx.send(reply::ephemeral(format!(
+            reply::send(ctx, reply::ephemeral(format!(
                 "Shared version {} here. Read the combined feedback with `/story feedback`; remove the post with `/story unshare`.",
                 story.version
             )))
@@ -141,7 +141,7 @@ pub(super) async fn unshare(ctx: Context<'_>) -> Result<(), CommandError> {
             if finished.pending == 1 { "it" } else { "they" }
         ));
     }
-    ctx.send(reply::ephemeral(text)).await?;
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
 

@@ -93,7 +93,8 @@ pub(super) async fn delete(
             .label("Keep")
             .style(serenity::ButtonStyle::Secondary),
     ]);
-    ctx.send(
+    reply::send(
+        ctx,
         reply::ephemeral(format!(
             "Delete {what}, with its feedback? This cannot be undone."
         ))
