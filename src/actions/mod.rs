@@ -2,6 +2,7 @@
 //! wake-up (never the Discord framework), runs in one transaction, and is what every path that
 //! leads to the action calls: slash command, button, form or right-click menu.
 
+mod conferences;
 mod contacts;
 mod follow_ups;
 mod notes;
@@ -17,6 +18,7 @@ use crate::domain::contact::{ContactError, ContactId};
 use crate::domain::{TimeZone, UserId};
 use crate::store::{Store, StoreError, Tx};
 
+pub use conferences::{plan_of_nudge, Edited, CONFERENCE_GONE, NOT_GOING, TARGET_GONE};
 pub use contacts::Added;
 pub use follow_ups::Completed;
 

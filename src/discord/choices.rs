@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::domain::conference::{ConferenceKind, TargetKind, Visibility};
 use crate::domain::contact::{ContactRole, InteractionKind, MentorKind, MetKind, Relationship};
 use crate::domain::draft::Situation;
 use crate::domain::Stage;
@@ -47,7 +48,10 @@ domain_choice!(
     MentorKind,
     MetKind,
     InteractionKind,
-    Situation
+    Situation,
+    ConferenceKind,
+    Visibility,
+    TargetKind
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use poise::FrameworkError;
 
 use super::{reply, Data};
 use crate::actions::ActionError;
+use crate::domain::conference::ConferenceError;
 use crate::domain::contact::ContactError;
 use crate::domain::story::StoryError;
 use crate::domain::when::WhenError;
@@ -41,7 +42,13 @@ macro_rules! user_error {
     )+};
 }
 
-user_error!(TimeZoneError, ContactError, WhenError, StoryError);
+user_error!(
+    TimeZoneError,
+    ContactError,
+    WhenError,
+    StoryError,
+    ConferenceError
+);
 
 impl From<ActionError> for CommandError {
     fn from(e: ActionError) -> Self {

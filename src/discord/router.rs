@@ -4,6 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::commands::conference::{self, ConferenceComponent};
 use super::commands::contact::{self, ContactComponent, NoteComponent};
 use super::commands::followup::{self, NudgeButton};
 use super::commands::me::{self, MeButton};
@@ -20,6 +21,7 @@ pub enum Routed {
     Note(NoteComponent),
     Nudge(NudgeButton),
     Story(StoryComponent),
+    Conference(ConferenceComponent),
 }
 
 impl Routed {
@@ -31,6 +33,7 @@ impl Routed {
             .or_else(|| decode(raw).map(Routed::Note))
             .or_else(|| decode(raw).map(Routed::Nudge))
             .or_else(|| decode(raw).map(Routed::Story))
+            .or_else(|| decode(raw).map(Routed::Conference))
     }
 
     fn public_because(&self) -> Option<&'static str> {
@@ -40,6 +43,7 @@ impl Routed {
             Routed::Note(c) => c.public_because(),
             Routed::Nudge(c) => c.public_because(),
             Routed::Story(c) => c.public_because(),
+            Routed::Conference(c) => c.public_because(),
         }
     }
 
@@ -51,6 +55,7 @@ impl Routed {
             Routed::Note(c) => c.custom_id(owner),
             Routed::Nudge(c) => c.custom_id(owner),
             Routed::Story(c) => c.custom_id(owner),
+            Routed::Conference(c) => c.custom_id(owner),
         }
     }
 }
@@ -101,6 +106,7 @@ pub async fn on_event(
         Routed::Note(c) => contact::on_note_component(ctx, data, &incoming, clicker, c).await,
         Routed::Nudge(c) => followup::on_nudge_button(ctx, data, &incoming, clicker, c).await,
         Routed::Story(c) => story::on_component(ctx, data, &incoming, clicker, c).await,
+        Routed::Conference(c) => conference::on_component(ctx, data, &incoming, clicker, c).await,
     };
     match outcome {
         Ok(()) => Ok(()),
@@ -126,6 +132,7 @@ mod tests {
         all.extend(contact::note_examples().into_iter().map(Routed::Note));
         all.extend(followup::examples().into_iter().map(Routed::Nudge));
         all.extend(story::examples().into_iter().map(Routed::Story));
+        all.extend(conference::examples().into_iter().map(Routed::Conference));
         all
     }
 

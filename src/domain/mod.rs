@@ -29,6 +29,7 @@ macro_rules! coded_enum {
 
 pub mod cadence;
 pub mod chapter;
+pub mod conference;
 pub mod contact;
 pub mod draft;
 pub mod ids;

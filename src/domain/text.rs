@@ -10,6 +10,12 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Marks where text was cut.
 pub const ELLIPSIS: &str = "…";
 
+/// Typed text as one line: runs of whitespace (newlines included) become one space, and the
+/// ends are trimmed. For names and titles shown inline.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The length limits count: UTF-16 code units.
 pub fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()

@@ -123,7 +123,7 @@ fn search_text(name: &str, institution: Option<&str>) -> String {
 }
 
 /// `text` as a LIKE pattern matching it anywhere, wildcards in it escaped.
-fn like_anywhere(text: &str) -> String {
+pub(super) fn like_anywhere(text: &str) -> String {
     format!("%{}%", escape_like(text))
 }
 

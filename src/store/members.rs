@@ -116,6 +116,21 @@ where
 
 impl Tx {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
+    /// The member's row, created with defaults when they never ran a command (a click on a
+    /// public button is their first action).
+    pub async fn ensure_member(&mut self, user: UserId, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (user_id, created_at, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(sql_id(user.0))
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
     pub async fn member(&mut self, user: UserId) -> StoreResult<Member> {
         member(self.conn(), user).await
     }

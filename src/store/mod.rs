@@ -1,6 +1,7 @@
 //! All SQL lives here, one file per table group; functions take and return domain types.
 
 mod chapters;
+mod conferences;
 mod contacts;
 mod follow_ups;
 mod members;
@@ -11,6 +12,7 @@ mod tx;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+pub use conferences::{Joined, PlanNudge, PlanSummary};
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};

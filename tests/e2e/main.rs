@@ -8,6 +8,7 @@ mod actions;
 mod binary;
 mod chapter;
 mod components;
+mod conferences;
 mod conformance;
 mod contacts;
 mod fake_discord;

@@ -96,11 +96,25 @@ async fn configuring_a_chapter_overwrites_its_settings() {
     let now = test_start();
     assert_eq!(store.chapter(G1).await.expect("read"), None);
     store
-        .configure_chapter(G1, RoleId(5), ChannelId(6), A, now)
+        .configure_chapter(
+            G1,
+            RoleId(5),
+            ChannelId(6),
+            Some(TimeZone::parse("America/Chicago").expect("zone")),
+            A,
+            now,
+        )
         .await
         .expect("write");
     store
-        .configure_chapter(G1, RoleId(7), ChannelId(8), B, now + Duration::days(1))
+        .configure_chapter(
+            G1,
+            RoleId(7),
+            ChannelId(8),
+            None,
+            B,
+            now + Duration::days(1),
+        )
         .await
         .expect("write");
     let c = store.chapter(G1).await.expect("read").expect("exists");
@@ -108,6 +122,11 @@ async fn configuring_a_chapter_overwrites_its_settings() {
     assert_eq!(c.fallback_channel, Some(ChannelId(8)));
     assert_eq!(c.configured_by, Some(B));
     assert_eq!(c.configured_at, Some(now + Duration::days(1)));
+    // A setup without a zone keeps the one chosen before.
+    assert_eq!(
+        c.timezone.map(|z| z.to_string()),
+        Some("America/Chicago".to_owned())
+    );
     assert_eq!(store.chapter(G2).await.expect("read"), None);
 }
 

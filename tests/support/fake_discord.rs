@@ -105,6 +105,8 @@ struct State {
     channel_messages: Mutex<HashMap<String, Vec<Value>>>,
     /// Messages deleted since: a member's client may still show one and click its buttons.
     deleted_messages: Mutex<Vec<Value>>,
+    /// Users who left the server: a member lookup answers Unknown Member (10007).
+    left_members: Mutex<std::collections::HashSet<String>>,
     /// Whether requests are judged by Discord's API description (benches turn it off).
     judged: bool,
     /// Requests Discord would have rejected, in the order they came.
@@ -190,6 +192,7 @@ impl FakeDiscord {
             nonces: Mutex::new(HashMap::new()),
             channel_messages: Mutex::new(HashMap::new()),
             deleted_messages: Mutex::new(Vec::new()),
+            left_members: Mutex::new(std::collections::HashSet::new()),
             judged,
             violations: Mutex::new(Vec::new()),
         });
@@ -385,6 +388,11 @@ impl FakeDiscord {
 
     pub fn new_id(&self) -> String {
         self.state.id()
+    }
+
+    /// `user` leaves the server: Discord answers a lookup of them with Unknown Member.
+    pub fn member_left(&self, user: u64) {
+        lock(&self.state.left_members).insert(user.to_string());
     }
 
     /// The id of the channel message (a post or DM, deleted ones included: a client may still
@@ -695,6 +703,21 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
                 })
                 .collect();
             json_response(StatusCode::OK, Value::Array(registered))
+        }
+        ("GET", ["guilds", _, "members", user]) => {
+            if lock(&state.left_members).contains(*user) {
+                return json_response(
+                    StatusCode::NOT_FOUND,
+                    json!({"message": "Unknown Member", "code": 10007}),
+                );
+            }
+            json_response(
+                StatusCode::OK,
+                json!({"user": {"id": user, "username": format!("member-{user}"), "discriminator": "0",
+                                "avatar": null, "global_name": null},
+                       "nick": null, "avatar": null, "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                       "deaf": false, "mute": false, "flags": 0, "pending": false}),
+            )
         }
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["webhooks", _, _]) => json_response(

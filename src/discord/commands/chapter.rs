@@ -3,7 +3,7 @@
 use poise::serenity_prelude as serenity;
 
 use crate::discord::{author, reply, CommandError, Context};
-use crate::domain::{ChannelId, GuildId, RoleId};
+use crate::domain::{ChannelId, GuildId, RoleId, TimeZone};
 
 /// Your chapter's settings (needs Manage Server)
 #[poise::command(
@@ -38,7 +38,12 @@ async fn setup(
     #[description = "Where reminders go when a member's DMs are closed"]
     #[channel_types("Text")]
     fallback_channel: serenity::PartialChannel,
+    #[description = "The zone of the chapter's calendar dates (default: the bot's)"]
+    #[autocomplete = "super::me::autocomplete_zone"]
+    #[max_length = 64]
+    timezone: Option<String>,
 ) -> Result<(), CommandError> {
+    let zone = timezone.as_deref().map(TimeZone::parse).transpose()?;
     let guild = guild(ctx)?;
     if officer_role.guild_id.get() != guild.get() {
         return Err(CommandError::User("Pick a role from this server.".into()));
@@ -59,14 +64,22 @@ async fn setup(
             guild,
             RoleId(officer_role.id.get()),
             ChannelId(fallback_channel.id.get()),
+            zone,
             author(ctx),
             data.clock.now(),
         )
         .await?;
+    let zone = data
+        .store
+        .chapter(guild)
+        .await?
+        .map_or(data.default_timezone, |c| {
+            c.timezone_or(data.default_timezone)
+        });
     reply::send(
         ctx,
         reply::ephemeral(format!(
-            "Chapter set up. Officers: <@&{}>. Fallback channel: <#{}>.",
+            "Chapter set up. Officers: <@&{}>. Fallback channel: <#{}>. Calendar dates follow **{zone}**.",
             officer_role.id, fallback_channel.id
         )),
     )
@@ -86,8 +99,9 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
             let when = c
                 .configured_at
                 .map_or_else(String::new, |at| format!(" (set {})", reply::timestamp(at, 'D')));
+            let zone = c.timezone_or(ctx.data().default_timezone);
             format!(
-                "**This chapter**\nOfficer role: {role}\nFallback channel: {channel}{when}\nMembers who have used me here: {}",
+                "**This chapter**\nOfficer role: {role}\nFallback channel: {channel}{when}\nCalendar time zone: {zone}\nMembers who have used me here: {}",
                 c.member_count
             )
         }

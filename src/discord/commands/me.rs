@@ -19,7 +19,7 @@ pub async fn me(_ctx: Context<'_>) -> Result<(), CommandError> {
     Ok(())
 }
 
-async fn autocomplete_zone(
+pub(crate) async fn autocomplete_zone(
     _ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {

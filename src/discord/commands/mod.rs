@@ -1,6 +1,7 @@
 //! Every slash command, one file per area.
 
 pub mod chapter;
+pub mod conference;
 pub mod contact;
 mod dates;
 pub mod draft;
@@ -22,6 +23,7 @@ pub fn all() -> Vec<Command> {
         draft::draft(),
         network::network(),
         story::story(),
+        conference::conference(),
         chapter::chapter(),
         contact::add_user_as_contact(),
         contact::save_message_as_note(),

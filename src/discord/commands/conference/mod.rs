@@ -1,0 +1,36 @@
+//! `/conference`: the chapter's calendar (kept by officers), members' plans to go and their
+//! private targets. One file per job; the area's components are in `components.rs`.
+
+mod calendar;
+mod components;
+mod pick;
+mod plan;
+
+use crate::discord::{CommandError, Context};
+
+#[cfg(test)]
+pub use components::examples;
+pub use components::{on_component, ConferenceComponent};
+
+/// Conferences: the chapter calendar, your plans and targets
+#[poise::command(
+    slash_command,
+    subcommands(
+        "calendar::list",
+        "plan::join",
+        "plan::leave",
+        "plan::plan",
+        "plan::target",
+        "plan::who",
+        "calendar::add",
+        "calendar::edit",
+        "calendar::remove"
+    ),
+    subcommand_required,
+    guild_only,
+    install_context = "Guild",
+    interaction_context = "Guild"
+)]
+pub async fn conference(_ctx: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}

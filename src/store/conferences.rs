@@ -1,0 +1,721 @@
+//! Conferences on a chapter's calendar (keyed by the server), members' plans and their private
+//! targets (keyed by the member who owns them).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
+use crate::domain::cadence::Window;
+use crate::domain::conference::{
+    Conference, ConferenceDetails, ConferenceId, ConferenceKind, ConferencePlan, PlanId, Target,
+    TargetId, TargetKind, Visibility,
+};
+use crate::domain::contact::ContactId;
+use crate::domain::{GuildId, UserId};
+
+#[derive(sqlx::FromRow)]
+struct ConferenceRow {
+    id: i64,
+    guild_id: i64,
+    name: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    city: String,
+    url: Option<String>,
+    kind: String,
+    event_id: Option<i64>,
+    going: i64,
+}
+
+const CONFERENCE_COLUMNS: &str = "c.id, c.guild_id, c.name, c.starts_on, c.ends_on, c.city, c.url,
+    c.kind, c.event_id,
+    (SELECT COUNT(*) FROM conference_plans p WHERE p.conference_id = c.id) AS going";
+
+impl TryFrom<ConferenceRow> for Conference {
+    type Error = StoreError;
+
+    fn try_from(r: ConferenceRow) -> StoreResult<Conference> {
+        Ok(Conference {
+            id: ConferenceId(r.id),
+            guild: GuildId(from_sql_id(r.guild_id)),
+            details: ConferenceDetails {
+                name: r.name,
+                starts_on: r.starts_on,
+                ends_on: r.ends_on,
+                city: r.city,
+                url: r.url,
+                kind: ConferenceKind::from_code(&r.kind).ok_or(StoreError::Corrupt {
+                    what: "conference kind",
+                    value: r.kind.clone(),
+                })?,
+            },
+            going: u32::try_from(r.going).unwrap_or(0),
+            event_id: r.event_id.map(from_sql_id),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    owner_id: i64,
+    conference_id: i64,
+    visibility: String,
+}
+
+impl TryFrom<PlanRow> for ConferencePlan {
+    type Error = StoreError;
+
+    fn try_from(r: PlanRow) -> StoreResult<ConferencePlan> {
+        Ok(ConferencePlan {
+            id: PlanId(r.id),
+            owner: UserId(from_sql_id(r.owner_id)),
+            conference: ConferenceId(r.conference_id),
+            visibility: Visibility::from_code(&r.visibility).ok_or(StoreError::Corrupt {
+                what: "plan visibility",
+                value: r.visibility.clone(),
+            })?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    id: i64,
+    kind: String,
+    name: String,
+    note: Option<String>,
+    contact_id: Option<i64>,
+    done: bool,
+}
+
+impl TryFrom<TargetRow> for Target {
+    type Error = StoreError;
+
+    fn try_from(r: TargetRow) -> StoreResult<Target> {
+        Ok(Target {
+            id: TargetId(r.id),
+            kind: TargetKind::from_code(&r.kind).ok_or(StoreError::Corrupt {
+                what: "target kind",
+                value: r.kind.clone(),
+            })?,
+            name: r.name,
+            note: r.note,
+            contact: r.contact_id.map(ContactId),
+            done: r.done,
+        })
+    }
+}
+
+/// A member's plan with its conference, for their own list (removed conferences included: a
+/// plan is the member's history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSummary {
+    pub plan: ConferencePlan,
+    pub conference: Conference,
+    /// Whether officers took the conference off the calendar.
+    pub removed: bool,
+    pub targets: u32,
+    pub targets_done: u32,
+}
+
+/// The before-conference nudges of a plan, as they stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanNudge {
+    pub id: i64,
+    pub subject: String,
+    pub state: String,
+}
+
+impl Store {
+    /// A conference on `guild`'s calendar (not removed).
+    pub async fn conference(
+        &self,
+        guild: GuildId,
+        id: ConferenceId,
+    ) -> StoreResult<Option<Conference>> {
+        let row: Option<ConferenceRow> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+             WHERE c.guild_id = ? AND c.id = ? AND c.removed_at IS NULL"
+        ))
+        .bind(sql_id(guild.0))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(Conference::try_from).transpose()
+    }
+
+    /// The calendar: conferences not over before `from`, soonest first.
+    pub async fn conferences(
+        &self,
+        guild: GuildId,
+        from: NaiveDate,
+        limit: u32,
+    ) -> StoreResult<Vec<Conference>> {
+        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+             WHERE c.guild_id = ? AND c.removed_at IS NULL AND c.ends_on >= ?
+             ORDER BY c.starts_on, c.name, c.id LIMIT ?"
+        ))
+        .bind(sql_id(guild.0))
+        .bind(from)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Conference::try_from).collect()
+    }
+
+    /// Conferences of `guild` whose name contains `typed`, ending on or after `from`.
+    pub async fn suggest_conferences(
+        &self,
+        guild: GuildId,
+        typed: &str,
+        from: NaiveDate,
+        limit: u32,
+    ) -> StoreResult<Vec<Conference>> {
+        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+             WHERE c.guild_id = ? AND c.removed_at IS NULL AND c.ends_on >= ?
+               AND LOWER(c.name) LIKE ? ESCAPE '\\'
+             ORDER BY c.starts_on, c.id LIMIT ?"
+        ))
+        .bind(sql_id(guild.0))
+        .bind(from)
+        .bind(super::contacts::like_anywhere(&typed.trim().to_lowercase()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Conference::try_from).collect()
+    }
+
+    /// Conferences of `guild` named exactly `name` (any case), not over before `from`.
+    pub async fn conferences_named(
+        &self,
+        guild: GuildId,
+        name: &str,
+        from: NaiveDate,
+    ) -> StoreResult<Vec<Conference>> {
+        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+             WHERE c.guild_id = ? AND c.removed_at IS NULL AND c.ends_on >= ?
+               AND LOWER(c.name) = ?
+             ORDER BY c.starts_on, c.id"
+        ))
+        .bind(sql_id(guild.0))
+        .bind(from)
+        .bind(name.trim().to_lowercase())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Conference::try_from).collect()
+    }
+
+    /// The owner's plan for a conference.
+    pub async fn plan(
+        &self,
+        owner: UserId,
+        conference: ConferenceId,
+    ) -> StoreResult<Option<ConferencePlan>> {
+        plan(&self.pool, owner, conference).await
+    }
+
+    /// Members going to a conference who chose to let the chapter see it.
+    pub async fn going_visibly(&self, conference: ConferenceId) -> StoreResult<Vec<UserId>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT owner_id FROM conference_plans
+             WHERE conference_id = ? AND visibility = 'chapter' ORDER BY joined_at, id",
+        )
+        .bind(conference.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id,)| UserId(from_sql_id(id)))
+            .collect())
+    }
+
+    /// The owner's plans in `guild` (conferences ending on or after `from`), soonest first.
+    pub async fn plans_of(
+        &self,
+        owner: UserId,
+        guild: GuildId,
+        from: NaiveDate,
+    ) -> StoreResult<Vec<PlanSummary>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            conference: ConferenceRow,
+            plan_id: i64,
+            visibility: String,
+            removed_at: Option<i64>,
+            targets: i64,
+            targets_done: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS}, p.id AS plan_id, p.visibility, c.removed_at,
+                    (SELECT COUNT(*) FROM conference_targets t WHERE t.plan_id = p.id) AS targets,
+                    (SELECT COUNT(*) FROM conference_targets t
+                      WHERE t.plan_id = p.id AND t.done) AS targets_done
+             FROM conference_plans p JOIN conferences c ON c.id = p.conference_id
+             WHERE p.owner_id = ? AND c.guild_id = ? AND c.ends_on >= ?
+             ORDER BY c.starts_on, c.id"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(sql_id(guild.0))
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let conference = Conference::try_from(r.conference)?;
+                Ok(PlanSummary {
+                    plan: ConferencePlan::try_from(PlanRow {
+                        id: r.plan_id,
+                        owner_id: sql_id(owner.0),
+                        conference_id: conference.id.0,
+                        visibility: r.visibility,
+                    })?,
+                    conference,
+                    removed: r.removed_at.is_some(),
+                    targets: u32::try_from(r.targets).unwrap_or(0),
+                    targets_done: u32::try_from(r.targets_done).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    /// The owner's targets in one of their plans, in the order they were added.
+    pub async fn targets(&self, owner: UserId, plan: PlanId) -> StoreResult<Vec<Target>> {
+        let rows: Vec<TargetRow> = sqlx::query_as(
+            "SELECT id, kind, name, note, contact_id, done FROM conference_targets
+             WHERE owner_id = ? AND plan_id = ? ORDER BY id",
+        )
+        .bind(sql_id(owner.0))
+        .bind(plan.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Target::try_from).collect()
+    }
+
+    /// The before-conference nudges of the owner's plan.
+    pub async fn plan_nudges(&self, owner: UserId, plan: PlanId) -> StoreResult<Vec<PlanNudge>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, subject, state FROM nudges
+             WHERE owner_id = ? AND subject_id = ? AND subject IN (?, ?) AND state <> 'cancelled'
+             ORDER BY ideal_on",
+        )
+        .bind(sql_id(owner.0))
+        .bind(plan.0)
+        .bind(crate::domain::conference::WEEK_BEFORE)
+        .bind(crate::domain::conference::DAY_BEFORE)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, subject, state)| PlanNudge { id, subject, state })
+            .collect())
+    }
+}
+
+async fn plan<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    conference: ConferenceId,
+) -> StoreResult<Option<ConferencePlan>> {
+    let row: Option<PlanRow> = sqlx::query_as(
+        "SELECT id, owner_id, conference_id, visibility FROM conference_plans
+         WHERE owner_id = ? AND conference_id = ?",
+    )
+    .bind(sql_id(owner.0))
+    .bind(conference.0)
+    .fetch_optional(executor)
+    .await?;
+    row.map(ConferencePlan::try_from).transpose()
+}
+
+/// What joining did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joined {
+    /// A new plan.
+    New(PlanId),
+    /// The member was going already; the visibility is as asked now.
+    Already { plan: PlanId, was: Visibility },
+}
+
+impl Tx {
+    /// The chapter row for `guild`, created when missing (a calendar needs one).
+    pub async fn ensure_chapter(&mut self, guild: GuildId, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO chapters (guild_id, created_at) VALUES (?, ?)
+             ON CONFLICT (guild_id) DO NOTHING",
+        )
+        .bind(sql_id(guild.0))
+        .bind(sql_instant(now))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn add_conference(
+        &mut self,
+        guild: GuildId,
+        details: &ConferenceDetails,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ConferenceId> {
+        self.ensure_chapter(guild, now).await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO conferences (guild_id, name, starts_on, ends_on, city, url, kind,
+                                      created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(sql_id(guild.0))
+        .bind(&details.name)
+        .bind(details.starts_on)
+        .bind(details.ends_on)
+        .bind(&details.city)
+        .bind(&details.url)
+        .bind(details.kind.code())
+        .bind(sql_id(by.0))
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(ConferenceId(id))
+    }
+
+    /// A conference on `guild`'s calendar, read inside the unit of work.
+    pub async fn conference(
+        &mut self,
+        guild: GuildId,
+        id: ConferenceId,
+    ) -> StoreResult<Option<Conference>> {
+        let row: Option<ConferenceRow> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+             WHERE c.guild_id = ? AND c.id = ? AND c.removed_at IS NULL"
+        ))
+        .bind(sql_id(guild.0))
+        .bind(id.0)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(Conference::try_from).transpose()
+    }
+
+    /// Replaces a conference's details; false if it is not on `guild`'s calendar.
+    pub async fn update_conference(
+        &mut self,
+        guild: GuildId,
+        id: ConferenceId,
+        details: &ConferenceDetails,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE conferences SET name = ?, starts_on = ?, ends_on = ?, city = ?, url = ?,
+                    kind = ?, updated_at = ?
+             WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(&details.name)
+        .bind(details.starts_on)
+        .bind(details.ends_on)
+        .bind(&details.city)
+        .bind(&details.url)
+        .bind(details.kind.code())
+        .bind(sql_instant(now))
+        .bind(sql_id(guild.0))
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes a conference off the calendar; members' plans stay as their history. False if
+    /// it was not on it.
+    pub async fn remove_conference(
+        &mut self,
+        guild: GuildId,
+        id: ConferenceId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE conferences SET removed_at = ?, updated_at = ?
+             WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .bind(sql_id(guild.0))
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Remembers (or forgets) the Discord scheduled event mirroring a conference.
+    pub async fn set_conference_event(
+        &mut self,
+        guild: GuildId,
+        id: ConferenceId,
+        event: Option<u64>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE conferences SET event_id = ? WHERE guild_id = ? AND id = ?")
+            .bind(event.map(sql_id))
+            .bind(sql_id(guild.0))
+            .bind(id.0)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Every plan for a conference (owner and plan), for re-timing after an edit.
+    pub async fn plans_for(
+        &mut self,
+        conference: ConferenceId,
+    ) -> StoreResult<Vec<ConferencePlan>> {
+        let rows: Vec<PlanRow> = sqlx::query_as(
+            "SELECT id, owner_id, conference_id, visibility FROM conference_plans
+             WHERE conference_id = ? ORDER BY id",
+        )
+        .bind(conference.0)
+        .fetch_all(self.conn())
+        .await?;
+        rows.into_iter().map(ConferencePlan::try_from).collect()
+    }
+
+    pub async fn plan(
+        &mut self,
+        owner: UserId,
+        conference: ConferenceId,
+    ) -> StoreResult<Option<ConferencePlan>> {
+        plan(self.conn(), owner, conference).await
+    }
+
+    /// The owner's plan to go, with `visibility`; an existing plan takes the new visibility.
+    pub async fn join(
+        &mut self,
+        owner: UserId,
+        conference: ConferenceId,
+        visibility: Visibility,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Joined> {
+        if let Some(existing) = plan(self.conn(), owner, conference).await? {
+            sqlx::query("UPDATE conference_plans SET visibility = ? WHERE owner_id = ? AND id = ?")
+                .bind(visibility.code())
+                .bind(sql_id(owner.0))
+                .bind(existing.id.0)
+                .execute(self.conn())
+                .await?;
+            return Ok(Joined::Already {
+                plan: existing.id,
+                was: existing.visibility,
+            });
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO conference_plans (conference_id, owner_id, visibility, joined_at)
+             VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(conference.0)
+        .bind(sql_id(owner.0))
+        .bind(visibility.code())
+        .bind(sql_instant(now))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(Joined::New(PlanId(id)))
+    }
+
+    /// Deletes the owner's plan (its targets go with it) and cancels its nudges. Returns how
+    /// many targets it held, or `None` if there was no plan.
+    pub async fn leave(
+        &mut self,
+        owner: UserId,
+        conference: ConferenceId,
+    ) -> StoreResult<Option<u32>> {
+        let Some(existing) = plan(self.conn(), owner, conference).await? else {
+            return Ok(None);
+        };
+        let (targets,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM conference_targets WHERE owner_id = ? AND plan_id = ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(existing.id.0)
+        .fetch_one(self.conn())
+        .await?;
+        for subject in [
+            crate::domain::conference::WEEK_BEFORE,
+            crate::domain::conference::DAY_BEFORE,
+        ] {
+            self.cancel_nudge(owner, subject, existing.id.0).await?;
+        }
+        sqlx::query("DELETE FROM conference_targets WHERE owner_id = ? AND plan_id = ?")
+            .bind(sql_id(owner.0))
+            .bind(existing.id.0)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM conference_plans WHERE owner_id = ? AND id = ?")
+            .bind(sql_id(owner.0))
+            .bind(existing.id.0)
+            .execute(self.conn())
+            .await?;
+        Ok(Some(u32::try_from(targets).unwrap_or(0)))
+    }
+
+    /// How many targets the owner's plan holds.
+    pub async fn target_count(&mut self, owner: UserId, plan: PlanId) -> StoreResult<u32> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM conference_targets WHERE owner_id = ? AND plan_id = ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(plan.0)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(0))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_target(
+        &mut self,
+        owner: UserId,
+        plan: PlanId,
+        kind: TargetKind,
+        name: &str,
+        note: Option<&str>,
+        contact: Option<ContactId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<TargetId> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO conference_targets (plan_id, owner_id, kind, name, note, contact_id,
+                                             done, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, FALSE, ?) RETURNING id",
+        )
+        .bind(plan.0)
+        .bind(sql_id(owner.0))
+        .bind(kind.code())
+        .bind(name)
+        .bind(note)
+        .bind(contact.map(|c| c.0))
+        .bind(sql_instant(now))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(TargetId(id))
+    }
+
+    /// Marks one of the owner's targets done (or not); false if it is not theirs.
+    pub async fn set_target_done(
+        &mut self,
+        owner: UserId,
+        target: TargetId,
+        done: bool,
+    ) -> StoreResult<bool> {
+        let changed =
+            sqlx::query("UPDATE conference_targets SET done = ? WHERE owner_id = ? AND id = ?")
+                .bind(done)
+                .bind(sql_id(owner.0))
+                .bind(target.0)
+                .execute(self.conn())
+                .await?;
+        Ok(changed.rows_affected() == 1)
+    }
+
+    /// Deletes one of the owner's targets; false if it is not theirs.
+    pub async fn remove_target(&mut self, owner: UserId, target: TargetId) -> StoreResult<bool> {
+        let gone = sqlx::query("DELETE FROM conference_targets WHERE owner_id = ? AND id = ?")
+            .bind(sql_id(owner.0))
+            .bind(target.0)
+            .execute(self.conn())
+            .await?;
+        Ok(gone.rows_affected() == 1)
+    }
+
+    /// One of the owner's targets, with the plan it belongs to.
+    pub async fn target(
+        &mut self,
+        owner: UserId,
+        target: TargetId,
+    ) -> StoreResult<Option<(PlanId, Target)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            plan_id: i64,
+            #[sqlx(flatten)]
+            target: TargetRow,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT plan_id, id, kind, name, note, contact_id, done FROM conference_targets
+             WHERE owner_id = ? AND id = ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(target.0)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|r| Ok((PlanId(r.plan_id), Target::try_from(r.target)?)))
+            .transpose()
+    }
+
+    /// Schedules (or moves, or cancels with `None`) the owner's live nudge about `subject`
+    /// row `subject_id`. One already claimed or sent is left as it is.
+    pub async fn set_nudge(
+        &mut self,
+        owner: UserId,
+        subject: &str,
+        subject_id: i64,
+        due: Option<(Window, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let live: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, state FROM nudges
+             WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
+        )
+        .bind(sql_id(owner.0))
+        .bind(subject)
+        .bind(subject_id)
+        .fetch_optional(self.conn())
+        .await?;
+        match (live, due) {
+            (Some((id, state)), Some((window, at))) if state == "waiting" => {
+                sqlx::query(
+                    "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?
+                     WHERE owner_id = ? AND id = ? AND state = 'waiting'",
+                )
+                .bind(window.ideal)
+                .bind(window.latest)
+                .bind(sql_instant(at))
+                .bind(sql_id(owner.0))
+                .bind(id)
+                .execute(self.conn())
+                .await?;
+            }
+            (Some((_, state)), None) if state == "waiting" => {
+                self.cancel_nudge(owner, subject, subject_id).await?;
+            }
+            (Some(_), _) => {}
+            (None, Some((window, at))) => {
+                super::follow_ups::insert_nudge(
+                    self.conn(),
+                    owner,
+                    subject,
+                    subject_id,
+                    window,
+                    at,
+                    now,
+                )
+                .await?;
+            }
+            (None, None) => {}
+        }
+        Ok(())
+    }
+
+    /// Cancels the owner's waiting nudge about `subject` row `subject_id`.
+    pub async fn cancel_nudge(
+        &mut self,
+        owner: UserId,
+        subject: &str,
+        subject_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE nudges SET state = 'cancelled'
+             WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state = 'waiting'",
+        )
+        .bind(sql_id(owner.0))
+        .bind(subject)
+        .bind(subject_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}

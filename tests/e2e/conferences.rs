@@ -1,0 +1,625 @@
+//! `/conference`: the chapter calendar kept by officers, members' plans and private targets,
+//! and the before-conference nudges a plan schedules.
+
+use chrono::NaiveDate;
+use emig_bot::domain::GuildId;
+use sqlx::Connection;
+
+use crate::support::bot::db_file;
+use crate::support::interactions::{GUILD_ID, MEMBER_PERMISSIONS, PERM_MANAGE_GUILD};
+use crate::support::{OptValue, Reply, TestBot, MEMBER_A, MEMBER_B};
+
+const OFFICERS: u64 = 810_000_000_000_000_001;
+const FALLBACK: u64 = 820_000_000_000_000_001;
+const MEMBER_C: u64 = 100_000_000_000_000_003;
+/// Has the officer role, but not Manage Server.
+const OFFICER: u64 = 100_000_000_000_000_009;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+/// A Manage Server member sets the chapter up with its officer role.
+async fn set_up_chapter(bot: &TestBot) {
+    let reply = bot
+        .member(MEMBER_B)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD)
+        .run_command(
+            "chapter setup",
+            [
+                ("officer-role", OptValue::Role(OFFICERS)),
+                ("fallback-channel", OptValue::Channel(FALLBACK, 0)),
+            ],
+        )
+        .await;
+    assert!(
+        reply.content.starts_with("Chapter set up."),
+        "{}",
+        reply.content
+    );
+}
+
+fn saem() -> Vec<(&'static str, OptValue)> {
+    vec![
+        ("name", "SAEM".into()),
+        ("starts", "2027-05-12".into()),
+        ("ends", "2027-05-15".into()),
+        ("city", "Atlanta".into()),
+    ]
+}
+
+async fn officer_adds(bot: &TestBot, options: Vec<(&'static str, OptValue)>) -> Reply {
+    bot.member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command("conference add", options)
+        .await
+}
+
+/// The "#id" value of the chapter's conference named `name`.
+async fn conference_value(bot: &TestBot, name: &str) -> String {
+    let all = bot
+        .store
+        .conferences(GuildId(GUILD_ID), d("2026-01-01"), 50)
+        .await
+        .expect("read");
+    let found = all
+        .iter()
+        .find(|c| c.details.name == name)
+        .unwrap_or_else(|| panic!("{name} is not on the calendar: {all:?}"));
+    format!("#{}", found.id.0)
+}
+
+/// (subject, ideal day, due instant, state) of a member's before-conference nudges.
+async fn before_nudges(bot: &TestBot, owner: u64) -> Vec<(String, NaiveDate, i64, String)> {
+    let url = format!("sqlite://{}", db_file(&bot.db_url).display());
+    let mut db = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::query_as(
+        "SELECT subject, ideal_on, due_at, state FROM nudges
+         WHERE owner_id = ? AND subject LIKE 'conference_%' ORDER BY ideal_on, id",
+    )
+    .bind(owner as i64)
+    .fetch_all(&mut db)
+    .await
+    .expect("read nudges")
+}
+
+#[tokio::test]
+async fn an_officer_by_role_adds_saem_and_members_see_it_with_plain_dates() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+
+    // Not an officer: refused, nothing stored.
+    let refused = bot
+        .member(MEMBER_A)
+        .run_command("conference add", saem())
+        .await;
+    assert!(refused.ephemeral);
+    assert!(
+        refused.content.contains("Only chapter officers"),
+        "{}",
+        refused.content
+    );
+    assert!(bot
+        .store
+        .conferences(GuildId(GUILD_ID), d("2026-01-01"), 50)
+        .await
+        .expect("read")
+        .is_empty());
+
+    let added = officer_adds(&bot, saem()).await;
+    assert!(added.ephemeral);
+    assert!(
+        added
+            .content
+            .starts_with("Added **SAEM** to the calendar: Wed 12 – Sat 15 May 2027"),
+        "{}",
+        added.content
+    );
+
+    let listed = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("conference list", [])
+        .await;
+    assert!(listed.ephemeral);
+    assert!(
+        listed.content.contains(
+            "**SAEM** · Wed 12 – Sat 15 May 2027 (in 6 months) · Atlanta · National · 0 going"
+        ),
+        "{}",
+        listed.content
+    );
+    // Calendar days are never shown as instants (midnight UTC is the day before in the US).
+    assert!(!listed.content.contains("<t:"), "{}", listed.content);
+
+    // The same conference twice is refused.
+    let again = officer_adds(&bot, saem()).await;
+    assert!(
+        again.content.contains("already on the calendar"),
+        "{}",
+        again.content
+    );
+
+    // Autocomplete offers it by name, with its days, and the national meetings by name.
+    let offered = bot
+        .member(MEMBER_A)
+        .autocomplete("conference join", [("conference", "sa")], "conference")
+        .await;
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert!(
+        offered[0].0.starts_with("SAEM — Wed 12 – Sat 15 May 2027"),
+        "{offered:?}"
+    );
+    assert_eq!(offered[0].1, conference_value(&bot, "SAEM").await);
+    let names = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .autocomplete("conference add", [("name", "co")], "name")
+        .await;
+    assert!(names.iter().any(|(n, _)| n == "CORD"), "{names:?}");
+}
+
+#[tokio::test]
+async fn bad_calendar_input_gets_a_clear_answer_and_stores_nothing() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    let mut ends_first = saem();
+    ends_first[2] = ("ends", "2027-05-10".into());
+    let mut in_the_past = saem();
+    in_the_past[1] = ("starts", "2026-05-12".into());
+    in_the_past[2] = ("ends", "2026-05-15".into());
+    for (options, expected) in [
+        (
+            ends_first,
+            "ends (2027-05-10) before it starts (2027-05-12)",
+        ),
+        (in_the_past, "ended on 2026-05-15"),
+    ] {
+        let reply = officer_adds(&bot, options).await;
+        assert!(reply.ephemeral);
+        assert!(reply.content.contains(expected), "{}", reply.content);
+    }
+    assert!(bot
+        .store
+        .conferences(GuildId(GUILD_ID), d("2026-01-01"), 50)
+        .await
+        .expect("read")
+        .is_empty());
+    let unknown = bot
+        .member(MEMBER_A)
+        .run_command("conference join", [("conference", "ACEP")])
+        .await;
+    assert!(
+        unknown.content.contains("not on this chapter's calendar"),
+        "{}",
+        unknown.content
+    );
+}
+
+#[tokio::test]
+async fn who_lists_members_going_visibly_and_not_those_who_left_the_server() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+
+    let joined = bot
+        .member(MEMBER_A)
+        .run_command(
+            "conference join",
+            [
+                ("conference", OptValue::from(saem_id.as_str())),
+                (
+                    "visibility",
+                    bot.choice("conference join", "visibility", "Chapter"),
+                ),
+            ],
+        )
+        .await;
+    assert!(
+        joined.content.contains("the chapter can see"),
+        "{}",
+        joined.content
+    );
+    let private = bot
+        .member(MEMBER_B)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        private.content.contains("only you can see"),
+        "{}",
+        private.content
+    );
+    bot.member(MEMBER_C)
+        .run_command(
+            "conference join",
+            [
+                ("conference", OptValue::from(saem_id.as_str())),
+                (
+                    "visibility",
+                    bot.choice("conference join", "visibility", "Chapter"),
+                ),
+            ],
+        )
+        .await;
+    bot.fake.member_left(MEMBER_C);
+
+    let who = bot
+        .member(MEMBER_B)
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(who.pings_nobody(), "{who:?}");
+    assert!(
+        who.content.contains(&format!("<@{MEMBER_A}>")),
+        "{}",
+        who.content
+    );
+    assert!(
+        !who.content.contains(&format!("<@{MEMBER_B}>")),
+        "{}",
+        who.content
+    );
+    assert!(
+        !who.content.contains(&format!("<@{MEMBER_C}>")),
+        "{}",
+        who.content
+    );
+
+    let listed = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("conference list", [])
+        .await;
+    assert!(listed.content.contains("3 going"), "{}", listed.content);
+
+    // Switching to private hides A too.
+    bot.member(MEMBER_A)
+        .run_command(
+            "conference join",
+            [
+                ("conference", OptValue::from(saem_id.as_str())),
+                (
+                    "visibility",
+                    bot.choice("conference join", "visibility", "Private"),
+                ),
+            ],
+        )
+        .await;
+    let who = bot
+        .member(MEMBER_B)
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        who.content.starts_with("Nobody has shared"),
+        "{}",
+        who.content
+    );
+}
+
+#[tokio::test]
+async fn targets_are_private_and_need_a_joined_conference() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let reyes = || {
+        vec![
+            ("conference", OptValue::from(saem_id.as_str())),
+            (
+                "kind",
+                bot.choice("conference target add", "kind", "Person (speaker, faculty)"),
+            ),
+            ("name", OptValue::from("Dr. Reyes")),
+            (
+                "note",
+                OptValue::from("ask about the ultrasound fellowship"),
+            ),
+        ]
+    };
+
+    let refused = bot
+        .member(MEMBER_A)
+        .run_command("conference target add", reyes())
+        .await;
+    assert!(
+        refused.content.contains("haven't joined"),
+        "{}",
+        refused.content
+    );
+
+    bot.member(MEMBER_A)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    let added = bot
+        .member(MEMBER_A)
+        .run_command("conference target add", reyes())
+        .await;
+    assert!(
+        added.content.starts_with("Added person **Dr. Reyes**"),
+        "{}",
+        added.content
+    );
+    bot.member(MEMBER_A)
+        .run_command(
+            "conference target add",
+            [
+                ("conference", OptValue::from(saem_id.as_str())),
+                (
+                    "kind",
+                    bot.choice(
+                        "conference target add",
+                        "kind",
+                        "Program (fair booth, showcase)",
+                    ),
+                ),
+                ("name", OptValue::from("Emory EM booth")),
+            ],
+        )
+        .await;
+
+    let plan = bot
+        .member(MEMBER_A)
+        .run_command("conference plan", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        plan.content.contains("**Targets** (0 of 2 done)"),
+        "{}",
+        plan.content
+    );
+    assert!(
+        plan.content
+            .contains("☐ person: Dr. Reyes — ask about the ultrasound fellowship"),
+        "{}",
+        plan.content
+    );
+
+    let offered = bot
+        .member(MEMBER_A)
+        .autocomplete("conference target done", [("target", "rey")], "target")
+        .await;
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    let reyes_id = offered[0].1.clone();
+    // Another member sees none of A's targets and cannot change them.
+    let theirs = bot
+        .member(MEMBER_B)
+        .autocomplete("conference target done", [("target", "")], "target")
+        .await;
+    assert!(theirs.is_empty(), "{theirs:?}");
+    let forged = bot
+        .member(MEMBER_B)
+        .run_command("conference target done", [("target", reyes_id.as_str())])
+        .await;
+    assert!(
+        forged.content.contains("not in your plan"),
+        "{}",
+        forged.content
+    );
+    let forged = bot
+        .member(MEMBER_B)
+        .run_command("conference target remove", [("target", reyes_id.as_str())])
+        .await;
+    assert!(
+        forged.content.contains("not in your plan"),
+        "{}",
+        forged.content
+    );
+    let other_plan = bot
+        .member(MEMBER_B)
+        .run_command("conference plan", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        !other_plan.content.contains("Reyes"),
+        "{}",
+        other_plan.content
+    );
+
+    bot.member(MEMBER_A)
+        .run_command("conference target done", [("target", reyes_id.as_str())])
+        .await;
+    let plan = bot
+        .member(MEMBER_A)
+        .run_command("conference plan", [("conference", saem_id.as_str())])
+        .await;
+    assert!(plan.content.contains("(1 of 2 done)"), "{}", plan.content);
+    assert!(
+        plan.content.contains("☑ person: Dr. Reyes"),
+        "{}",
+        plan.content
+    );
+
+    bot.member(MEMBER_A)
+        .run_command("conference target remove", [("target", reyes_id.as_str())])
+        .await;
+    let plan = bot
+        .member(MEMBER_A)
+        .run_command("conference plan", [("conference", saem_id.as_str())])
+        .await;
+    assert!(plan.content.contains("(0 of 1 done)"), "{}", plan.content);
+    assert!(!plan.content.contains("Reyes"), "{}", plan.content);
+
+    let left = bot
+        .member(MEMBER_A)
+        .run_command("conference leave", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        left.content.contains("its 1 target is removed"),
+        "{}",
+        left.content
+    );
+    assert!(before_nudges(&bot, MEMBER_A)
+        .await
+        .iter()
+        .all(|(_, _, _, state)| state == "cancelled"));
+}
+
+#[tokio::test]
+async fn joining_schedules_the_before_nudges_and_editing_the_dates_moves_them() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let joined = bot
+        .member(MEMBER_A)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        joined
+            .content
+            .contains("a week before (Wed 5 May) and the day before (Tue 11 May)"),
+        "{}",
+        joined.content
+    );
+    // 9:00 in New York (the default zone), daylight time in May: 13:00 UTC.
+    let at_nine = |day: &str| {
+        d(day)
+            .and_hms_opt(13, 0, 0)
+            .expect("time")
+            .and_utc()
+            .timestamp()
+    };
+    assert_eq!(
+        before_nudges(&bot, MEMBER_A).await,
+        vec![
+            (
+                "conference_week_before".to_owned(),
+                d("2027-05-05"),
+                at_nine("2027-05-05"),
+                "waiting".to_owned()
+            ),
+            (
+                "conference_day_before".to_owned(),
+                d("2027-05-11"),
+                at_nine("2027-05-11"),
+                "waiting".to_owned()
+            ),
+        ]
+    );
+
+    let edited = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command(
+            "conference edit",
+            [("conference", saem_id.as_str()), ("starts", "2027-05-19")],
+        )
+        .await;
+    assert!(
+        edited.content.contains("Wed 19 – Sat 22 May 2027"),
+        "{}",
+        edited.content
+    );
+    assert!(
+        edited.content.contains("the 1 member going"),
+        "{}",
+        edited.content
+    );
+    let moved: Vec<(NaiveDate, i64, String)> = before_nudges(&bot, MEMBER_A)
+        .await
+        .into_iter()
+        .filter(|n| n.3 != "cancelled")
+        .map(|(_, day, due, state)| (day, due, state))
+        .collect();
+    assert_eq!(
+        moved,
+        vec![
+            (d("2027-05-12"), at_nine("2027-05-12"), "waiting".to_owned()),
+            (d("2027-05-18"), at_nine("2027-05-18"), "waiting".to_owned()),
+        ]
+    );
+
+    // A member without the role cannot edit.
+    let refused = bot
+        .member(MEMBER_B)
+        .run_command(
+            "conference edit",
+            [("conference", saem_id.as_str()), ("city", "Boston")],
+        )
+        .await;
+    assert!(
+        refused.content.contains("Only chapter officers"),
+        "{}",
+        refused.content
+    );
+}
+
+#[tokio::test]
+async fn removing_a_conference_asks_first_and_keeps_members_plans_as_history() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    bot.member(MEMBER_A)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    let officer = bot.member(OFFICER).with_role(OFFICERS);
+
+    let asked = officer
+        .run_command("conference remove", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        asked.content.contains("1 member plans to go"),
+        "{}",
+        asked.content
+    );
+    let keep = asked.button("Keep it");
+    let kept = officer.click(&keep).await;
+    assert!(kept.content.starts_with("Kept"), "{}", kept.content);
+    assert_eq!(
+        bot.store
+            .conferences(GuildId(GUILD_ID), d("2026-01-01"), 50)
+            .await
+            .expect("read")
+            .len(),
+        1
+    );
+
+    let asked = officer
+        .run_command("conference remove", [("conference", saem_id.as_str())])
+        .await;
+    let remove = asked.button("Remove");
+    // Someone else clicking the officer's button, or the officer after losing the role.
+    let not_theirs = bot.member(MEMBER_A).click(&remove).await;
+    assert!(
+        not_theirs.content.contains("someone else's"),
+        "{}",
+        not_theirs.content
+    );
+    let demoted = bot.member(OFFICER).click(&remove).await;
+    assert!(
+        demoted.content.contains("Only chapter officers"),
+        "{}",
+        demoted.content
+    );
+    let removed = officer.click(&remove).await;
+    assert_eq!(removed.kind, 7, "{removed:?}");
+    assert!(
+        removed
+            .content
+            .starts_with("Removed **SAEM** from the calendar. 1 member's plan"),
+        "{}",
+        removed.content
+    );
+
+    let listed = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("conference list", [])
+        .await;
+    assert!(
+        listed.content.contains("No conferences"),
+        "{}",
+        listed.content
+    );
+    let plans = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("conference plan", [])
+        .await;
+    assert!(
+        plans.content.contains("removed from the calendar"),
+        "{}",
+        plans.content
+    );
+    assert!(before_nudges(&bot, MEMBER_A)
+        .await
+        .iter()
+        .all(|(_, _, _, state)| state == "cancelled"));
+}
