@@ -8,15 +8,17 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use super::commands::conference::ConferenceComponent;
 use super::commands::followup::{NudgeButton, DONE_CODE};
 use super::interaction::Component;
 use super::reply;
 use crate::clock::Clock;
 use crate::domain::cadence::{Digest, DueStatus, FollowUp};
+use crate::domain::conference::{self, PlanId};
 use crate::domain::text;
 use crate::domain::{TimeZone, UserId};
 use crate::scheduler::{Deliver, DeliverError, DeliverFuture, Sent};
-use crate::store::Store;
+use crate::store::{PlanReminder, Store};
 
 /// Spaces sends `interval` apart, whoever asks.
 pub struct Pacer {
@@ -92,6 +94,35 @@ impl DiscordDeliver {
         Ok(channel.id)
     }
 
+    /// What the digest's lines are about.
+    async fn facts(&self, digest: &Digest) -> Result<DigestFacts, crate::store::StoreError> {
+        let about: Vec<i64> = digest.nudges.iter().filter_map(|n| n.follow_up()).collect();
+        let follow_ups = self.store.follow_ups_named_in(digest.owner, &about).await?;
+        let plan_ids: Vec<PlanId> = digest
+            .nudges
+            .iter()
+            .filter(|n| n.subject == conference::WEEK_BEFORE || n.subject == conference::DAY_BEFORE)
+            .map(|n| PlanId(n.subject_id))
+            .collect();
+        let (plans, story) = if plan_ids.is_empty() {
+            (Vec::new(), None)
+        } else {
+            let story = self.store.story(digest.owner, None).await?.map(|s| {
+                let a = crate::domain::story::analyse(&s.text);
+                (s.version, a.words, a.seconds_at_130)
+            });
+            (
+                self.store.plan_reminders(digest.owner, &plan_ids).await?,
+                story,
+            )
+        };
+        Ok(DigestFacts {
+            follow_ups,
+            plans,
+            story,
+        })
+    }
+
     async fn today(&self, owner: UserId) -> chrono::NaiveDate {
         let zone = match self.store.member(owner).await {
             Ok(m) => m.timezone_or(self.default_timezone),
@@ -145,24 +176,147 @@ fn date_text(d: chrono::NaiveDate) -> String {
 /// How much of a contact's name a digest line shows: five lines always fit one message.
 const DIGEST_NAME: usize = 200;
 
-/// The DM: one numbered line per nudge, with a row of the buttons its subject offers.
-/// `follow_ups` are the follow-ups the digest's follow-up nudges are about; a nudge whose
-/// subject has no words here (a later kind, or a follow-up deleted meanwhile) still gets a
-/// line, so nothing claimed goes unsaid.
+/// What a digest's lines are about, read just before it is sent.
+#[derive(Debug, Clone, Default)]
+pub struct DigestFacts {
+    /// The follow-ups its follow-up nudges are about.
+    pub follow_ups: Vec<FollowUp>,
+    /// The conference plans its before-conference nudges are about.
+    pub plans: Vec<PlanReminder>,
+    /// The member's latest story: version, words, seconds at a calm pace.
+    pub story: Option<(u32, u32, u32)>,
+}
+
+/// How much of one conference line a digest shows: five items always fit one message.
+const PLAN_LINE: usize = 330;
+/// Person targets offered for a draft in one select at most (and "open my plan").
+const DRAFT_OPTIONS: usize = 24;
+
+/// "Targets: Dr. Reyes, Emory EM booth (2 done)." or a nudge to pick some.
+fn targets_text(plan: &PlanReminder) -> String {
+    let open: Vec<String> = plan
+        .targets
+        .iter()
+        .filter(|t| !t.done)
+        .map(|t| reply::escape(&t.name))
+        .collect();
+    let done = plan.targets.len() - open.len();
+    match (open.is_empty(), done) {
+        (true, 0) => {
+            "No targets yet: pick people, programs and sessions with `/conference target add`."
+                .to_owned()
+        }
+        (true, _) => "Every target is done.".to_owned(),
+        (false, 0) => format!("Targets: {}.", open.join(", ")),
+        (false, d) => format!("Targets: {} ({d} done).", open.join(", ")),
+    }
+}
+
+fn story_text(story: Option<(u32, u32, u32)>) -> String {
+    match story {
+        Some((version, words, seconds)) => format!(
+            "Your one-minute story: v{version}, {words} words, about {seconds} s{}.",
+            if seconds > 65 {
+                " — trim it to a minute"
+            } else {
+                ""
+            }
+        ),
+        None => "Write your one-minute story with `/story write`.".to_owned(),
+    }
+}
+
+/// One before-conference item: its line and the row it offers.
+fn plan_item(
+    digest: &Digest,
+    number: usize,
+    subject: &str,
+    plan: &PlanReminder,
+    story: Option<(u32, u32, u32)>,
+) -> (String, serenity::CreateActionRow) {
+    let d = &plan.conference.details;
+    let name = reply::escape(&d.name);
+    let when = conference::dates_label(d.starts_on, d.ends_on);
+    let line = if subject == conference::WEEK_BEFORE {
+        format!(
+            "**{name}** in a week ({when}, {}). {} Reach out briefly to a few people ahead of time. {}",
+            reply::escape(&d.city),
+            targets_text(plan),
+            story_text(story)
+        )
+    } else {
+        format!(
+            "**{name}** starts tomorrow ({}). {} {}",
+            reply::escape(&d.city),
+            targets_text(plan),
+            story_text(story)
+        )
+    };
+    let line = format!("{number}. {}", reply::truncate(&line, PLAN_LINE));
+    let people: Vec<&crate::domain::conference::Target> = plan
+        .targets
+        .iter()
+        .filter(|t| !t.done && t.kind == conference::TargetKind::Person)
+        .take(DRAFT_OPTIONS)
+        .collect();
+    let open = ConferenceComponent::OpenPlan {
+        plan: plan.plan.0,
+        digest: digest.id,
+    }
+    .custom_id(digest.owner);
+    if people.is_empty() {
+        let row = serenity::CreateActionRow::Buttons(vec![serenity::CreateButton::new(open)
+            .label(format!("Open plan #{number}"))
+            .style(serenity::ButtonStyle::Primary)]);
+        return (line, row);
+    }
+    let mut options = vec![serenity::CreateSelectMenuOption::new(
+        "Open my plan",
+        "plan",
+    )];
+    options.extend(people.iter().map(|t| {
+        serenity::CreateSelectMenuOption::new(
+            reply::truncate(&format!("Draft a note to {}", t.name), reply::MAX_CHOICE),
+            format!("t{}", t.id.0),
+        )
+    }));
+    let select = serenity::CreateSelectMenu::new(
+        ConferenceComponent::BeforeMenu {
+            plan: plan.plan.0,
+            digest: digest.id,
+        }
+        .custom_id(digest.owner),
+        serenity::CreateSelectMenuKind::String { options },
+    )
+    .placeholder(reply::truncate(
+        &format!("#{number} {}: draft a note or open your plan", d.name),
+        reply::MAX_CHOICE,
+    ));
+    (line, serenity::CreateActionRow::SelectMenu(select))
+}
+
+/// The DM: one numbered line per nudge, with a row of the buttons its subject offers (or one
+/// select menu). A nudge whose subject has no words here (a later kind, or one whose row was
+/// deleted meanwhile) still gets a line, so nothing claimed goes unsaid.
 pub fn digest_message(
     digest: &Digest,
     today: chrono::NaiveDate,
-    follow_ups: &[FollowUp],
+    facts: &DigestFacts,
 ) -> serenity::CreateMessage {
-    let mut text = format!(
-        "**Time to follow up** — {} {}",
-        digest.nudges.len(),
-        if digest.nudges.len() == 1 {
-            "reminder"
-        } else {
-            "reminders"
-        }
-    );
+    let only_follow_ups = digest.nudges.iter().all(|n| n.follow_up().is_some());
+    let reminders = if digest.nudges.len() == 1 {
+        "reminder"
+    } else {
+        "reminders"
+    };
+    let mut text = if only_follow_ups {
+        format!(
+            "**Time to follow up** — {} {reminders}",
+            digest.nudges.len()
+        )
+    } else {
+        format!("**Your reminders** — {}", digest.nudges.len())
+    };
     let mut rows = Vec::new();
     for (i, n) in digest.nudges.iter().enumerate() {
         let when = match n.window.status(today) {
@@ -170,9 +324,25 @@ pub fn digest_message(
             DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
             DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
         };
+        if n.subject == conference::WEEK_BEFORE || n.subject == conference::DAY_BEFORE {
+            let plan = facts.plans.iter().find(|p| p.plan.0 == n.subject_id);
+            match plan {
+                Some(plan) if !plan.removed => {
+                    let (line, row) = plan_item(digest, i + 1, &n.subject, plan, facts.story);
+                    text.push('\n');
+                    text.push_str(&line);
+                    rows.push(row);
+                }
+                _ => text.push_str(&format!(
+                    "\n{}. A conference you planned is no longer on the calendar.",
+                    i + 1
+                )),
+            }
+            continue;
+        }
         let about = n
             .follow_up()
-            .and_then(|id| follow_ups.iter().find(|f| f.id == id));
+            .and_then(|id| facts.follow_ups.iter().find(|f| f.id == id));
         let Some(f) = about else {
             text.push_str(&format!("\n{}. A reminder · {when}", i + 1));
             continue;
@@ -304,20 +474,14 @@ impl Deliver for DiscordDeliver {
         Box::pin(async move {
             let mut channel = self.channel(digest.owner).await?;
             let today = self.today(digest.owner).await;
-            let about: Vec<i64> = digest.nudges.iter().filter_map(|n| n.follow_up()).collect();
-            let follow_ups = self
-                .store
-                .follow_ups_named_in(digest.owner, &about)
-                .await
-                .map_err(|e| {
-                    DeliverError::Refused(format!("cannot read the digest's follow-ups: {e}"))
-                })?;
+            let facts = self.facts(digest).await.map_err(|e| {
+                DeliverError::Refused(format!("cannot read what the digest is about: {e}"))
+            })?;
             let mut attempt = 0;
             let mut reopened = false;
             loop {
                 self.pacer.wait().await;
-                let send =
-                    channel.send_message(&self.http, digest_message(digest, today, &follow_ups));
+                let send = channel.send_message(&self.http, digest_message(digest, today, &facts));
                 match tokio::time::timeout(self.timeout, send).await {
                     Err(_) => {
                         return Err(DeliverError::Transient(format!(

@@ -13,6 +13,7 @@ use super::Stage;
 coded_enum!(
     /// A situation worth a ready draft; the code is the template's file name.
     Situation {
+        BeforeConference => ("before_conference", "Before a conference: asking to meet"),
         AfterConference => ("after_conference", "After meeting at a conference"),
         RotationFeedback => ("rotation_feedback", "End-of-rotation feedback"),
         StayInTouch => ("stay_in_touch", "Permission to stay in touch"),
@@ -43,7 +44,11 @@ impl Situation {
 }
 
 /// The compiled-in templates, by situation code.
-const BUILT_IN: [(&str, &str); 10] = [
+const BUILT_IN: [(&str, &str); 11] = [
+    (
+        "before_conference",
+        include_str!("../../config/templates/before_conference.txt"),
+    ),
     (
         "after_conference",
         include_str!("../../config/templates/after_conference.txt"),
@@ -151,6 +156,38 @@ impl DraftFacts {
             signature: "[your name]".into(),
             ask,
         }
+    }
+}
+
+impl DraftFacts {
+    /// Facts for a note before a conference to someone the member wants to meet there: the
+    /// linked contact's card when there is one, else the target's own name and note.
+    pub fn for_target(
+        name: &str,
+        note: Option<&str>,
+        contact: Option<&Contact>,
+        conference: &str,
+        stage: Option<Stage>,
+    ) -> DraftFacts {
+        let mut facts = match contact {
+            Some(c) => DraftFacts::new(c, stage, None),
+            None => DraftFacts {
+                greeting: name.to_owned(),
+                institution: None,
+                event: None,
+                callback: None,
+                me: stage_phrase(stage),
+                interest: "[what interests you within EM: ultrasound, education, critical care…]"
+                    .into(),
+                signature: "[your name]".into(),
+                ask: None,
+            },
+        };
+        facts.event = Some(conference.to_owned());
+        if let Some(note) = note {
+            facts.callback = Some(note.to_owned());
+        }
+        facts
     }
 }
 

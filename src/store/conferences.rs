@@ -118,6 +118,15 @@ pub struct PlanSummary {
     pub targets_done: u32,
 }
 
+/// What a before-conference reminder says: the conference and the member's targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanReminder {
+    pub plan: PlanId,
+    pub conference: Conference,
+    pub removed: bool,
+    pub targets: Vec<Target>,
+}
+
 /// The before-conference nudges of a plan, as they stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanNudge {
@@ -282,6 +291,80 @@ impl Store {
             .collect()
     }
 
+    /// One of the owner's plans by its id, with its conference (removed ones too).
+    pub async fn plan_by_id(
+        &self,
+        owner: UserId,
+        plan: PlanId,
+    ) -> StoreResult<Option<PlanSummary>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            conference: ConferenceRow,
+            visibility: String,
+            removed_at: Option<i64>,
+            targets: i64,
+            targets_done: i64,
+        }
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS}, p.visibility, c.removed_at,
+                    (SELECT COUNT(*) FROM conference_targets t WHERE t.plan_id = p.id) AS targets,
+                    (SELECT COUNT(*) FROM conference_targets t
+                      WHERE t.plan_id = p.id AND t.done) AS targets_done
+             FROM conference_plans p JOIN conferences c ON c.id = p.conference_id
+             WHERE p.owner_id = ? AND p.id = ?"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(plan.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let conference = Conference::try_from(r.conference)?;
+            Ok(PlanSummary {
+                plan: ConferencePlan::try_from(PlanRow {
+                    id: plan.0,
+                    owner_id: sql_id(owner.0),
+                    conference_id: conference.id.0,
+                    visibility: r.visibility,
+                })?,
+                conference,
+                removed: r.removed_at.is_some(),
+                targets: u32::try_from(r.targets).unwrap_or(0),
+                targets_done: u32::try_from(r.targets_done).unwrap_or(0),
+            })
+        })
+        .transpose()
+    }
+
+    /// What the owner's reminders about `plans` say (plans left meanwhile are missing).
+    pub async fn plan_reminders(
+        &self,
+        owner: UserId,
+        plans: &[PlanId],
+    ) -> StoreResult<Vec<PlanReminder>> {
+        let mut out = Vec::with_capacity(plans.len());
+        for plan in plans {
+            if let Some(summary) = self.plan_by_id(owner, *plan).await? {
+                out.push(PlanReminder {
+                    plan: *plan,
+                    targets: self.targets(owner, *plan).await?,
+                    conference: summary.conference,
+                    removed: summary.removed,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// One of the owner's targets, with the plan it belongs to.
+    pub async fn target(
+        &self,
+        owner: UserId,
+        id: TargetId,
+    ) -> StoreResult<Option<(PlanId, Target)>> {
+        target(&self.pool, owner, id).await
+    }
+
     /// The owner's targets in one of their plans, in the order they were added.
     pub async fn targets(&self, owner: UserId, plan: PlanId) -> StoreResult<Vec<Target>> {
         let rows: Vec<TargetRow> = sqlx::query_as(
@@ -313,6 +396,30 @@ impl Store {
             .map(|(id, subject, state)| PlanNudge { id, subject, state })
             .collect())
     }
+}
+
+/// One of the owner's targets, with the plan it belongs to.
+async fn target<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    target: TargetId,
+) -> StoreResult<Option<(PlanId, Target)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        plan_id: i64,
+        #[sqlx(flatten)]
+        target: TargetRow,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT plan_id, id, kind, name, note, contact_id, done FROM conference_targets
+         WHERE owner_id = ? AND id = ?",
+    )
+    .bind(sql_id(owner.0))
+    .bind(target.0)
+    .fetch_optional(executor)
+    .await?;
+    row.map(|r| Ok((PlanId(r.plan_id), Target::try_from(r.target)?)))
+        .transpose()
 }
 
 async fn plan<'e>(
@@ -620,30 +727,6 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(gone.rows_affected() == 1)
-    }
-
-    /// One of the owner's targets, with the plan it belongs to.
-    pub async fn target(
-        &mut self,
-        owner: UserId,
-        target: TargetId,
-    ) -> StoreResult<Option<(PlanId, Target)>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            plan_id: i64,
-            #[sqlx(flatten)]
-            target: TargetRow,
-        }
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT plan_id, id, kind, name, note, contact_id, done FROM conference_targets
-             WHERE owner_id = ? AND id = ?",
-        )
-        .bind(sql_id(owner.0))
-        .bind(target.0)
-        .fetch_optional(self.conn())
-        .await?;
-        row.map(|r| Ok((PlanId(r.plan_id), Target::try_from(r.target)?)))
-            .transpose()
     }
 
     /// Schedules (or moves, or cancels with `None`) the owner's live nudge about `subject`

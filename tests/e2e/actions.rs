@@ -29,7 +29,7 @@ async fn wait_for_digest(bot: &TestBot) -> Reply {
                         && c.path.ends_with("/messages")
                         && c.body["content"]
                             .as_str()
-                            .is_some_and(|t| t.starts_with("**Time to follow up**"))
+                            .is_some_and(|t| t.contains("\n-# emig-bot digest "))
                 })
                 .map(|c| Reply::from_followup(&c.body))
         })

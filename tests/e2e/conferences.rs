@@ -623,3 +623,160 @@ async fn removing_a_conference_asks_first_and_keeps_members_plans_as_history() {
         .iter()
         .all(|(_, _, _, state)| state == "cancelled"));
 }
+
+fn reminder_dms(bot: &TestBot) -> Vec<serde_json::Value> {
+    reminder_dms_in(&bot.fake.calls())
+}
+
+fn reminder_dms_in(calls: &[crate::support::fake_discord::RestCall]) -> Vec<serde_json::Value> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.method == "POST"
+                && c.status == 200
+                && c.path.ends_with("/messages")
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("\n-# emig-bot digest "))
+        })
+        .map(|c| c.body.clone())
+        .collect()
+}
+
+async fn wait_for_reminder_dms(bot: &TestBot, n: usize) -> Vec<serde_json::Value> {
+    bot.fake
+        .wait_for(&format!("{n} reminder DM(s)"), |calls| {
+            let found = reminder_dms_in(calls);
+            (found.len() >= n).then_some(found)
+        })
+        .await
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&chrono::Utc)
+}
+
+#[tokio::test]
+async fn the_week_before_and_day_before_dms_arrive_once_each_with_targets_and_drafts() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    bot.member(MEMBER_A)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    for (kind, name, note) in [
+        (
+            "Person (speaker, faculty)",
+            "Dr. Reyes",
+            "her ultrasound fellowship",
+        ),
+        ("Program (fair booth, showcase)", "Emory EM booth", ""),
+    ] {
+        let mut options = vec![
+            ("conference", OptValue::from(saem_id.as_str())),
+            ("kind", bot.choice("conference target add", "kind", kind)),
+            ("name", OptValue::from(name)),
+        ];
+        if !note.is_empty() {
+            options.push(("note", OptValue::from(note)));
+        }
+        bot.member(MEMBER_A)
+            .run_command("conference target add", options)
+            .await;
+    }
+
+    // Wed 5 May, 09:00 in New York: the week-before DM.
+    bot.clock.set(at("2027-05-05T13:00:00Z"));
+    let dm = wait_for_reminder_dms(&bot, 1).await.remove(0);
+    let text = dm["content"].as_str().unwrap_or_default();
+    assert!(text.starts_with("**Your reminders** — 1"), "{text}");
+    assert!(
+        text.contains("1. **SAEM** in a week (Wed 12 – Sat 15 May 2027, Atlanta). Targets: Dr. Reyes, Emory EM booth."),
+        "{text}"
+    );
+    assert!(text.contains("Write your one-minute story"), "{text}");
+    let menu = &dm["components"][0]["components"][0];
+    assert_eq!(menu["type"], 3, "{dm}");
+    let labels: Vec<&str> = menu["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
+    assert_eq!(labels, vec!["Open my plan", "Draft a note to Dr. Reyes"]);
+    let custom_id = menu["custom_id"].as_str().expect("custom id").to_owned();
+    let reyes = menu["options"][1]["value"]
+        .as_str()
+        .expect("value")
+        .to_owned();
+
+    let draft = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .select(&custom_id, &[&reyes])
+        .await;
+    assert!(draft.ephemeral);
+    assert!(
+        draft.content.contains("Dear Dr. Reyes"),
+        "{}",
+        draft.content
+    );
+    assert!(draft.content.contains("SAEM 2027"), "{}", draft.content);
+    assert!(
+        draft.content.contains("her ultrasound fellowship"),
+        "{}",
+        draft.content
+    );
+    let plan = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .select(&custom_id, &["plan"])
+        .await;
+    assert!(
+        plan.content.contains("**Targets** (0 of 2 done)"),
+        "{}",
+        plan.content
+    );
+    // A forged value, and someone else's click, change and show nothing.
+    let forged = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .select(&custom_id, &["t999999"])
+        .await;
+    assert!(
+        forged.content.contains("not in your plan"),
+        "{}",
+        forged.content
+    );
+    let not_theirs = bot
+        .member(MEMBER_B)
+        .in_dm()
+        .select(&custom_id, &[&reyes])
+        .await;
+    assert!(
+        not_theirs.content.contains("someone else's"),
+        "{}",
+        not_theirs.content
+    );
+    assert!(!not_theirs.content.contains("Reyes"));
+
+    // The next morning: no second week-before DM.
+    bot.clock.set(at("2027-05-06T13:00:00Z"));
+    bot.run_command::<&str>("help", []).await;
+    assert_eq!(reminder_dms(&bot).len(), 1);
+
+    // Tue 11 May, 09:00: the day-before DM, once.
+    bot.clock.set(at("2027-05-11T13:00:00Z"));
+    let dms = wait_for_reminder_dms(&bot, 2).await;
+    let text = dms[1]["content"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("1. **SAEM** starts tomorrow (Atlanta). Targets: Dr. Reyes, Emory EM booth."),
+        "{text}"
+    );
+    bot.clock.set(at("2027-05-12T13:00:00Z"));
+    bot.run_command::<&str>("help", []).await;
+    assert_eq!(reminder_dms(&bot).len(), 2);
+}

@@ -270,7 +270,7 @@ async fn contacts_at_their_longest_fit_every_reply_that_shows_them() {
                         && c.path.ends_with("/messages")
                         && c.body["content"]
                             .as_str()
-                            .is_some_and(|t| t.starts_with("**Time to follow up**"))
+                            .is_some_and(|t| t.contains("\n-# emig-bot digest "))
                 })
                 .map(|c| Reply::from_followup(&c.body))
         })

@@ -51,7 +51,7 @@ fn digests_in(calls: &[RestCall]) -> Vec<Value> {
             c.status == 200
                 && c.body["content"]
                     .as_str()
-                    .is_some_and(|t| t.starts_with("**Time to follow up**"))
+                    .is_some_and(|t| t.contains("\n-# emig-bot digest "))
         })
         .map(|c| c.body.clone())
         .collect()

@@ -3,7 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::calendar;
+use super::{calendar, plan};
 use crate::discord::interaction::{Args, Component, Incoming};
 use crate::discord::{CommandError, Data};
 use crate::domain::UserId;
@@ -15,6 +15,10 @@ pub enum ConferenceComponent {
     RemoveConfirm { conference: i64 },
     /// … answered no.
     RemoveCancel { conference: i64 },
+    /// On a before-conference reminder: the member's plan.
+    OpenPlan { plan: i64, digest: i64 },
+    /// On a before-conference reminder: "open my plan" or "draft a note to" a person target.
+    BeforeMenu { plan: i64, digest: i64 },
 }
 
 impl Component for ConferenceComponent {
@@ -26,6 +30,12 @@ impl Component for ConferenceComponent {
             ConferenceComponent::RemoveCancel { conference } => {
                 ("cf-remove-no", vec![conference.to_string()])
             }
+            ConferenceComponent::OpenPlan { plan, digest } => {
+                ("cf-plan", vec![plan.to_string(), digest.to_string()])
+            }
+            ConferenceComponent::BeforeMenu { plan, digest } => {
+                ("cf-before", vec![plan.to_string(), digest.to_string()])
+            }
         }
     }
 
@@ -36,6 +46,14 @@ impl Component for ConferenceComponent {
             },
             "cf-remove-no" => ConferenceComponent::RemoveCancel {
                 conference: args.parse()?,
+            },
+            "cf-plan" => ConferenceComponent::OpenPlan {
+                plan: args.parse()?,
+                digest: args.parse()?,
+            },
+            "cf-before" => ConferenceComponent::BeforeMenu {
+                plan: args.parse()?,
+                digest: args.parse()?,
             },
             _ => return None,
         })
@@ -50,6 +68,14 @@ pub fn examples() -> Vec<ConferenceComponent> {
         },
         ConferenceComponent::RemoveCancel {
             conference: i64::MAX,
+        },
+        ConferenceComponent::OpenPlan {
+            plan: i64::MAX,
+            digest: i64::MAX,
+        },
+        ConferenceComponent::BeforeMenu {
+            plan: i64::MAX,
+            digest: i64::MAX,
         },
     ]
 }
@@ -67,6 +93,12 @@ pub async fn on_component(
         }
         ConferenceComponent::RemoveCancel { conference } => {
             calendar::on_remove(ctx, data, incoming, owner, conference, false).await
+        }
+        ConferenceComponent::OpenPlan { plan, .. } => {
+            plan::on_open_plan(ctx, data, incoming, owner, plan).await
+        }
+        ConferenceComponent::BeforeMenu { plan, .. } => {
+            plan::on_before_menu(ctx, data, incoming, owner, plan).await
         }
     }
 }

@@ -5,11 +5,15 @@ use poise::serenity_prelude as serenity;
 
 use super::pick::{self, autocomplete_conference, autocomplete_target, chapter_today, resolve};
 use crate::discord::commands::contact::{autocomplete_contact, resolve as resolve_contact};
-use crate::discord::{author, reply, today_for, CommandError, Context};
+use crate::discord::interaction::{Incoming, STALE_BUTTON};
+use crate::discord::{author, reply, today_for, CommandError, Context, Data};
 use crate::domain::conference::{
     self, before_nudges, dates_label, relative, target_name, Conference, TargetKind, Visibility,
     MAX_TARGET_NOTE,
 };
+use crate::domain::conference::{PlanId, TargetId};
+use crate::domain::draft::{DraftFacts, Situation};
+use crate::domain::UserId;
 use crate::store::Joined;
 
 /// Where the member can see who else is going.
@@ -164,16 +168,39 @@ pub(super) async fn plan(
             reply::escape(&found.details.name)
         )));
     };
-    let targets = data.store.targets(owner, plan.id).await?;
-    let d = &found.details;
+    let text = plan_text(data, owner, plan.id).await?;
+    reply::send_pages(ctx, &text, Vec::new()).await?;
+    Ok(())
+}
+
+/// One of the member's plans with its targets, as `/conference plan` and a reminder's
+/// "open my plan" show it.
+async fn plan_text(data: &Data, owner: UserId, plan: PlanId) -> Result<String, CommandError> {
+    let Some(summary) = data.store.plan_by_id(owner, plan).await? else {
+        return Err(CommandError::User(
+            "That plan is gone: you left the conference. See `/conference plan`.".into(),
+        ));
+    };
+    let today = chapter_today(data, summary.conference.guild).await?;
+    let targets = data.store.targets(owner, plan).await?;
+    let d = &summary.conference.details;
     let mut text = format!(
-        "**{}** · {} ({}) · {}\nYou're going; {}.\n",
+        "**{}** · {} ({}) · {}\n",
         reply::escape(&d.name),
         dates_label(d.starts_on, d.ends_on),
         relative(d.starts_on, d.ends_on, today),
         reply::escape(&d.city),
-        visibility_text(plan.visibility)
     );
+    if summary.removed {
+        text.push_str(
+            "Officers removed it from the calendar; your plan is kept as your history.\n",
+        );
+    } else {
+        text.push_str(&format!(
+            "You're going; {}.\n",
+            visibility_text(summary.plan.visibility)
+        ));
+    }
     if targets.is_empty() {
         text.push_str("No targets yet: add people (speakers, faculty), programs (fair booths) and sessions with `/conference target add`.");
     } else {
@@ -192,8 +219,81 @@ pub(super) async fn plan(
             text.push('\n');
         }
     }
-    reply::send_pages(ctx, &text, Vec::new()).await?;
-    Ok(())
+    Ok(text)
+}
+
+/// "Open plan" on a before-conference reminder.
+pub(super) async fn on_open_plan(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    owner: UserId,
+    plan: i64,
+) -> Result<(), CommandError> {
+    let text = plan_text(data, owner, PlanId(plan)).await?;
+    incoming.say_pages(ctx, &text, Vec::new()).await
+}
+
+/// The select on a before-conference reminder: "plan", or "t<id>" for a draft to one of the
+/// plan's person targets. The value is untrusted: the target must be the clicker's and in
+/// this plan.
+pub(super) async fn on_before_menu(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    owner: UserId,
+    plan: i64,
+) -> Result<(), CommandError> {
+    let stale = || CommandError::User(STALE_BUTTON.into());
+    let Incoming::Click(click) = incoming else {
+        return Err(stale());
+    };
+    let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind else {
+        return Err(stale());
+    };
+    let picked = values.first().map(String::as_str).ok_or_else(stale)?;
+    if picked == "plan" {
+        return on_open_plan(ctx, data, incoming, owner, plan).await;
+    }
+    let target = picked
+        .strip_prefix('t')
+        .and_then(|n| n.parse::<i64>().ok())
+        .map(TargetId)
+        .ok_or_else(stale)?;
+    let Some((in_plan, target)) = data.store.target(owner, target).await? else {
+        return Err(CommandError::User(crate::actions::TARGET_GONE.into()));
+    };
+    let Some(summary) = data.store.plan_by_id(owner, PlanId(plan)).await? else {
+        return Err(stale());
+    };
+    if in_plan.0 != plan {
+        return Err(stale());
+    }
+    let contact = match target.contact {
+        Some(id) => data.store.contact(owner, id).await?,
+        None => None,
+    };
+    let stage = data.store.member(owner).await?.stage;
+    let d = &summary.conference.details;
+    let event = format!("{} {}", d.name, d.starts_on.format("%Y"));
+    let facts = DraftFacts::for_target(
+        &target.name,
+        target.note.as_deref(),
+        contact.as_ref(),
+        &event,
+        stage,
+    );
+    let situation = Situation::BeforeConference;
+    let draft = data.drafts.render(situation, &facts).map_err(|e| {
+        tracing::error!(situation = situation.code(), error = %e, "draft template failed");
+        CommandError::User("That draft template is broken; tell your bot's admin.".into())
+    })?;
+    let text = format!(
+        "**Draft — {}** (copy it, fill the [brackets], send it yourself):\n\n{}",
+        situation.label(),
+        reply::escape(&draft)
+    );
+    incoming.say_pages(ctx, &text, Vec::new()).await
 }
 
 /// Members going to a conference who let the chapter see it
