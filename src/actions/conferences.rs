@@ -68,6 +68,9 @@ impl Actions {
             )
             .await?;
         }
+        if before.details.ends_on != details.ends_on {
+            retime_after(&mut tx, self.default_timezone, id, details.ends_on, now).await?;
+        }
         tx.commit().await?;
         self.wake.notify_one();
         Ok(Edited {
@@ -138,9 +141,19 @@ impl Actions {
         owner: UserId,
         id: ConferenceId,
     ) -> ActionResult<Option<u32>> {
+        let now = self.now();
         let mut tx = self.store.begin().await?;
+        // People met there keep their follow-ups, each now nudged on its own.
+        for f in tx.conference_follow_ups(owner, id.0).await? {
+            tx.move_follow_up(owner, f.id, f.window, f.due_at, now)
+                .await?;
+        }
+        if let Some(plan) = tx.plan(owner, id).await? {
+            tx.cancel_nudge(owner, conference::AFTER, plan.id.0).await?;
+        }
         let left = tx.leave(owner, id).await?;
         tx.commit().await?;
+        self.wake.notify_one();
         Ok(left)
     }
 
@@ -231,6 +244,53 @@ async fn schedule_before(
         });
         tx.set_nudge(plan.owner, subject, plan.id.0, due, now)
             .await?;
+    }
+    Ok(())
+}
+
+/// The follow-ups of everyone met at a conference count from its last day: after the dates
+/// move, each moves, and so does each member's nudge listing them.
+async fn retime_after(
+    tx: &mut Tx,
+    default_timezone: TimeZone,
+    id: ConferenceId,
+    ends_on: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> ActionResult<()> {
+    let mut owners = Vec::new();
+    for (owner, follow_up) in tx.follow_ups_after_conference(id.0).await? {
+        let Some(f) = tx.follow_up(owner, follow_up).await? else {
+            continue;
+        };
+        let Some(contact) = tx.contact(owner, f.contact_id).await? else {
+            continue;
+        };
+        let mut rhythm = super::contacts::rhythm_of(&contact);
+        rhythm.conference_ends_on = Some(ends_on);
+        let Some(planned) = cadence::first_follow_up(&rhythm) else {
+            continue;
+        };
+        let due = super::due_in(tx, default_timezone, owner, &planned.window).await?;
+        tx.retime_follow_up(owner, follow_up, planned.window, due, now)
+            .await?;
+        if !owners.iter().any(|(o, _, _)| *o == owner) {
+            owners.push((owner, planned.window, due));
+        }
+    }
+    for (owner, window, due) in owners {
+        let Some(plan) = tx.plan(owner, id).await? else {
+            continue;
+        };
+        if !tx.conference_follow_ups(owner, id.0).await?.is_empty() {
+            tx.set_nudge(
+                owner,
+                conference::AFTER,
+                plan.id.0,
+                Some((window, due)),
+                now,
+            )
+            .await?;
+        }
     }
     Ok(())
 }

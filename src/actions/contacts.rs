@@ -3,10 +3,11 @@
 
 use chrono::NaiveDate;
 
-use super::{schedule_in, ActionError, ActionResult, Actions};
+use super::{schedule_grouped_in, schedule_in, ActionError, ActionResult, Actions};
 use crate::domain::cadence::{self, ContactRhythm, FollowUp};
+use crate::domain::conference::{self, ConferenceId, PlanId};
 use crate::domain::contact::{
-    Contact, ContactId, ContactPatch, Interaction, InteractionKind, NewContact,
+    Contact, ContactId, ContactPatch, HowMet, Interaction, InteractionKind, MetKind, NewContact,
 };
 use crate::domain::quick_add;
 use crate::domain::UserId;
@@ -18,6 +19,43 @@ pub struct Added {
     pub contact: Contact,
     pub namesake: Option<Contact>,
     pub first_follow_up: Option<FollowUp>,
+}
+
+/// A contact's link to a chapter conference.
+pub(super) struct Linked {
+    pub plan: PlanId,
+    pub ends_on: NaiveDate,
+}
+
+/// Links how the member met someone to a conference of one of their chapters (the id is
+/// untrusted input): it must be one they may see. They were there, so they get a (private)
+/// plan for it if they had none; how they met becomes "conference" unless it said a fair.
+pub(super) async fn link_conference(
+    tx: &mut Tx,
+    owner: UserId,
+    met: &mut HowMet,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ActionResult<Linked> {
+    let Some(c) = tx.conference_for_member(owner, ConferenceId(id)).await? else {
+        return Err(ActionError::Refused(super::CONFERENCE_GONE.into()));
+    };
+    if !matches!(met.kind, Some(MetKind::Conference | MetKind::ResidencyFair)) {
+        met.kind = Some(MetKind::Conference);
+    }
+    if met.label.is_none() {
+        met.label = Some(format!(
+            "{} {}",
+            c.details.name,
+            c.details.starts_on.format("%Y")
+        ));
+    }
+    met.conference_id = Some(id);
+    let plan = tx.ensure_plan(owner, c.id, now).await?;
+    Ok(Linked {
+        plan,
+        ends_on: c.details.ends_on,
+    })
 }
 
 pub(super) fn rhythm_of(c: &Contact) -> ContactRhythm {
@@ -63,13 +101,18 @@ impl Actions {
         }
         new.check()?;
         let now = self.now();
+        let conference = match new.met.conference_id {
+            Some(id) => Some(link_conference(tx, owner, &mut new.met, id, now).await?),
+            None => None,
+        };
         let namesake = tx
             .contacts_named(owner, new.name.as_str())
             .await?
             .into_iter()
             .next();
         let contact = tx.add_contact(owner, &new, now).await?;
-        let rhythm = rhythm_of(&contact);
+        let mut rhythm = rhythm_of(&contact);
+        rhythm.conference_ends_on = conference.as_ref().map(|l| l.ends_on);
         let zone = self.default_timezone;
         if let Some(yearly) = cadence::yearly_update(&rhythm, today) {
             schedule_in(tx, zone, owner, contact.id, &yearly, now).await?;
@@ -79,8 +122,11 @@ impl Actions {
                 schedule_in(tx, zone, owner, contact.id, &thanks, now).await?;
             }
         }
+        let group = conference.as_ref().map(|l| (conference::AFTER, l.plan.0));
         let first_follow_up = match cadence::first_follow_up(&rhythm) {
-            Some(first) => schedule_in(tx, zone, owner, contact.id, &first, now).await?,
+            Some(first) => {
+                schedule_grouped_in(tx, zone, owner, contact.id, &first, now, group).await?
+            }
             None => None,
         };
         Ok(Added {
@@ -108,12 +154,59 @@ impl Actions {
         if opened_at.is_some_and(|version| stored.version != version) {
             return Err(ActionError::ChangedSinceOpened);
         }
-        let patch = edit(&stored)?;
+        let mut patch = edit(&stored)?;
+        let now = self.now();
+        // Linked to a conference now: the first follow-up counts from its last day and is
+        // nudged with the others met there, if it is still to come.
+        let linked = match patch.conference_id {
+            Some(Some(conference)) if stored.met.conference_id != Some(conference) => {
+                let mut met = stored.met.clone();
+                if let Some(kind) = patch.met_kind {
+                    met.kind = kind;
+                }
+                if let Some(label) = &patch.met_label {
+                    met.label = label.as_deref().map(str::to_owned);
+                }
+                let link = link_conference(&mut tx, owner, &mut met, conference, now).await?;
+                patch.met_kind = Some(met.kind);
+                if patch.met_label.is_none() && stored.met.label.is_none() {
+                    patch.met_label = Some(
+                        met.label
+                            .as_deref()
+                            .map(crate::domain::contact::Text::parse)
+                            .transpose()?
+                            .flatten(),
+                    );
+                }
+                Some(link)
+            }
+            _ => None,
+        };
         let edited = tx
-            .update_contact(owner, id, &patch, self.now())
+            .update_contact(owner, id, &patch, now)
             .await?
             .ok_or(ActionError::ContactNotFound)??;
+        if let Some(link) = linked {
+            let mut rhythm = rhythm_of(&edited);
+            rhythm.conference_ends_on = Some(link.ends_on);
+            if let Some(first) = cadence::first_follow_up(&rhythm) {
+                let pending = tx.pending_follow_ups(owner, Some(id)).await?;
+                if pending.iter().any(|f| f.series == first.series) {
+                    schedule_grouped_in(
+                        &mut tx,
+                        self.default_timezone,
+                        owner,
+                        id,
+                        &first,
+                        now,
+                        Some((conference::AFTER, link.plan.0)),
+                    )
+                    .await?;
+                }
+            }
+        }
         tx.commit().await?;
+        self.wake.notify_one();
         Ok(edited)
     }
 

@@ -25,6 +25,37 @@ fn interaction_for(kind: FollowUpKind) -> InteractionKind {
     }
 }
 
+/// After one of the follow-ups nudged together for a conference closed: when none is left,
+/// the group's waiting nudge has nothing to say and is cancelled.
+pub(super) async fn settle_conference_group(
+    tx: &mut Tx,
+    owner: UserId,
+    contact: ContactId,
+) -> ActionResult<()> {
+    let Some(conference) = tx
+        .contact(owner, contact)
+        .await?
+        .and_then(|c| c.met.conference_id)
+    else {
+        return Ok(());
+    };
+    if !tx
+        .conference_follow_ups(owner, conference)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let plan = tx
+        .plan(owner, crate::domain::conference::ConferenceId(conference))
+        .await?;
+    if let Some(plan) = plan {
+        tx.cancel_nudge(owner, crate::domain::conference::AFTER, plan.id.0)
+            .await?;
+    }
+    Ok(())
+}
+
 /// What comes after a finished follow-up of `done`'s series.
 fn after(done: &FollowUp, on: NaiveDate) -> Option<Planned> {
     match done.series {
@@ -74,6 +105,7 @@ impl Actions {
         )
         .await?
         .ok_or(ActionError::ContactNotFound)?;
+        settle_conference_group(&mut tx, owner, done.contact_id).await?;
         let next = match after(&done, on) {
             Some(planned) => {
                 schedule_in(
@@ -109,7 +141,10 @@ impl Actions {
         let grace = (f.window.latest - f.window.ideal).num_days().max(0);
         let window = Window::new(until, grace);
         let due = due_in(&mut tx, self.default_timezone, owner, &window).await?;
-        if !tx.move_follow_up(owner, id, window, due).await? {
+        if !tx
+            .move_follow_up(owner, id, window, due, self.now())
+            .await?
+        {
             return Err(ActionError::FollowUpGone);
         }
         tx.commit().await?;

@@ -80,6 +80,22 @@ async fn schedule_in(
         .await?)
 }
 
+/// [`schedule_in`], nudged together with `group` (see [`Tx::schedule_grouped_follow_up`]).
+async fn schedule_grouped_in(
+    tx: &mut Tx,
+    default_timezone: TimeZone,
+    owner: UserId,
+    contact: ContactId,
+    planned: &Planned,
+    now: DateTime<Utc>,
+    group: Option<(&str, i64)>,
+) -> ActionResult<Option<FollowUp>> {
+    let due = due_in(tx, default_timezone, owner, &planned.window).await?;
+    Ok(tx
+        .schedule_grouped_follow_up(owner, contact, planned, due, now, group)
+        .await?)
+}
+
 /// When the nudge for `window` is due: the member's delivery hour, in their zone.
 async fn due_in(
     tx: &mut Tx,

@@ -116,10 +116,30 @@ impl DiscordDeliver {
                 story,
             )
         };
+        let mut after = Vec::new();
+        for n in digest
+            .nudges
+            .iter()
+            .filter(|n| n.subject == conference::AFTER)
+        {
+            let plan = PlanId(n.subject_id);
+            if let Some(summary) = self.store.plan_by_id(digest.owner, plan).await? {
+                let follow_ups = self
+                    .store
+                    .conference_follow_ups(digest.owner, summary.conference.id.0)
+                    .await?;
+                after.push(AfterConference {
+                    plan,
+                    conference: summary.conference,
+                    follow_ups,
+                });
+            }
+        }
         Ok(DigestFacts {
             follow_ups,
             plans,
             story,
+            after,
         })
     }
 
@@ -185,6 +205,76 @@ pub struct DigestFacts {
     pub plans: Vec<PlanReminder>,
     /// The member's latest story: version, words, seconds at a calm pace.
     pub story: Option<(u32, u32, u32)>,
+    /// The follow-ups after a conference, one item per plan.
+    pub after: Vec<AfterConference>,
+}
+
+/// The people met at one conference whose follow-ups are nudged together.
+#[derive(Debug, Clone)]
+pub struct AfterConference {
+    pub plan: PlanId,
+    pub conference: crate::domain::conference::Conference,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// Options in one select menu at most (Discord's limit).
+const SELECT_OPTIONS: usize = 25;
+
+/// The item listing everyone met at a conference, with one "Draft a follow-up for…" select.
+fn after_item(
+    digest: &Digest,
+    number: usize,
+    after: &AfterConference,
+) -> (String, Option<serenity::CreateActionRow>) {
+    let d = &after.conference.details;
+    let name = reply::escape(&d.name);
+    let people = &after.follow_ups;
+    if people.is_empty() {
+        return (
+            format!("{number}. You've followed up with everyone you met at **{name}**."),
+            None,
+        );
+    }
+    let names: Vec<String> = people
+        .iter()
+        .map(|f| reply::escape(&f.contact_name))
+        .collect();
+    let head = format!(
+        "{number}. **{name}** ended {}: follow up with the {} {} you met there, each with one specific callback. Mark each done with `/followup done`.\n",
+        d.ends_on.format("%a %-d %b"),
+        people.len(),
+        if people.len() == 1 { "person" } else { "people" },
+    );
+    let listed = reply::truncate(&names.join(", "), PLAN_LINE * 2);
+    let mut line = format!("{head}   {listed}");
+    if people.len() > SELECT_OPTIONS {
+        line.push_str(&format!(
+            " (the menu holds the first {SELECT_OPTIONS}; all are in `/followup list`)"
+        ));
+    }
+    let options: Vec<serenity::CreateSelectMenuOption> = people
+        .iter()
+        .take(SELECT_OPTIONS)
+        .map(|f| {
+            serenity::CreateSelectMenuOption::new(
+                reply::truncate(&f.contact_name, reply::MAX_CHOICE),
+                format!("f{}", f.id),
+            )
+        })
+        .collect();
+    let select = serenity::CreateSelectMenu::new(
+        ConferenceComponent::AfterMenu {
+            plan: after.plan.0,
+            digest: digest.id,
+        }
+        .custom_id(digest.owner),
+        serenity::CreateSelectMenuKind::String { options },
+    )
+    .placeholder(reply::truncate(
+        &format!("#{number} Draft a follow-up for…"),
+        reply::MAX_CHOICE,
+    ));
+    (line, Some(serenity::CreateActionRow::SelectMenu(select)))
 }
 
 /// How much of one conference line a digest shows: five items always fit one message.
@@ -324,6 +414,21 @@ pub fn digest_message(
             DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
             DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
         };
+        if n.subject == conference::AFTER {
+            match facts.after.iter().find(|a| a.plan.0 == n.subject_id) {
+                Some(after) => {
+                    let (line, row) = after_item(digest, i + 1, after);
+                    text.push('\n');
+                    text.push_str(&line);
+                    rows.extend(row);
+                }
+                None => text.push_str(&format!(
+                    "\n{}. Follow up with the people you met at a conference: `/followup list`.",
+                    i + 1
+                )),
+            }
+            continue;
+        }
         if n.subject == conference::WEEK_BEFORE || n.subject == conference::DAY_BEFORE {
             let plan = facts.plans.iter().find(|p| p.plan.0 == n.subject_id);
             match plan {

@@ -273,6 +273,10 @@ pub fn relative(starts: NaiveDate, ends: NaiveDate, today: NaiveDate) -> String 
 pub const WEEK_BEFORE: &str = "conference_week_before";
 pub const DAY_BEFORE: &str = "conference_day_before";
 
+/// The nudge of a plan that lists the follow-ups after the conference, together: its subject
+/// row is the plan.
+pub const AFTER: &str = "conference_after";
+
 /// The days a plan's before-nudges are for: a week before and the day before the first day,
 /// each only while it is still to come (`today` in the member's zone). Joining three days
 /// ahead gets the day-before nudge only.

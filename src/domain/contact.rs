@@ -452,6 +452,8 @@ pub struct ContactPatch {
     pub met_kind: Option<Option<MetKind>>,
     pub met_label: Option<Option<Text<WhereMet>>>,
     pub rotation_ends_on: Option<Option<NaiveDate>>,
+    /// The chapter conference the meeting belongs to (checked by the action that links it).
+    pub conference_id: Option<Option<i64>>,
     pub met_on: Option<NaiveDate>,
     pub relationship: Option<Option<Relationship>>,
     pub mentor_kind: Option<Option<MentorKind>>,
@@ -487,6 +489,9 @@ impl ContactPatch {
         }
         if let Some(v) = self.rotation_ends_on {
             c.met.rotation_ends_on = v;
+        }
+        if let Some(v) = self.conference_id {
+            c.met.conference_id = v;
         }
         if let Some(v) = self.met_on {
             c.met_on = v;

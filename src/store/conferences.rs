@@ -217,6 +217,44 @@ impl Store {
         rows.into_iter().map(Conference::try_from).collect()
     }
 
+    /// A conference of a chapter where the member used the bot (removed ones excluded): what
+    /// a member may link a contact to. `None` for any other id.
+    pub async fn conference_for_member(
+        &self,
+        owner: UserId,
+        id: ConferenceId,
+    ) -> StoreResult<Option<Conference>> {
+        conference_for_member(&self.pool, owner, id).await
+    }
+
+    /// Conferences to link a contact to: `guild`'s, or in a DM (`None`) those of every chapter
+    /// where the member used the bot; ending on or after `from`, whose name contains `typed`.
+    pub async fn suggest_conferences_for_member(
+        &self,
+        owner: UserId,
+        guild: Option<GuildId>,
+        typed: &str,
+        from: NaiveDate,
+        limit: u32,
+    ) -> StoreResult<Vec<Conference>> {
+        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+            "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+             JOIN chapter_members m ON m.guild_id = c.guild_id AND m.user_id = ?
+             WHERE c.removed_at IS NULL AND c.ends_on >= ? AND (? IS NULL OR c.guild_id = ?)
+               AND LOWER(c.name) LIKE ? ESCAPE '\\'
+             ORDER BY c.starts_on DESC, c.id LIMIT ?"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(from)
+        .bind(guild.map(|g| sql_id(g.0)))
+        .bind(guild.map(|g| sql_id(g.0)))
+        .bind(super::contacts::like_anywhere(&typed.trim().to_lowercase()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Conference::try_from).collect()
+    }
+
     /// The owner's plan for a conference.
     pub async fn plan(
         &self,
@@ -396,6 +434,23 @@ impl Store {
             .map(|(id, subject, state)| PlanNudge { id, subject, state })
             .collect())
     }
+}
+
+async fn conference_for_member<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    id: ConferenceId,
+) -> StoreResult<Option<Conference>> {
+    let row: Option<ConferenceRow> = sqlx::query_as(&format!(
+        "SELECT {CONFERENCE_COLUMNS} FROM conferences c
+         JOIN chapter_members m ON m.guild_id = c.guild_id AND m.user_id = ?
+         WHERE c.id = ? AND c.removed_at IS NULL"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(id.0)
+    .fetch_optional(executor)
+    .await?;
+    row.map(Conference::try_from).transpose()
 }
 
 /// One of the owner's targets, with the plan it belongs to.
@@ -591,6 +646,38 @@ impl Tx {
         conference: ConferenceId,
     ) -> StoreResult<Option<ConferencePlan>> {
         plan(self.conn(), owner, conference).await
+    }
+
+    /// See [`Store::conference_for_member`].
+    pub async fn conference_for_member(
+        &mut self,
+        owner: UserId,
+        id: ConferenceId,
+    ) -> StoreResult<Option<Conference>> {
+        conference_for_member(self.conn(), owner, id).await
+    }
+
+    /// The owner's plan for a conference they met someone at: theirs already, or a new
+    /// private one (they were there).
+    pub async fn ensure_plan(
+        &mut self,
+        owner: UserId,
+        conference: ConferenceId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PlanId> {
+        if let Some(existing) = plan(self.conn(), owner, conference).await? {
+            return Ok(existing.id);
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO conference_plans (conference_id, owner_id, visibility, joined_at)
+             VALUES (?, ?, 'private', ?) RETURNING id",
+        )
+        .bind(conference.0)
+        .bind(sql_id(owner.0))
+        .bind(sql_instant(now))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(PlanId(id))
     }
 
     /// The owner's plan to go, with `visibility`; an existing plan takes the new visibility.

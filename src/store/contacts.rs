@@ -233,8 +233,8 @@ impl Tx {
         };
         let row: ContactRow = sqlx::query_as(&format!(
             "UPDATE contacts SET name = ?, name_folded = ?, search_text = ?, role = ?, institution = ?,
-                 met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, relationship = ?,
-                 mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
+                 met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, conference_id = ?,
+                 relationship = ?, mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
                  updated_at = ?, last_used_at = ?, version = version + 1
              WHERE owner_id = ? AND id = ?
              RETURNING {CONTACT_COLUMNS}"
@@ -248,6 +248,7 @@ impl Tx {
         .bind(updated.met.label.as_deref())
         .bind(updated.met_on)
         .bind(updated.met.rotation_ends_on)
+        .bind(updated.met.conference_id)
         .bind(updated.relationship.map(Relationship::code))
         .bind(updated.mentor_kind.map(MentorKind::code))
         .bind(updated.callback.as_deref())

@@ -81,6 +81,53 @@ pub(super) async fn insert_nudge(
     Ok(id)
 }
 
+/// Makes sure `group`'s nudge is waiting, due no later than `due_at`; false when there is no
+/// group or its nudge is already out (claimed or sent), so the follow-up needs its own.
+async fn join_group(
+    conn: &mut sqlx::SqliteConnection,
+    owner: UserId,
+    group: Option<(&str, i64)>,
+    window: Window,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let Some((subject, subject_id)) = group else {
+        return Ok(false);
+    };
+    let live: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, state, due_at FROM nudges
+         WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
+    )
+    .bind(sql_id(owner.0))
+    .bind(subject)
+    .bind(subject_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match live {
+        None => {
+            insert_nudge(conn, owner, subject, subject_id, window, due_at, now).await?;
+            Ok(true)
+        }
+        Some((id, state, due)) if state == "waiting" => {
+            if sql_instant(due_at) < due {
+                sqlx::query(
+                    "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?
+                     WHERE owner_id = ? AND id = ? AND state = 'waiting'",
+                )
+                .bind(window.ideal)
+                .bind(window.latest)
+                .bind(sql_instant(due_at))
+                .bind(sql_id(owner.0))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(true)
+        }
+        Some(_) => Ok(false),
+    }
+}
+
 /// Cancels the live nudge of one of the owner's follow-ups.
 async fn cancel_nudges_of_follow_up(
     conn: &mut sqlx::SqliteConnection,
@@ -157,6 +204,8 @@ async fn move_follow_up(
     id: i64,
     window: Window,
     due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    own_nudge_if_grouped: bool,
 ) -> StoreResult<bool> {
     let moved = sqlx::query(
         "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?
@@ -172,7 +221,7 @@ async fn move_follow_up(
     if moved.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query(
+    let own = sqlx::query(
         "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?, state = 'waiting', digest_id = NULL
          WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state <> 'cancelled'",
     )
@@ -183,7 +232,58 @@ async fn move_follow_up(
     .bind(id)
     .execute(&mut *conn)
     .await?;
+    if own.rows_affected() == 0 && own_nudge_if_grouped {
+        // It was nudged as part of a group (the follow-ups after a conference): moved on its
+        // own, it now gets a nudge of its own.
+        insert_nudge(
+            conn,
+            owner,
+            crate::domain::cadence::FOLLOW_UP,
+            id,
+            window,
+            due_at,
+            now,
+        )
+        .await?;
+    }
     Ok(true)
+}
+
+async fn pending_follow_ups<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    contact: Option<ContactId>,
+) -> StoreResult<Vec<FollowUp>> {
+    let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
+         WHERE f.owner_id = ? AND f.state = 'pending' AND (? IS NULL OR f.contact_id = ?)
+         ORDER BY f.latest_on, f.ideal_on, f.id"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(contact.map(|c| c.0))
+    .bind(contact.map(|c| c.0))
+    .fetch_all(executor)
+    .await?;
+    rows.into_iter().map(FollowUp::try_from).collect()
+}
+
+async fn conference_follow_ups<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    owner: UserId,
+    conference: i64,
+) -> StoreResult<Vec<FollowUp>> {
+    let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
+         WHERE f.owner_id = ? AND f.state = 'pending' AND f.kind = ? AND c.conference_id = ?
+           AND n.id IS NULL
+         ORDER BY f.latest_on, c.name, f.id"
+    ))
+    .bind(sql_id(owner.0))
+    .bind(FollowUpKind::AfterMeeting.code())
+    .bind(conference)
+    .fetch_all(executor)
+    .await?;
+    rows.into_iter().map(FollowUp::try_from).collect()
 }
 
 async fn match_day<'e>(
@@ -290,6 +390,23 @@ impl Tx {
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<FollowUp>> {
+        self.schedule_grouped_follow_up(owner, contact, planned, due_at, now, None)
+            .await
+    }
+
+    /// [`Tx::schedule_follow_up`], nudged as part of `group` (a subject and its row, such as
+    /// the follow-ups after one conference) while that group's nudge is still to come: one
+    /// digest item then lists them all. Once the group's nudge is out, the follow-up gets its
+    /// own.
+    pub async fn schedule_grouped_follow_up(
+        &mut self,
+        owner: UserId,
+        contact: ContactId,
+        planned: &Planned,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        group: Option<(&str, i64)>,
+    ) -> StoreResult<Option<FollowUp>> {
         let conn = self.conn();
         let owned: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM contacts WHERE owner_id = ? AND id = ?")
@@ -329,16 +446,18 @@ impl Tx {
         .bind(sql_instant(now))
         .fetch_one(&mut *conn)
         .await?;
-        insert_nudge(
-            conn,
-            owner,
-            crate::domain::cadence::FOLLOW_UP,
-            id,
-            planned.window,
-            due_at,
-            now,
-        )
-        .await?;
+        if !join_group(conn, owner, group, planned.window, due_at, now).await? {
+            insert_nudge(
+                conn,
+                owner,
+                crate::domain::cadence::FOLLOW_UP,
+                id,
+                planned.window,
+                due_at,
+                now,
+            )
+            .await?;
+        }
         let row: FollowUpRow = sqlx::query_as(&format!(
             "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.id = ?"
         ))
@@ -368,8 +487,61 @@ impl Tx {
         id: i64,
         window: Window,
         due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        move_follow_up(self.conn(), owner, id, window, due_at).await
+        move_follow_up(self.conn(), owner, id, window, due_at, now, true).await
+    }
+
+    /// Moves a pending follow-up to a new window because its dates moved (a conference's), not
+    /// because the member chose to: one nudged in a group stays in it.
+    pub async fn retime_follow_up(
+        &mut self,
+        owner: UserId,
+        id: i64,
+        window: Window,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        move_follow_up(self.conn(), owner, id, window, due_at, now, false).await
+    }
+
+    /// See [`Store::pending_follow_ups`].
+    pub async fn pending_follow_ups(
+        &mut self,
+        owner: UserId,
+        contact: Option<ContactId>,
+    ) -> StoreResult<Vec<FollowUp>> {
+        pending_follow_ups(self.conn(), owner, contact).await
+    }
+
+    /// See [`Store::conference_follow_ups`].
+    pub async fn conference_follow_ups(
+        &mut self,
+        owner: UserId,
+        conference: i64,
+    ) -> StoreResult<Vec<FollowUp>> {
+        conference_follow_ups(self.conn(), owner, conference).await
+    }
+
+    /// Every pending follow-up after meeting someone at `conference`, whoever's: (owner,
+    /// follow-up id), to re-time them when the conference's dates change.
+    pub async fn follow_ups_after_conference(
+        &mut self,
+        conference: i64,
+    ) -> StoreResult<Vec<(UserId, i64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT f.owner_id, f.id FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+             WHERE c.conference_id = ? AND f.state = 'pending' AND f.kind = ?
+             ORDER BY f.owner_id, f.id",
+        )
+        .bind(conference)
+        .bind(FollowUpKind::AfterMeeting.code())
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(owner, id)| (UserId(super::from_sql_id(owner)), id))
+            .collect())
     }
 
     pub async fn match_day(&mut self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
@@ -403,17 +575,7 @@ impl Store {
         owner: UserId,
         contact: Option<ContactId>,
     ) -> StoreResult<Vec<FollowUp>> {
-        let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
-             WHERE f.owner_id = ? AND f.state = 'pending' AND (? IS NULL OR f.contact_id = ?)
-             ORDER BY f.latest_on, f.ideal_on, f.id"
-        ))
-        .bind(sql_id(owner.0))
-        .bind(contact.map(|c| c.0))
-        .bind(contact.map(|c| c.0))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(FollowUp::try_from).collect()
+        pending_follow_ups(&self.pool, owner, contact).await
     }
 
     /// One of the owner's pending follow-ups by id.
@@ -441,6 +603,16 @@ impl Store {
 
     pub async fn follow_up(&self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
         follow_up(&self.pool, owner, id).await
+    }
+
+    /// The owner's pending follow-ups after meeting people at `conference` that are nudged
+    /// together (none has a nudge of its own), soonest first.
+    pub async fn conference_follow_ups(
+        &self,
+        owner: UserId,
+        conference: i64,
+    ) -> StoreResult<Vec<FollowUp>> {
+        conference_follow_ups(&self.pool, owner, conference).await
     }
 
     /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
@@ -488,9 +660,10 @@ impl Store {
         id: i64,
         window: Window,
         due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
-        let moved = tx.move_follow_up(owner, id, window, due_at).await?;
+        let moved = tx.move_follow_up(owner, id, window, due_at, now).await?;
         tx.commit().await?;
         Ok(moved)
     }

@@ -780,3 +780,227 @@ async fn the_week_before_and_day_before_dms_arrive_once_each_with_targets_and_dr
     bot.run_command::<&str>("help", []).await;
     assert_eq!(reminder_dms(&bot).len(), 2);
 }
+
+/// (contact name, ideal day) of a member's pending follow-ups.
+async fn follow_up_days(bot: &TestBot, owner: u64) -> Vec<(String, NaiveDate)> {
+    let mut days: Vec<(String, NaiveDate)> = bot
+        .store
+        .pending_follow_ups(emig_bot::domain::UserId(owner), None)
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|f| (f.contact_name, f.window.ideal))
+        .collect();
+    days.sort();
+    days
+}
+
+#[tokio::test]
+async fn people_met_at_saem_are_followed_up_in_one_digest_item_with_a_draft_menu() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    // Under way as the tests' clock starts (Wed 25 Nov 2026), ending Thursday.
+    officer_adds(
+        &bot,
+        vec![
+            ("name", "SAEM".into()),
+            ("starts", "2026-11-23".into()),
+            ("ends", "2026-11-26".into()),
+            ("city", "Atlanta".into()),
+        ],
+    )
+    .await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let a = bot.member(MEMBER_A);
+    a.run_command::<&str>("conference list", []).await;
+
+    // In a DM, the conferences of the chapters where the member used the bot are offered.
+    let offered = a
+        .in_dm()
+        .autocomplete(
+            "contact add",
+            [("name", "x"), ("conference", "sa")],
+            "conference",
+        )
+        .await;
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert_eq!(offered[0].1, saem_id);
+    // Someone who never used the bot in that server is offered nothing, and a forged id links
+    // nothing.
+    let stranger = bot
+        .member(MEMBER_C)
+        .in_dm()
+        .autocomplete(
+            "contact add",
+            [("name", "x"), ("conference", "sa")],
+            "conference",
+        )
+        .await;
+    assert!(stranger.is_empty(), "{stranger:?}");
+    let forged = bot
+        .member(MEMBER_C)
+        .in_dm()
+        .run_command(
+            "contact add",
+            [("name", "Dr. Forged"), ("conference", saem_id.as_str())],
+        )
+        .await;
+    assert!(
+        forged.content.contains("not on this chapter's calendar"),
+        "{}",
+        forged.content
+    );
+
+    for name in [
+        "Dr. Ana Lopez",
+        "Dr. Ben Okafor",
+        "Dr. Carla Diaz",
+        "Dr. Dev Patel",
+    ] {
+        let added = a
+            .run_command(
+                "contact add",
+                [
+                    ("name", name),
+                    ("when-met", "2026-11-24"),
+                    ("conference", saem_id.as_str()),
+                ],
+            )
+            .await;
+        assert!(added.content.starts_with("Saved"), "{}", added.content);
+    }
+    // "met at SAEM" links the chapter's SAEM.
+    a.run_command(
+        "contact quick",
+        [("text", "Dr. Eve Quinn, PD at Emory, met at SAEM")],
+    )
+    .await;
+    // Linked afterwards by an edit.
+    let finn = a
+        .run_command(
+            "contact add",
+            [
+                ("name", OptValue::from("Dr. Finn Ross")),
+                (
+                    "how-met",
+                    bot.choice("contact add", "how-met", "Conference"),
+                ),
+            ],
+        )
+        .await;
+    assert!(finn.content.starts_with("Saved"), "{}", finn.content);
+    let edited = a
+        .run_command(
+            "contact edit",
+            [
+                ("contact", "Dr. Finn Ross"),
+                ("conference", saem_id.as_str()),
+            ],
+        )
+        .await;
+    assert!(edited.content.contains("SAEM 2026"), "{}", edited.content);
+    // Every follow-up counts from SAEM's last day: Sun 29 Nov.
+    let days = follow_up_days(&bot, MEMBER_A).await;
+    assert_eq!(days.len(), 6, "{days:?}");
+    assert!(
+        days.iter().all(|(_, day)| *day == d("2026-11-29")),
+        "{days:?}"
+    );
+
+    // One is done before the day.
+    a.run_command("followup done", [("contact", "Dr. Dev Patel")])
+        .await;
+
+    // Sun 29 Nov, 09:00 in New York: one DM, one item listing the five still to do.
+    bot.clock.set(at("2026-11-29T14:00:00Z"));
+    let dm = wait_for_reminder_dms(&bot, 1).await.remove(0);
+    let text = dm["content"].as_str().unwrap_or_default();
+    assert!(text.starts_with("**Your reminders** — 1"), "{text}");
+    assert!(
+        text.contains("1. **SAEM** ended Thu 26 Nov: follow up with the 5 people you met there"),
+        "{text}"
+    );
+    for name in [
+        "Dr. Ana Lopez",
+        "Dr. Ben Okafor",
+        "Dr. Carla Diaz",
+        "Dr. Eve Quinn",
+        "Dr. Finn Ross",
+    ] {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+    assert!(!text.contains("Dev Patel"), "{text}");
+    let rows = dm["components"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{dm}");
+    let menu = &rows[0]["components"][0];
+    assert_eq!(menu["options"].as_array().map(Vec::len), Some(5), "{menu}");
+    let custom_id = menu["custom_id"].as_str().expect("id").to_owned();
+    let ana = menu["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .find(|o| o["label"] == "Dr. Ana Lopez")
+        .and_then(|o| o["value"].as_str())
+        .expect("Ana offered")
+        .to_owned();
+    let draft = a.in_dm().select(&custom_id, &[&ana]).await;
+    assert!(
+        draft.content.contains("Dear Dr. Ana Lopez"),
+        "{}",
+        draft.content
+    );
+    assert!(draft.content.contains("SAEM"), "{}", draft.content);
+    let forged = a.in_dm().select(&custom_id, &["f999999"]).await;
+    assert!(!forged.content.contains("Dear"), "{}", forged.content);
+
+    // No DM per person: a day later there is still exactly one.
+    bot.clock.set(at("2026-11-30T14:00:00Z"));
+    bot.run_command::<&str>("help", []).await;
+    assert_eq!(reminder_dms(&bot).len(), 1);
+}
+
+#[tokio::test]
+async fn moving_a_conference_moves_the_follow_ups_of_everyone_met_there() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(
+        &bot,
+        vec![
+            ("name", "ACEP".into()),
+            ("starts", "2026-11-23".into()),
+            ("ends", "2026-11-26".into()),
+            ("city", "Denver".into()),
+        ],
+    )
+    .await;
+    let acep = conference_value(&bot, "ACEP").await;
+    for (member, name) in [(MEMBER_A, "Dr. Ana Lopez"), (MEMBER_B, "Dr. Ben Okafor")] {
+        bot.member(member)
+            .run_command(
+                "contact add",
+                [("name", name), ("conference", acep.as_str())],
+            )
+            .await;
+    }
+    bot.member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command(
+            "conference edit",
+            [("conference", acep.as_str()), ("ends", "2026-11-28")],
+        )
+        .await;
+    for member in [MEMBER_A, MEMBER_B] {
+        let days = follow_up_days(&bot, member).await;
+        assert_eq!(days.len(), 1, "{days:?}");
+        assert_eq!(days[0].1, d("2026-12-01"), "{days:?}");
+    }
+    // The DM comes on the new day, not the old one.
+    bot.clock.set(at("2026-11-29T14:00:00Z"));
+    bot.run_command::<&str>("help", []).await;
+    assert!(reminder_dms(&bot).is_empty());
+    bot.clock.set(at("2026-12-01T14:00:00Z"));
+    let dms = wait_for_reminder_dms(&bot, 2).await;
+    assert!(dms.iter().all(|dm| dm["content"]
+        .as_str()
+        .is_some_and(|t| t.contains("**ACEP** ended Sat 28 Nov"))));
+}

@@ -412,12 +412,12 @@ async fn snoozing_and_closing_follow_ups_move_or_stop_their_nudges() {
     let due = cadence::nudge_at(&window, 9, new_york());
     assert!(h
         .store
-        .move_follow_up(A, follow_up, window, due)
+        .move_follow_up(A, follow_up, window, due, utc("2026-11-21T14:00:00Z"))
         .await
         .expect("snooze"));
     assert!(!h
         .store
-        .move_follow_up(B, follow_up, window, due)
+        .move_follow_up(B, follow_up, window, due, utc("2026-11-21T14:00:00Z"))
         .await
         .expect("not B's"));
     h.clock.set(utc("2026-11-23T14:00:00Z"));

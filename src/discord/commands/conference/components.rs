@@ -19,6 +19,8 @@ pub enum ConferenceComponent {
     OpenPlan { plan: i64, digest: i64 },
     /// On a before-conference reminder: "open my plan" or "draft a note to" a person target.
     BeforeMenu { plan: i64, digest: i64 },
+    /// On the after-conference reminder: "Draft a follow-up for…" one of the people met.
+    AfterMenu { plan: i64, digest: i64 },
 }
 
 impl Component for ConferenceComponent {
@@ -36,6 +38,9 @@ impl Component for ConferenceComponent {
             ConferenceComponent::BeforeMenu { plan, digest } => {
                 ("cf-before", vec![plan.to_string(), digest.to_string()])
             }
+            ConferenceComponent::AfterMenu { plan, digest } => {
+                ("cf-after", vec![plan.to_string(), digest.to_string()])
+            }
         }
     }
 
@@ -52,6 +57,10 @@ impl Component for ConferenceComponent {
                 digest: args.parse()?,
             },
             "cf-before" => ConferenceComponent::BeforeMenu {
+                plan: args.parse()?,
+                digest: args.parse()?,
+            },
+            "cf-after" => ConferenceComponent::AfterMenu {
                 plan: args.parse()?,
                 digest: args.parse()?,
             },
@@ -77,6 +86,10 @@ pub fn examples() -> Vec<ConferenceComponent> {
             plan: i64::MAX,
             digest: i64::MAX,
         },
+        ConferenceComponent::AfterMenu {
+            plan: i64::MAX,
+            digest: i64::MAX,
+        },
     ]
 }
 
@@ -99,6 +112,9 @@ pub async fn on_component(
         }
         ConferenceComponent::BeforeMenu { plan, .. } => {
             plan::on_before_menu(ctx, data, incoming, owner, plan).await
+        }
+        ConferenceComponent::AfterMenu { plan, .. } => {
+            plan::on_after_menu(ctx, data, incoming, owner, plan).await
         }
     }
 }

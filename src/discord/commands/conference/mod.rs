@@ -4,6 +4,8 @@
 mod calendar;
 mod components;
 mod pick;
+
+pub(crate) use pick::{autocomplete_met_conference, conference_named_in, met_conference};
 mod plan;
 
 use crate::discord::{CommandError, Context};

@@ -237,3 +237,108 @@ pub(super) fn target_id(input: &str) -> Result<TargetId, CommandError> {
             )
         })
 }
+
+/// How far back a conference is offered for linking someone met there.
+const MET_WITHIN_DAYS: i64 = 400;
+
+/// Conferences a contact can be linked to: this chapter's, or in a DM those of every chapter
+/// where the member used the bot.
+pub(crate) async fn autocomplete_met_conference(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let choices = match met_suggestions(ctx, partial).await {
+        Ok(found) => found
+            .iter()
+            .map(|c| serenity::AutocompleteChoice::new(choice_label(c), format!("#{}", c.id.0)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "conference autocomplete failed");
+            Vec::new()
+        }
+    };
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+async fn met_suggestions(ctx: Context<'_>, partial: &str) -> Result<Vec<Conference>, CommandError> {
+    let owner = author(ctx);
+    let today = crate::discord::today_for(ctx.data(), owner).await;
+    Ok(ctx
+        .data()
+        .store
+        .suggest_conferences_for_member(
+            owner,
+            ctx.guild_id().map(|g| GuildId(g.get())),
+            partial,
+            today - Duration::days(MET_WITHIN_DAYS),
+            25,
+        )
+        .await?)
+}
+
+/// The conference a contact's `conference` option names: a picked suggestion ("#id", checked
+/// by the action that links it) or a name matching exactly one suggestion.
+pub(crate) async fn met_conference(ctx: Context<'_>, input: &str) -> Result<i64, CommandError> {
+    if let Some(id) = input
+        .trim()
+        .strip_prefix('#')
+        .and_then(|n| n.parse::<i64>().ok())
+    {
+        return Ok(id);
+    }
+    let typed = input.trim();
+    let same: Vec<Conference> = met_suggestions(ctx, typed)
+        .await?
+        .into_iter()
+        .filter(|c| c.details.name.eq_ignore_ascii_case(typed))
+        .collect();
+    match same.as_slice() {
+        [one] => Ok(one.id.0),
+        [] => Err(CommandError::User(
+            "No conference of your chapters has that name: pick one from the suggestions.".into(),
+        )),
+        _ => Err(CommandError::User(
+            "Several conferences have that name: pick one from the suggestions.".into(),
+        )),
+    }
+}
+
+/// The chapter conference a typed "where met" names ("met at SAEM"), when exactly one of
+/// this chapter's recent or current conferences does.
+pub(crate) async fn conference_named_in(
+    ctx: Context<'_>,
+    label: &str,
+) -> Result<Option<i64>, CommandError> {
+    let Some(guild) = ctx.guild_id().map(|g| GuildId(g.get())) else {
+        return Ok(None);
+    };
+    let today = chapter_today(ctx.data(), guild).await?;
+    let words: Vec<String> = label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let named: Vec<Conference> = ctx
+        .data()
+        .store
+        .suggest_conferences(guild, "", today - Duration::days(RECENT_DAYS), 100)
+        .await?
+        .into_iter()
+        .filter(|c| c.details.starts_on <= today)
+        .filter(|c| {
+            let name = c.details.name.to_lowercase();
+            let name_words: Vec<&str> = name
+                .split(|ch: char| !ch.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            !name_words.is_empty()
+                && words
+                    .windows(name_words.len())
+                    .any(|w| w.iter().map(String::as_str).eq(name_words.iter().copied()))
+        })
+        .collect();
+    Ok(match named.as_slice() {
+        [one] => Some(one.id.0),
+        _ => None,
+    })
+}

@@ -234,6 +234,47 @@ pub(super) async fn on_open_plan(
     incoming.say_pages(ctx, &text, Vec::new()).await
 }
 
+/// "Draft a follow-up for…" on the after-conference reminder: "f<id>", untrusted, must be
+/// one of the clicker's pending follow-ups with someone met at this plan's conference.
+pub(super) async fn on_after_menu(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &Incoming<'_>,
+    owner: UserId,
+    plan: i64,
+) -> Result<(), CommandError> {
+    let stale = || CommandError::User(STALE_BUTTON.into());
+    let Incoming::Click(click) = incoming else {
+        return Err(stale());
+    };
+    let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind else {
+        return Err(stale());
+    };
+    let follow_up = values
+        .first()
+        .and_then(|v| v.strip_prefix('f'))
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(stale)?;
+    let Some(summary) = data.store.plan_by_id(owner, PlanId(plan)).await? else {
+        return Err(stale());
+    };
+    let Some(f) = data.store.follow_up(owner, follow_up).await? else {
+        return Err(CommandError::User(
+            "This follow-up is already done, moved or turned off. Use `/draft` for any contact."
+                .into(),
+        ));
+    };
+    let met_there = data
+        .store
+        .contact(owner, f.contact_id)
+        .await?
+        .is_some_and(|c| c.met.conference_id == Some(summary.conference.id.0));
+    if !met_there {
+        return Err(stale());
+    }
+    crate::discord::commands::draft::on_draft_button(ctx, data, incoming, owner, follow_up).await
+}
+
 /// The select on a before-conference reminder: "plan", or "t<id>" for a draft to one of the
 /// plan's person targets. The value is untrusted: the target must be the clicker's and in
 /// this plan.

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::fields::Fields;
 use super::render::{added_text, card_buttons};
+use crate::discord::commands::conference::{autocomplete_met_conference, met_conference};
 use crate::discord::commands::dates::{autocomplete_any_date, autocomplete_past_date};
 use crate::discord::{author, reply, today_for, CommandError, Context};
 use crate::domain::contact::{
@@ -64,6 +65,10 @@ pub(super) async fn add(
     #[description = "Notes (never any patient information)"]
     #[max_length = 1500]
     notes: Option<String>,
+    #[description = "The chapter conference you met at"]
+    #[autocomplete = "autocomplete_met_conference"]
+    #[max_length = 100]
+    conference: Option<String>,
 ) -> Result<(), CommandError> {
     let name = ContactName::parse(&name)?;
     // The member's "today" is read once per command.
@@ -99,6 +104,10 @@ pub(super) async fn add(
     new.handle = f.handle.flatten();
     new.tags = f.tags.unwrap_or_default();
     new.notes = f.notes.flatten();
+    new.met.conference_id = match conference.as_deref() {
+        Some(input) => Some(met_conference(ctx, input).await?),
+        None => None,
+    };
     new.check()?;
     save_new(ctx, new, None, today).await
 }
@@ -136,6 +145,11 @@ pub(super) async fn quick(
     new.met.kind = q.met_kind;
     new.met.label = q.met_label.map(Text::into_string);
     new.tags = q.tags;
+    // "met at SAEM" links this chapter's SAEM when exactly one fits.
+    if let Some(label) = new.met.label.as_deref() {
+        new.met.conference_id =
+            crate::discord::commands::conference::conference_named_in(ctx, label).await?;
+    }
     let extra = (!missing.is_empty()).then(|| {
         format!(
             "Still missing: {}. Add them with `/contact edit` (or the button below for the long fields).",

@@ -5,7 +5,8 @@ use poise::serenity_prelude as serenity;
 use super::fields::Fields;
 use super::pick::{autocomplete_contact, resolve};
 use super::render::{card, card_buttons, history};
-use super::{ContactComponent, NOT_FOUND};
+use super::ContactComponent;
+use crate::discord::commands::conference::{autocomplete_met_conference, met_conference};
 use crate::discord::commands::dates::{autocomplete_any_date, autocomplete_past_date};
 use crate::discord::interaction::{self, kept_or_typed, text_input, Component};
 use crate::discord::{author, reply, today_for, CommandError, Context};
@@ -94,6 +95,10 @@ pub(super) async fn edit(
     #[description = "Notes, replacing the current ones (never patient information)"]
     #[max_length = 1500]
     notes: Option<String>,
+    #[description = "The chapter conference you met at"]
+    #[autocomplete = "autocomplete_met_conference"]
+    #[max_length = 100]
+    conference: Option<String>,
 ) -> Result<(), CommandError> {
     let name = name.map(|n| ContactName::parse(&n)).transpose()?;
     // The member's "today" is read once per command.
@@ -125,6 +130,10 @@ pub(super) async fn edit(
         met_kind: f.met_kind.map(Some),
         met_label: f.met_label,
         rotation_ends_on: f.rotation_ends_on.map(Some),
+        conference_id: match conference.as_deref() {
+            Some(input) => Some(Some(met_conference(ctx, input).await?)),
+            None => None,
+        },
         met_on: f.met_on,
         relationship: f.relationship.map(Some),
         mentor_kind: f.mentor_kind.map(Some),
@@ -142,10 +151,9 @@ pub(super) async fn edit(
     }
     let data = ctx.data();
     let edited = data
-        .store
-        .update_contact(owner, c.id, &patch, data.clock.now())
-        .await?
-        .ok_or_else(|| CommandError::User(NOT_FOUND.into()))??;
+        .actions
+        .edit_contact(owner, c.id, None, move |_| Ok(patch))
+        .await?;
     reply::send_pages(ctx, &format!("Updated.\n\n{}", card(&edited)), Vec::new()).await?;
     Ok(())
 }
