@@ -34,6 +34,8 @@ pub struct Data {
     pub timers: std::sync::Mutex<std::collections::HashMap<u64, Arc<PracticeTimer>>>,
     /// A command still working after this long answers "thinking…" first.
     pub defer_after: std::time::Duration,
+    /// The longest a command's channel post may take: then its outcome is unknown.
+    pub request_timeout: std::time::Duration,
 }
 
 /// A running one-minute practice timer. A member runs one at a time.

@@ -889,3 +889,149 @@ impl Tx {
         Ok(())
     }
 }
+
+/// A channel post about a conference: a member's shared plan, or an officer's announcement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConferencePost {
+    pub id: i64,
+    pub kind: String,
+    pub conference: ConferenceId,
+    pub author: UserId,
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub message_id: Option<u64>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub gone: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    id: i64,
+    kind: String,
+    conference_id: i64,
+    author_id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    message_id: Option<i64>,
+    note: Option<String>,
+    created_at: i64,
+    gone_at: Option<i64>,
+}
+
+impl TryFrom<PostRow> for ConferencePost {
+    type Error = StoreError;
+
+    fn try_from(r: PostRow) -> StoreResult<ConferencePost> {
+        Ok(ConferencePost {
+            id: r.id,
+            kind: r.kind,
+            conference: ConferenceId(r.conference_id),
+            author: UserId(from_sql_id(r.author_id)),
+            guild_id: from_sql_id(r.guild_id),
+            channel_id: from_sql_id(r.channel_id),
+            message_id: r.message_id.map(from_sql_id),
+            note: r.note,
+            created_at: super::from_sql_instant(r.created_at)?,
+            gone: r.gone_at.is_some(),
+        })
+    }
+}
+
+const POST_COLUMNS: &str = "id, kind, conference_id, author_id, guild_id, channel_id, message_id,
+    note, created_at, gone_at";
+
+impl Store {
+    /// A conference post by id.
+    pub async fn conference_post(&self, id: i64) -> StoreResult<Option<ConferencePost>> {
+        let row: Option<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM conference_posts WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ConferencePost::try_from).transpose()
+    }
+
+    /// Records a post about to be sent — or returns the author's post of the same kind about
+    /// the same conference in the same channel whose sending never finished (its nonce makes
+    /// a resend come back as the same message).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn begin_conference_post(
+        &self,
+        kind: &str,
+        conference: ConferenceId,
+        author: UserId,
+        guild_id: u64,
+        channel_id: u64,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ConferencePost> {
+        let mut tx = self.begin().await?;
+        let unfinished: Option<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM conference_posts
+             WHERE author_id = ? AND kind = ? AND conference_id = ? AND channel_id = ?
+               AND message_id IS NULL AND gone_at IS NULL
+             ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(sql_id(author.0))
+        .bind(kind)
+        .bind(conference.0)
+        .bind(sql_id(channel_id))
+        .fetch_optional(tx.conn())
+        .await?;
+        let row = match unfinished {
+            Some(row) => {
+                sqlx::query("UPDATE conference_posts SET note = ? WHERE id = ?")
+                    .bind(note)
+                    .bind(row.id)
+                    .execute(tx.conn())
+                    .await?;
+                PostRow {
+                    note: note.map(str::to_owned),
+                    ..row
+                }
+            }
+            None => {
+                sqlx::query_as(&format!(
+                    "INSERT INTO conference_posts (kind, conference_id, author_id, guild_id,
+                                                   channel_id, note, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {POST_COLUMNS}"
+                ))
+                .bind(kind)
+                .bind(conference.0)
+                .bind(sql_id(author.0))
+                .bind(sql_id(guild_id))
+                .bind(sql_id(channel_id))
+                .bind(note)
+                .bind(sql_instant(now))
+                .fetch_one(tx.conn())
+                .await?
+            }
+        };
+        tx.commit().await?;
+        ConferencePost::try_from(row)
+    }
+
+    /// The message Discord created for a post; false when the post was taken down meanwhile.
+    pub async fn set_conference_post_message(&self, id: i64, message: u64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE conference_posts SET message_id = ? WHERE id = ? AND gone_at IS NULL",
+        )
+        .bind(sql_id(message))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a post taken down (or never posted).
+    pub async fn conference_post_gone(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE conference_posts SET gone_at = ? WHERE id = ? AND gone_at IS NULL")
+            .bind(sql_instant(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

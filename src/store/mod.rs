@@ -12,7 +12,7 @@ mod tx;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
-pub use conferences::{Joined, PlanNudge, PlanReminder, PlanSummary};
+pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSummary};
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};

@@ -1004,3 +1004,290 @@ async fn moving_a_conference_moves_the_follow_ups_of_everyone_met_there() {
         .as_str()
         .is_some_and(|t| t.contains("**ACEP** ended Sat 28 Nov"))));
 }
+
+/// The channel post whose text contains `marker`.
+fn post_containing(bot: &TestBot, marker: &str) -> serde_json::Value {
+    bot.fake
+        .calls()
+        .iter()
+        .find(|c| {
+            c.method == "POST"
+                && c.path
+                    == format!(
+                        "/api/v10/channels/{}/messages",
+                        crate::support::interactions::CHANNEL_ID
+                    )
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(marker))
+        })
+        .map(|c| c.body.clone())
+        .unwrap_or_else(|| panic!("no post containing {marker}\n{}", bot.fake.describe()))
+}
+
+fn button_id(message: &serde_json::Value, label: &str) -> String {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|b| b["label"] == label)
+        .and_then(|b| b["custom_id"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| panic!("no {label} button on {message}"))
+}
+
+#[tokio::test]
+async fn a_shared_plan_lets_others_go_too_and_a_click_from_another_server_changes_nothing() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let a = bot.member(MEMBER_A);
+    a.run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    a.run_command(
+        "conference target add",
+        [
+            ("conference", OptValue::from(saem_id.as_str())),
+            (
+                "kind",
+                bot.choice("conference target add", "kind", "Person (speaker, faculty)"),
+            ),
+            ("name", OptValue::from("Dr. Secret Target")),
+        ],
+    )
+    .await;
+    let shared = a
+        .run_command(
+            "conference share",
+            [
+                ("conference", saem_id.as_str()),
+                ("note", "poster on Tuesday; looking for ultrasound people"),
+            ],
+        )
+        .await;
+    assert!(shared.ephemeral);
+    assert!(
+        shared.content.starts_with("Shared that you're going"),
+        "{}",
+        shared.content
+    );
+    let post = post_containing(&bot, "is going to SAEM");
+    let text = post["content"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("poster on Tuesday; looking for ultrasound people"),
+        "{text}"
+    );
+    assert!(!text.contains("Secret"), "targets stay private: {text}");
+    assert!(
+        post["nonce"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("emig-cf-")),
+        "{post}"
+    );
+    assert_eq!(post["enforce_nonce"], true);
+    assert!(
+        post["allowed_mentions"]["parse"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "{post}"
+    );
+    let going_too = button_id(&post, "I'm going too");
+    let remove = button_id(&post, "Remove");
+
+    // A click from another server with the same id: nothing changes.
+    let message = bot.fake.message_with_component(&going_too).expect("posted");
+    let forged = bot
+        .member(MEMBER_C)
+        .in_guild(crate::support::interactions::OTHER_GUILD_ID)
+        .click_on(&message, &going_too)
+        .await;
+    assert!(
+        forged.content.contains("no longer active"),
+        "{}",
+        forged.content
+    );
+    let saem = emig_bot::domain::conference::ConferenceId(
+        saem_id.trim_start_matches('#').parse().expect("id"),
+    );
+    assert!(bot
+        .store
+        .plan(emig_bot::domain::UserId(MEMBER_C), saem)
+        .await
+        .expect("read")
+        .is_none());
+
+    let b = bot.member(MEMBER_B);
+    let joined = b.click(&going_too).await;
+    assert!(joined.ephemeral);
+    assert!(
+        joined.content.contains("You're going to **SAEM** too"),
+        "{}",
+        joined.content
+    );
+    let who = b
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        who.content.contains(&format!("<@{MEMBER_A}>")),
+        "{}",
+        who.content
+    );
+    assert!(
+        who.content.contains(&format!("<@{MEMBER_B}>")),
+        "{}",
+        who.content
+    );
+
+    // B changes their mind: private after all.
+    let private = b.click(&joined.button("Keep it private instead")).await;
+    assert!(
+        private.content.contains("only you can see"),
+        "{}",
+        private.content
+    );
+    let who = b
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        !who.content.contains(&format!("<@{MEMBER_B}>")),
+        "{}",
+        who.content
+    );
+
+    // Only the author removes the post; after that its buttons are stale.
+    let not_author = b.click(&remove).await;
+    assert!(
+        not_author.content.contains("Only the member who shared"),
+        "{}",
+        not_author.content
+    );
+    let removed = a.click(&remove).await;
+    assert!(
+        removed.content.starts_with("Removed your post"),
+        "{}",
+        removed.content
+    );
+    assert!(bot
+        .fake
+        .calls()
+        .iter()
+        .any(|c| c.method == "DELETE" && c.path.ends_with(&format!("/messages/{message}"))));
+    let late = bot.member(MEMBER_C).click_on(&message, &going_too).await;
+    assert!(
+        late.content.contains("no longer active"),
+        "{}",
+        late.content
+    );
+}
+
+#[tokio::test]
+async fn an_announcement_joins_privately_and_only_officers_announce() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let refused = bot
+        .member(MEMBER_B)
+        .run_command("conference announce", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        refused.content.contains("Only chapter officers"),
+        "{}",
+        refused.content
+    );
+
+    let announced = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command("conference announce", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        announced.content.starts_with("Announced **SAEM**"),
+        "{}",
+        announced.content
+    );
+    let post = post_containing(&bot, "going from the chapter so far");
+    let text = post["content"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("**SAEM** · Wed 12 – Sat 15 May 2027"),
+        "{text}"
+    );
+    let join = button_id(&post, "Join");
+
+    let a = bot.member(MEMBER_A);
+    let joined = a.click(&join).await;
+    assert!(
+        joined.content.contains("only you can see that"),
+        "{}",
+        joined.content
+    );
+    let who = a
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        who.content.starts_with("Nobody has shared"),
+        "{}",
+        who.content
+    );
+    let shown = a.click(&joined.button("Let the chapter see")).await;
+    assert!(
+        shown.content.contains("the chapter can see"),
+        "{}",
+        shown.content
+    );
+    let who = a
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        who.content.contains(&format!("<@{MEMBER_A}>")),
+        "{}",
+        who.content
+    );
+}
+
+#[tokio::test]
+async fn a_share_whose_post_went_unconfirmed_is_sent_again_with_the_same_nonce() {
+    let bot = TestBot::start_with(&[("EMIG_NUDGES_REQUEST_TIMEOUT_SECONDS", "1")]).await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let path = format!(
+        "/channels/{}/messages",
+        crate::support::interactions::CHANNEL_ID
+    );
+    bot.fake
+        .fail("POST", &path, crate::support::Fault::Stall, Some(1));
+    let first = bot
+        .member(MEMBER_A)
+        .run_command("conference share", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        first.content.contains("did not confirm"),
+        "{}",
+        first.content
+    );
+    let again = bot
+        .member(MEMBER_A)
+        .run_command("conference share", [("conference", saem_id.as_str())])
+        .await;
+    assert!(again.content.starts_with("Shared"), "{}", again.content);
+    // The stalled first send and the retry are the same recorded post, with one nonce: had
+    // Discord created the first, it would answer the retry with that same message.
+    let nonces: Vec<String> = bot
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with(&path))
+        .filter_map(|c| c.body["nonce"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(nonces, vec!["emig-cf-1".to_owned()]);
+    let post = bot
+        .store
+        .conference_post(1)
+        .await
+        .expect("read")
+        .expect("the post");
+    assert!(post.message_id.is_some(), "{post:?}");
+    assert!(bot.store.conference_post(2).await.expect("read").is_none());
+}

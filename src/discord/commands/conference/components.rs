@@ -3,7 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{calendar, plan};
+use super::{calendar, plan, posts};
 use crate::discord::interaction::{Args, Component, Incoming};
 use crate::discord::{CommandError, Data};
 use crate::domain::UserId;
@@ -21,6 +21,14 @@ pub enum ConferenceComponent {
     BeforeMenu { plan: i64, digest: i64 },
     /// On the after-conference reminder: "Draft a follow-up for…" one of the people met.
     AfterMenu { plan: i64, digest: i64 },
+    /// Public, on a member's shared plan: the clicker goes too (visible to the chapter).
+    GoingToo { post: i64 },
+    /// Public, on a shared plan: its author takes it down.
+    RemovePost { post: i64 },
+    /// Public, on an officer's announcement: the clicker joins (private).
+    JoinFromPost { post: i64 },
+    /// The member's own: who sees that they are going.
+    SetVisibility { conference: i64, chapter: bool },
 }
 
 impl Component for ConferenceComponent {
@@ -41,6 +49,19 @@ impl Component for ConferenceComponent {
             ConferenceComponent::AfterMenu { plan, digest } => {
                 ("cf-after", vec![plan.to_string(), digest.to_string()])
             }
+            ConferenceComponent::GoingToo { post } => ("cf-going", vec![post.to_string()]),
+            ConferenceComponent::RemovePost { post } => ("cf-unpost", vec![post.to_string()]),
+            ConferenceComponent::JoinFromPost { post } => ("cf-join", vec![post.to_string()]),
+            ConferenceComponent::SetVisibility {
+                conference,
+                chapter,
+            } => (
+                "cf-seen",
+                vec![
+                    conference.to_string(),
+                    if *chapter { "c" } else { "p" }.to_owned(),
+                ],
+            ),
         }
     }
 
@@ -64,8 +85,37 @@ impl Component for ConferenceComponent {
                 plan: args.parse()?,
                 digest: args.parse()?,
             },
+            "cf-going" => ConferenceComponent::GoingToo {
+                post: args.parse()?,
+            },
+            "cf-unpost" => ConferenceComponent::RemovePost {
+                post: args.parse()?,
+            },
+            "cf-join" => ConferenceComponent::JoinFromPost {
+                post: args.parse()?,
+            },
+            "cf-seen" => ConferenceComponent::SetVisibility {
+                conference: args.parse()?,
+                chapter: match args.text()? {
+                    "c" => true,
+                    "p" => false,
+                    _ => return None,
+                },
+            },
             _ => return None,
         })
+    }
+
+    fn public_because(&self) -> Option<&'static str> {
+        match self {
+            ConferenceComponent::GoingToo { .. } | ConferenceComponent::JoinFromPost { .. } => {
+                Some("anyone in the channel may say they are going")
+            }
+            ConferenceComponent::RemovePost { .. } => {
+                Some("the author takes a shared plan down (checked by the handler)")
+            }
+            _ => None,
+        }
     }
 }
 
@@ -89,6 +139,17 @@ pub fn examples() -> Vec<ConferenceComponent> {
         ConferenceComponent::AfterMenu {
             plan: i64::MAX,
             digest: i64::MAX,
+        },
+        ConferenceComponent::GoingToo { post: i64::MAX },
+        ConferenceComponent::RemovePost { post: i64::MAX },
+        ConferenceComponent::JoinFromPost { post: i64::MAX },
+        ConferenceComponent::SetVisibility {
+            conference: i64::MAX,
+            chapter: true,
+        },
+        ConferenceComponent::SetVisibility {
+            conference: i64::MAX,
+            chapter: false,
         },
     ]
 }
@@ -116,5 +177,18 @@ pub async fn on_component(
         ConferenceComponent::AfterMenu { plan, .. } => {
             plan::on_after_menu(ctx, data, incoming, owner, plan).await
         }
+        ConferenceComponent::GoingToo { post } => {
+            posts::on_going_too(ctx, data, incoming, owner, post).await
+        }
+        ConferenceComponent::RemovePost { post } => {
+            posts::on_remove_post(ctx, data, incoming, owner, post).await
+        }
+        ConferenceComponent::JoinFromPost { post } => {
+            posts::on_join(ctx, data, incoming, owner, post).await
+        }
+        ConferenceComponent::SetVisibility {
+            conference,
+            chapter,
+        } => posts::on_set_visibility(ctx, data, incoming, owner, conference, chapter).await,
     }
 }

@@ -7,6 +7,7 @@ mod pick;
 
 pub(crate) use pick::{autocomplete_met_conference, conference_named_in, met_conference};
 mod plan;
+mod posts;
 
 use crate::discord::{CommandError, Context};
 
@@ -24,6 +25,8 @@ pub use components::{on_component, ConferenceComponent};
         "plan::plan",
         "plan::target",
         "plan::who",
+        "posts::share",
+        "posts::announce",
         "calendar::add",
         "calendar::edit",
         "calendar::remove"
