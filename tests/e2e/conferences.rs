@@ -1291,3 +1291,56 @@ async fn a_share_whose_post_went_unconfirmed_is_sent_again_with_the_same_nonce()
     assert!(post.message_id.is_some(), "{post:?}");
     assert!(bot.store.conference_post(2).await.expect("read").is_none());
 }
+
+#[tokio::test]
+async fn the_ics_file_holds_the_calendar_and_with_mine_the_members_follow_up_days() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    bot.member(MEMBER_A)
+        .run_command(
+            "contact add",
+            [("name", "Dr. Ana Lopez"), ("where-met", "SAEM 2026")],
+        )
+        .await;
+    let reply = bot
+        .member(MEMBER_A)
+        .run_command("conference ics", [("mine", OptValue::Bool(true))])
+        .await;
+    assert!(reply.ephemeral);
+    assert!(
+        reply
+            .content
+            .starts_with("1 conference and 1 follow-up day of yours"),
+        "{}",
+        reply.content
+    );
+    let upload = bot
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| !c.files.is_empty())
+        .expect("an upload");
+    let (name, bytes) = &upload.files[0];
+    assert_eq!(name, "emig-conferences.ics");
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let cal = parser.next().expect("a calendar").expect("valid iCalendar");
+    let summaries: Vec<String> = cal
+        .events
+        .iter()
+        .filter_map(|e| e.properties.iter().find(|p| p.name == "SUMMARY"))
+        .filter_map(|p| p.value.clone())
+        .collect();
+    assert_eq!(summaries, vec!["SAEM", "Follow up: Dr. Ana Lopez"]);
+    // Without `mine`, nobody's follow-ups are in it.
+    let chapter_only = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("conference ics", [])
+        .await;
+    assert!(
+        chapter_only.content.starts_with("1 conference."),
+        "{}",
+        chapter_only.content
+    );
+}

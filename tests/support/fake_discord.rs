@@ -35,6 +35,8 @@ pub struct RestCall {
     pub path: String,
     pub body: Value,
     pub status: u16,
+    /// Files uploaded with it (a multipart request): name and bytes.
+    pub files: Vec<(String, Vec<u8>)>,
     /// When the request reached the fake (benches measure latency with it).
     pub at: std::time::Instant,
 }
@@ -518,7 +520,7 @@ async fn rest_handler(
 ) -> Response {
     let path = uri.path().to_owned();
     let method = method.as_str().to_owned();
-    let received = read_body(&headers, body).await;
+    let (received, files) = read_body(&headers, body).await;
     if state.judged {
         let found = conformance::check(&method, &path, &received);
         if !found.is_empty() {
@@ -545,6 +547,7 @@ async fn rest_handler(
         path,
         body,
         status: response.status().as_u16(),
+        files,
         at: std::time::Instant::now(),
     });
     state.bump();
@@ -552,9 +555,9 @@ async fn rest_handler(
 }
 
 /// The body as sent: JSON, or a multipart upload whose `payload_json` part is the JSON.
-async fn read_body(headers: &HeaderMap, body: Bytes) -> Body {
+async fn read_body(headers: &HeaderMap, body: Bytes) -> (Body, Vec<(String, Vec<u8>)>) {
     if body.is_empty() {
-        return Body::Empty;
+        return (Body::Empty, Vec::new());
     }
     let content_type = headers
         .get("content-type")
@@ -564,18 +567,23 @@ async fn read_body(headers: &HeaderMap, body: Bytes) -> Body {
         let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
         let mut parts = multer::Multipart::new(stream, boundary);
         let mut payload = None;
+        let mut files = Vec::new();
         while let Ok(Some(field)) = parts.next_field().await {
             if field.name() == Some("payload_json") {
                 let text = field.text().await.unwrap_or_default();
                 payload = Some(serde_json::from_str(&text).unwrap_or(Value::Null));
+            } else if let Some(name) = field.file_name().map(str::to_owned) {
+                let bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                files.push((name, bytes));
             }
         }
-        return Body::Multipart(payload);
+        return (Body::Multipart(payload), files);
     }
-    match serde_json::from_slice(&body) {
+    let parsed = match serde_json::from_slice(&body) {
         Ok(v) => Body::Json(v),
         Err(_) => Body::NotJson(String::from_utf8_lossy(&body).into_owned()),
-    }
+    };
+    (parsed, Vec::new())
 }
 
 fn over_limit(state: &State, method: &str, path: &str) -> Option<Fault> {

@@ -312,3 +312,51 @@ pub(super) async fn on_remove(
     );
     incoming.update(ctx, text, Vec::new()).await
 }
+
+/// Conferences in an .ics file (Google, Apple, Outlook); `mine` adds your follow-up days
+#[poise::command(slash_command, guild_only)]
+pub(super) async fn ics(
+    ctx: Context<'_>,
+    #[description = "Add your own follow-up days (only you get this file)"] mine: Option<bool>,
+) -> Result<(), CommandError> {
+    let guild = pick::guild(ctx)?;
+    let data = ctx.data();
+    let today = chapter_today(data, guild).await?;
+    let upcoming = data.store.conferences(guild, today, LIST_LIMIT).await?;
+    let mine = mine.unwrap_or(false);
+    let follow_ups = if mine {
+        data.store.pending_follow_ups(author(ctx), None).await?
+    } else {
+        Vec::new()
+    };
+    if upcoming.is_empty() && follow_ups.is_empty() {
+        return Err(CommandError::User(
+            "Nothing to put in a calendar yet: no upcoming conferences here (and no follow-ups, with `mine`).".into(),
+        ));
+    }
+    let file = crate::domain::ics::calendar(
+        "EMIG chapter conferences",
+        &upcoming,
+        &follow_ups,
+        data.clock.now(),
+    );
+    let text = format!(
+        "{} conference{}{}. Import the file into Google Calendar, Apple Calendar or Outlook; importing a newer one updates these events instead of adding copies.",
+        upcoming.len(),
+        if upcoming.len() == 1 { "" } else { "s" },
+        if mine {
+            format!(" and {} follow-up day{} of yours", follow_ups.len(), if follow_ups.len() == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        }
+    );
+    reply::send(
+        ctx,
+        reply::ephemeral(text).attachment(serenity::CreateAttachment::bytes(
+            file.into_bytes(),
+            "emig-conferences.ics",
+        )),
+    )
+    .await?;
+    Ok(())
+}

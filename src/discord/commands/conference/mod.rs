@@ -20,6 +20,7 @@ pub use components::{on_component, ConferenceComponent};
     slash_command,
     subcommands(
         "calendar::list",
+        "calendar::ics",
         "plan::join",
         "plan::leave",
         "plan::plan",
