@@ -942,6 +942,18 @@ const POST_COLUMNS: &str = "id, kind, conference_id, author_id, guild_id, channe
     note, created_at, gone_at";
 
 impl Store {
+    /// Remembers (or forgets) the Discord scheduled event mirroring a conference.
+    pub async fn set_conference_event(
+        &self,
+        guild: GuildId,
+        id: ConferenceId,
+        event: Option<u64>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        tx.set_conference_event(guild, id, event).await?;
+        tx.commit().await
+    }
+
     /// A conference post by id.
     pub async fn conference_post(&self, id: i64) -> StoreResult<Option<ConferencePost>> {
         let row: Option<PostRow> = sqlx::query_as(&format!(

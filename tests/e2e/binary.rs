@@ -200,6 +200,7 @@ async fn the_binary_serves_commands_and_stops_cleanly_on_sigterm_without_logging
         guild_id: Some(GUILD_ID),
         permissions: MEMBER_PERMISSIONS,
         role: None,
+        app_permissions: interactions::APP_PERMISSIONS,
     };
     fake.dispatch(
         "INTERACTION_CREATE",

@@ -1344,3 +1344,97 @@ async fn the_ics_file_holds_the_calendar_and_with_mine_the_members_follow_up_day
         chapter_only.content
     );
 }
+
+#[tokio::test]
+async fn a_conference_mirrored_as_a_server_event_follows_edits_and_removal() {
+    use crate::support::interactions::{APP_PERMISSIONS, PERM_CREATE_EVENTS};
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    let mut options = saem();
+    options.push(("create-event", OptValue::Bool(true)));
+
+    // Without Create Events: saved anyway, and the officer is told why the Events tab is empty.
+    let without = officer_adds(&bot, options.clone()).await;
+    assert!(
+        without.content.contains("Create Events"),
+        "{}",
+        without.content
+    );
+    assert!(!bot
+        .fake
+        .calls()
+        .iter()
+        .any(|c| c.path.contains("scheduled-events")));
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let asked = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command("conference remove", [("conference", saem_id.as_str())])
+        .await;
+    bot.member(OFFICER)
+        .with_role(OFFICERS)
+        .click(&asked.button("Remove"))
+        .await;
+
+    let officer = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .with_app_permissions(APP_PERMISSIONS | PERM_CREATE_EVENTS);
+    let added = officer.run_command("conference add", options.clone()).await;
+    assert!(
+        added.content.contains("Events tab too"),
+        "{}",
+        added.content
+    );
+    let created = bot
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "POST" && c.path.ends_with("/scheduled-events"))
+        .expect("an event");
+    assert_eq!(created.body["entity_type"], 3);
+    assert_eq!(created.body["entity_metadata"]["location"], "Atlanta");
+    // All-day in the chapter's zone (New York, daylight time): midnight to midnight.
+    assert_eq!(
+        created.body["scheduled_start_time"],
+        "2027-05-12T04:00:00.000Z"
+    );
+    assert_eq!(
+        created.body["scheduled_end_time"],
+        "2027-05-16T04:00:00.000Z"
+    );
+
+    let all = bot
+        .store
+        .conferences(GuildId(GUILD_ID), d("2026-01-01"), 50)
+        .await
+        .expect("read");
+    let event = all[0].event_id.expect("the event is remembered");
+    let saem_id = format!("#{}", all[0].id.0);
+    officer
+        .run_command(
+            "conference edit",
+            [("conference", saem_id.as_str()), ("starts", "2027-05-13")],
+        )
+        .await;
+    let patched = bot
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "PATCH" && c.path.ends_with(&format!("/scheduled-events/{event}")))
+        .expect("the event is updated");
+    assert_eq!(
+        patched.body["scheduled_start_time"],
+        "2027-05-13T04:00:00.000Z"
+    );
+
+    let asked = officer
+        .run_command("conference remove", [("conference", saem_id.as_str())])
+        .await;
+    officer.click(&asked.button("Remove")).await;
+    assert!(bot
+        .fake
+        .calls()
+        .iter()
+        .any(|c| c.method == "DELETE" && c.path.ends_with(&format!("/scheduled-events/{event}"))));
+}

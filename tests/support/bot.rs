@@ -190,6 +190,7 @@ impl TestBot {
                 guild_id: Some(GUILD_ID),
                 permissions: MEMBER_PERMISSIONS,
                 role: None,
+                app_permissions: interactions::APP_PERMISSIONS,
             },
         }
     }
@@ -269,6 +270,12 @@ impl<'a> Actor<'a> {
 
     pub fn with_permissions(mut self, permissions: u64) -> Self {
         self.invoker.permissions = permissions;
+        self
+    }
+
+    /// The bot's own permissions where this member acts.
+    pub fn with_app_permissions(mut self, permissions: u64) -> Self {
+        self.invoker.app_permissions = permissions;
         self
     }
 

@@ -673,6 +673,27 @@ pub fn message(id: &str, channel_id: &str, body: &Value) -> Value {
     })
 }
 
+/// A GuildScheduledEvent object for what the bot sent.
+fn scheduled_event(id: &str, guild: &str, body: &Value) -> Value {
+    json!({
+        "id": id,
+        "guild_id": guild,
+        "channel_id": null,
+        "creator_id": BOT_USER_ID.to_string(),
+        "name": body.get("name").cloned().unwrap_or(json!("event")),
+        "description": body.get("description").cloned().unwrap_or(Value::Null),
+        "scheduled_start_time": body.get("scheduled_start_time").cloned().unwrap_or(json!("2027-01-01T00:00:00+00:00")),
+        "scheduled_end_time": body.get("scheduled_end_time").cloned().unwrap_or(Value::Null),
+        "privacy_level": 2,
+        "status": 1,
+        "entity_type": 3,
+        "entity_id": null,
+        "entity_metadata": body.get("entity_metadata").cloned().unwrap_or(json!({"location": "somewhere"})),
+        "user_count": 0,
+        "image": null
+    })
+}
+
 fn remember(state: &State, channel: &str, message: &Value) {
     lock(&state.channel_messages)
         .entry(channel.to_owned())
@@ -727,6 +748,13 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
                        "deaf": false, "mute": false, "flags": 0, "pending": false}),
             )
         }
+        ("POST", ["guilds", guild, "scheduled-events"]) => {
+            json_response(StatusCode::OK, scheduled_event(&state.id(), guild, body))
+        }
+        ("PATCH", ["guilds", guild, "scheduled-events", id]) => {
+            json_response(StatusCode::OK, scheduled_event(id, guild, body))
+        }
+        ("DELETE", ["guilds", _, "scheduled-events", _]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["webhooks", _, _]) => json_response(
             StatusCode::OK,

@@ -63,7 +63,15 @@ pub struct Invoker {
     pub permissions: u64,
     /// A role the member has in the server.
     pub role: Option<u64>,
+    /// What the bot may do there (Discord's `app_permissions`).
+    pub app_permissions: u64,
 }
+
+/// The bot's permissions in the test server unless a test says otherwise: send messages,
+/// embed links, attach files; not Create Events.
+pub const APP_PERMISSIONS: u64 = MEMBER_PERMISSIONS | (1 << 14) | (1 << 15);
+/// Discord's Create Events permission.
+pub const PERM_CREATE_EVENTS: u64 = 1 << 44;
 
 fn user_json(id: u64) -> Value {
     json!({"id": id.to_string(), "username": format!("member{id}"), "discriminator": "0",
@@ -90,7 +98,7 @@ fn envelope(kind: u8, id: &str, invoker: Invoker, data: Value) -> Value {
         "locale": "en-US",
         "entitlements": [],
         "attachment_size_limit": 8_388_608,
-        "app_permissions": (MEMBER_PERMISSIONS | (1 << 14) | (1 << 15)).to_string(),
+        "app_permissions": invoker.app_permissions.to_string(),
     });
     match invoker.guild_id {
         Some(guild) => {

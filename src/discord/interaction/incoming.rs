@@ -46,6 +46,14 @@ impl Incoming<'_> {
         }
     }
 
+    /// What the bot itself may do where the interaction came from.
+    pub fn app_permissions(&self) -> Option<serenity::Permissions> {
+        match self {
+            Incoming::Click(c) => c.app_permissions,
+            Incoming::Form(f) => f.app_permissions,
+        }
+    }
+
     /// The member's server profile (roles, permissions), when it came from a server.
     pub fn member(&self) -> Option<&serenity::Member> {
         match self {

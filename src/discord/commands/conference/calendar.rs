@@ -3,6 +3,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::components::ConferenceComponent;
+use super::events::{self, Mirrored};
 use super::pick::{
     self, autocomplete_conference, autocomplete_meeting_name, chapter_today, chapter_zone, officer,
     require_officer, resolve, NOT_OFFICER,
@@ -15,6 +16,14 @@ use crate::domain::conference::{
 };
 use crate::domain::when::{parse_date, Direction};
 use crate::domain::{GuildId, UserId};
+
+/// What the bot may do in the channel the command came from.
+fn app_permissions(ctx: Context<'_>) -> Option<serenity::Permissions> {
+    match ctx {
+        poise::Context::Application(app) => app.interaction.app_permissions,
+        poise::Context::Prefix(_) => None,
+    }
+}
 
 /// Conferences shown by `/conference list` at most.
 const LIST_LIMIT: u32 = 50;
@@ -100,6 +109,9 @@ pub(super) async fn add(
     #[max_length = 300]
     url: Option<String>,
     #[description = "National (default), regional, state or virtual"] kind: Option<ConferenceKind>,
+    #[rename = "create-event"]
+    #[description = "Also show it in the server's Events tab"]
+    create_event: Option<bool>,
 ) -> Result<(), CommandError> {
     let guild = require_officer(ctx).await?;
     let data = ctx.data();
@@ -128,13 +140,33 @@ pub(super) async fn add(
             details.starts_on.format("%a %-d %b %Y")
         )));
     }
-    data.actions
+    let id = data
+        .actions
         .add_conference(guild, author(ctx), &details)
         .await?;
+    let mut mirrored = String::new();
+    if create_event.unwrap_or(false) {
+        let outcome = match data.store.conference(guild, id).await? {
+            Some(added) if events::may_manage_events(app_permissions(ctx)) => {
+                let zone = chapter_zone(data, guild).await?;
+                events::create(ctx.serenity_context(), data, guild, &added, zone).await
+            }
+            Some(_) => Mirrored::NoPermission,
+            None => Mirrored::Failed("it was removed meanwhile".to_owned()),
+        };
+        if let Mirrored::Done(event) = outcome {
+            data.store
+                .set_conference_event(guild, id, Some(event))
+                .await?;
+            mirrored = " It's in the server's Events tab too.".to_owned();
+        } else {
+            mirrored = outcome.note();
+        }
+    }
     reply::send(
         ctx,
         reply::ephemeral(format!(
-            "Added **{}** to the calendar: {} ({}) · {}. Members can now `/conference join` it.",
+            "Added **{}** to the calendar: {} ({}) · {}. Members can now `/conference join` it.{mirrored}",
             reply::escape(&details.name),
             dates_label(details.starts_on, details.ends_on),
             relative(details.starts_on, details.ends_on, today),
@@ -215,6 +247,17 @@ pub(super) async fn edit(
         reply::escape(&details.city),
         details.kind.label()
     );
+    if let Some(event) = found.event_id {
+        let outcome = match data.store.conference(guild, found.id).await? {
+            Some(now) if events::may_manage_events(app_permissions(ctx)) => {
+                let zone = chapter_zone(data, guild).await?;
+                events::update(ctx.serenity_context(), data, guild, event, &now, zone).await
+            }
+            Some(_) => Mirrored::NoPermission,
+            None => Mirrored::Removed,
+        };
+        text.push_str(&outcome.note());
+    }
     if edited.dates_changed && edited.plans > 0 {
         text.push_str(&format!(
             " The before-conference reminders of the {} member{} going follow the new dates.",
@@ -301,7 +344,7 @@ pub(super) async fn on_remove(
             .await;
     };
     let plans = data.actions.remove_conference(guild, found.id).await?;
-    let text = format!(
+    let mut text = format!(
         "Removed **{}** from the calendar.{}",
         reply::escape(&found.details.name),
         match plans {
@@ -310,6 +353,19 @@ pub(super) async fn on_remove(
             n => format!(" {n} members' plans are kept as their history."),
         }
     );
+    if let Some(event) = found.event_id {
+        let outcome = if events::may_manage_events(incoming.app_permissions()) {
+            events::delete(ctx, data, guild, event).await
+        } else {
+            Mirrored::NoPermission
+        };
+        if outcome == Mirrored::Removed {
+            data.store
+                .set_conference_event(guild, found.id, None)
+                .await?;
+        }
+        text.push_str(&outcome.note());
+    }
     incoming.update(ctx, text, Vec::new()).await
 }
 

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod components;
+mod events;
 mod pick;
 
 pub(crate) use pick::{autocomplete_met_conference, conference_named_in, met_conference};
