@@ -71,12 +71,27 @@ impl Actions {
         if before.details.ends_on != details.ends_on {
             retime_after(&mut tx, self.default_timezone, id, details.ends_on, now).await?;
         }
+        let dates_changed = before.details.starts_on != details.starts_on
+            || before.details.ends_on != details.ends_on;
+        if dates_changed {
+            for plan in &plans {
+                let member = tx.member(plan.owner).await?;
+                let zone = member.timezone_or(self.default_timezone);
+                let today = now.with_timezone(&zone.tz()).date_naive();
+                let window = Window {
+                    ideal: today,
+                    latest: today,
+                };
+                // Due now; the scheduler still keeps to the member's quiet hours.
+                tx.notify_dates_changed(plan.owner, plan.id, window, now, now)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         self.wake.notify_one();
         Ok(Edited {
             plans: u32::try_from(plans.len()).unwrap_or(u32::MAX),
-            dates_changed: before.details.starts_on != details.starts_on
-                || before.details.ends_on != details.ends_on,
+            dates_changed,
         })
     }
 

@@ -135,11 +135,23 @@ impl DiscordDeliver {
                 });
             }
         }
+        let notices: Vec<i64> = digest
+            .nudges
+            .iter()
+            .filter(|n| n.subject == conference::CHANGED)
+            .map(|n| n.subject_id)
+            .collect();
+        let changed = if notices.is_empty() {
+            Vec::new()
+        } else {
+            self.store.notice_plans(digest.owner, &notices).await?
+        };
         Ok(DigestFacts {
             follow_ups,
             plans,
             story,
             after,
+            changed,
         })
     }
 
@@ -207,6 +219,8 @@ pub struct DigestFacts {
     pub story: Option<(u32, u32, u32)>,
     /// The follow-ups after a conference, one item per plan.
     pub after: Vec<AfterConference>,
+    /// Date-change notices: notice id and the plan (with the conference as it is now).
+    pub changed: Vec<(i64, crate::store::PlanSummary)>,
 }
 
 /// The people met at one conference whose follow-ups are nudged together.
@@ -414,6 +428,36 @@ pub fn digest_message(
             DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
             DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
         };
+        if n.subject == conference::CHANGED {
+            match facts.changed.iter().find(|(id, _)| *id == n.subject_id) {
+                Some((_, plan)) if !plan.removed => {
+                    let d = &plan.conference.details;
+                    text.push_str(&format!(
+                        "\n{}. **{}** has new dates: {} ({}). Your reminders follow them.",
+                        i + 1,
+                        reply::escape(&d.name),
+                        conference::dates_label(d.starts_on, d.ends_on),
+                        reply::escape(&d.city)
+                    ));
+                    rows.push(serenity::CreateActionRow::Buttons(vec![
+                        serenity::CreateButton::new(
+                            ConferenceComponent::OpenPlan {
+                                plan: plan.plan.id.0,
+                                digest: digest.id,
+                            }
+                            .custom_id(digest.owner),
+                        )
+                        .label(format!("Open plan #{}", i + 1))
+                        .style(serenity::ButtonStyle::Secondary),
+                    ]));
+                }
+                _ => text.push_str(&format!(
+                    "\n{}. A conference you planned changed or left the calendar: `/conference plan`.",
+                    i + 1
+                )),
+            }
+            continue;
+        }
         if n.subject == conference::AFTER {
             match facts.after.iter().find(|a| a.plan.0 == n.subject_id) {
                 Some(after) => {

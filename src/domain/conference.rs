@@ -277,6 +277,10 @@ pub const DAY_BEFORE: &str = "conference_day_before";
 /// row is the plan.
 pub const AFTER: &str = "conference_after";
 
+/// The nudge telling a member going that the conference's dates changed: its subject row is a
+/// notice, which names the plan.
+pub const CHANGED: &str = "conference_changed";
+
 /// The days a plan's before-nudges are for: a week before and the day before the first day,
 /// each only while it is still to come (`today` in the member's zone). Joining three days
 /// ahead gets the day-before nudge only.

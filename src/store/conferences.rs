@@ -374,6 +374,31 @@ impl Store {
         .transpose()
     }
 
+    /// The plans the owner's date-change notices are about, by notice id (notices whose plan
+    /// is gone are missing).
+    pub async fn notice_plans(
+        &self,
+        owner: UserId,
+        notices: &[i64],
+    ) -> StoreResult<Vec<(i64, PlanSummary)>> {
+        let mut out = Vec::new();
+        for notice in notices {
+            let plan: Option<(i64,)> = sqlx::query_as(
+                "SELECT plan_id FROM conference_notices WHERE owner_id = ? AND id = ?",
+            )
+            .bind(sql_id(owner.0))
+            .bind(notice)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some((plan,)) = plan {
+                if let Some(summary) = self.plan_by_id(owner, PlanId(plan)).await? {
+                    out.push((*notice, summary));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// What the owner's reminders about `plans` say (plans left meanwhile are missing).
     pub async fn plan_reminders(
         &self,
@@ -646,6 +671,50 @@ impl Tx {
         conference: ConferenceId,
     ) -> StoreResult<Option<ConferencePlan>> {
         plan(self.conn(), owner, conference).await
+    }
+
+    /// Tells the member going (their plan) that the dates changed, by a nudge due at `due`;
+    /// one still waiting from an earlier change is replaced, so they are told once.
+    pub async fn notify_dates_changed(
+        &mut self,
+        owner: UserId,
+        plan: PlanId,
+        window: Window,
+        due: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE nudges SET state = 'cancelled'
+             WHERE owner_id = ? AND subject = ? AND state = 'waiting'
+               AND subject_id IN (SELECT id FROM conference_notices
+                                  WHERE owner_id = ? AND plan_id = ?)",
+        )
+        .bind(sql_id(owner.0))
+        .bind(crate::domain::conference::CHANGED)
+        .bind(sql_id(owner.0))
+        .bind(plan.0)
+        .execute(self.conn())
+        .await?;
+        let (notice,): (i64,) = sqlx::query_as(
+            "INSERT INTO conference_notices (owner_id, plan_id, created_at)
+             VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(sql_id(owner.0))
+        .bind(plan.0)
+        .bind(sql_instant(now))
+        .fetch_one(self.conn())
+        .await?;
+        super::follow_ups::insert_nudge(
+            self.conn(),
+            owner,
+            crate::domain::conference::CHANGED,
+            notice,
+            window,
+            due,
+            now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// See [`Store::conference_for_member`].

@@ -77,7 +77,8 @@ async fn before_nudges(bot: &TestBot, owner: u64) -> Vec<(String, NaiveDate, i64
         .expect("connect");
     sqlx::query_as(
         "SELECT subject, ideal_on, due_at, state FROM nudges
-         WHERE owner_id = ? AND subject LIKE 'conference_%' ORDER BY ideal_on, id",
+         WHERE owner_id = ? AND subject IN ('conference_week_before', 'conference_day_before')
+         ORDER BY ideal_on, id",
     )
     .bind(owner as i64)
     .fetch_all(&mut db)
@@ -994,13 +995,18 @@ async fn moving_a_conference_moves_the_follow_ups_of_everyone_met_there() {
         assert_eq!(days.len(), 1, "{days:?}");
         assert_eq!(days[0].1, d("2026-12-01"), "{days:?}");
     }
-    // The DM comes on the new day, not the old one.
+    // Both were there, so both are told the new dates at once.
+    let notices = wait_for_reminder_dms(&bot, 2).await;
+    assert!(notices.iter().all(|dm| dm["content"]
+        .as_str()
+        .is_some_and(|t| t.contains("**ACEP** has new dates"))));
+    // The follow-up DM comes on the new day, not the old one.
     bot.clock.set(at("2026-11-29T14:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert!(reminder_dms(&bot).is_empty());
+    assert_eq!(reminder_dms(&bot).len(), 2);
     bot.clock.set(at("2026-12-01T14:00:00Z"));
-    let dms = wait_for_reminder_dms(&bot, 2).await;
-    assert!(dms.iter().all(|dm| dm["content"]
+    let dms = wait_for_reminder_dms(&bot, 4).await;
+    assert!(dms[2..].iter().all(|dm| dm["content"]
         .as_str()
         .is_some_and(|t| t.contains("**ACEP** ended Sat 28 Nov"))));
 }
@@ -1437,4 +1443,48 @@ async fn a_conference_mirrored_as_a_server_event_follows_edits_and_removal() {
         .calls()
         .iter()
         .any(|c| c.method == "DELETE" && c.path.ends_with(&format!("/scheduled-events/{event}"))));
+}
+
+#[tokio::test]
+async fn members_going_are_told_once_when_the_dates_change_with_the_latest_dates() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    bot.member(MEMBER_A)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    // 23:00 in New York: quiet hours, so the notice waits for the morning.
+    bot.clock.set(at("2026-11-26T04:00:00Z"));
+    let officer = bot.member(OFFICER).with_role(OFFICERS);
+    for starts in ["2027-05-19", "2027-05-20"] {
+        officer
+            .run_command(
+                "conference edit",
+                [("conference", saem_id.as_str()), ("starts", starts)],
+            )
+            .await;
+    }
+    // Editing the city only tells nobody.
+    officer
+        .run_command(
+            "conference edit",
+            [("conference", saem_id.as_str()), ("city", "Atlanta, GA")],
+        )
+        .await;
+    assert!(reminder_dms(&bot).is_empty(), "quiet hours");
+    bot.clock.set(at("2026-11-26T14:00:00Z"));
+    let dm = wait_for_reminder_dms(&bot, 1).await.remove(0);
+    let text = dm["content"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("1. **SAEM** has new dates: Thu 20 – Sun 23 May 2027 (Atlanta, GA)."),
+        "{text}"
+    );
+    assert_eq!(
+        dm["components"][0]["components"][0]["label"],
+        "Open plan #1"
+    );
+    bot.clock.set(at("2026-11-27T14:00:00Z"));
+    bot.run_command::<&str>("help", []).await;
+    assert_eq!(reminder_dms(&bot).len(), 1, "told once");
 }
