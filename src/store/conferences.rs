@@ -1106,6 +1106,18 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The author's shared plans still in a channel (or maybe: sent without an answer).
+    pub async fn live_conference_shares(&self, author: UserId) -> StoreResult<Vec<ConferencePost>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM conference_posts
+             WHERE author_id = ? AND kind = 'share' AND gone_at IS NULL ORDER BY id"
+        ))
+        .bind(sql_id(author.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(ConferencePost::try_from).collect()
+    }
+
     /// Marks a post taken down (or never posted).
     pub async fn conference_post_gone(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query("UPDATE conference_posts SET gone_at = ? WHERE id = ? AND gone_at IS NULL")

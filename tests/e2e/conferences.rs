@@ -1488,3 +1488,61 @@ async fn members_going_are_told_once_when_the_dates_change_with_the_latest_dates
     bot.run_command::<&str>("help", []).await;
     assert_eq!(reminder_dms(&bot).len(), 1, "told once");
 }
+
+#[tokio::test]
+async fn erasing_a_member_takes_down_their_shared_plan_and_erases_plans_and_targets() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let a = bot.member(MEMBER_A);
+    a.run_command("conference share", [("conference", saem_id.as_str())])
+        .await;
+    a.run_command(
+        "conference target add",
+        [
+            ("conference", OptValue::from(saem_id.as_str())),
+            (
+                "kind",
+                bot.choice(
+                    "conference target add",
+                    "kind",
+                    "Session (talk, match panel)",
+                ),
+            ),
+            ("name", OptValue::from("Match panel")),
+        ],
+    )
+    .await;
+    let post = post_containing(&bot, "is going to SAEM");
+    let message = bot
+        .fake
+        .message_with_component(&button_id(&post, "I'm going too"))
+        .expect("posted");
+    let ask = a.run_command::<&str>("me delete", []).await;
+    let done = a.click(&ask.button("Delete everything")).await;
+    assert!(done.content.starts_with("Done"), "{}", done.content);
+    assert!(bot
+        .fake
+        .calls()
+        .iter()
+        .any(|c| c.method == "DELETE" && c.path.ends_with(&format!("/messages/{message}"))));
+    let saem = emig_bot::domain::conference::ConferenceId(
+        saem_id.trim_start_matches('#').parse().expect("id"),
+    );
+    assert!(bot
+        .store
+        .plan(emig_bot::domain::UserId(MEMBER_A), saem)
+        .await
+        .expect("read")
+        .is_none());
+    let who = bot
+        .member(MEMBER_B)
+        .run_command("conference who", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        who.content.starts_with("Nobody has shared"),
+        "{}",
+        who.content
+    );
+}

@@ -295,15 +295,18 @@ pub async fn on_component(
     }
     // Shared story posts first: once the data is gone, nothing could find them again.
     let (pending, unreachable) = super::story::take_down_all_posts(ctx, data, owner).await?;
-    if pending > 0 {
+    let (shares_pending, shares_unreachable) =
+        super::conference::take_down_shares(ctx, data, owner).await?;
+    if pending + shares_pending > 0 {
         return incoming
             .update(
                 ctx,
-                "I could not delete your shared story posts right now, so nothing was erased. Try again in a moment.",
+                "I could not delete your shared posts (stories or conference plans) right now, so nothing was erased. Try again in a moment.",
                 Vec::new(),
             )
             .await;
     }
+    let unreachable = unreachable + shares_unreachable;
     data.store.delete_member(owner).await?;
     tracing::info!("a member erased their data");
     let mut text =
@@ -311,7 +314,7 @@ pub async fn on_component(
             .to_owned();
     if unreachable > 0 {
         text.push_str(&format!(
-            " {unreachable} shared story post{} sit in channels I can no longer reach: ask a moderator there to delete {}.",
+            " {unreachable} shared post{} sit in channels I can no longer reach: ask a moderator there to delete {}.",
             if unreachable == 1 { "" } else { "s" },
             if unreachable == 1 { "it" } else { "them" }
         ));

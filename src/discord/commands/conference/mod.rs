@@ -15,6 +15,7 @@ use crate::discord::{CommandError, Context};
 #[cfg(test)]
 pub use components::examples;
 pub use components::{on_component, ConferenceComponent};
+pub use posts::take_down_shares;
 
 /// Conferences: the chapter calendar, your plans and targets
 #[poise::command(

@@ -446,3 +446,55 @@ pub(super) async fn on_set_visibility(
         )
         .await
 }
+
+/// Before a member's data is erased: deletes the channel posts of their shared plans (which
+/// name them). Returns the posts not deleted yet (to retry) and those the bot can no longer
+/// reach (a moderator must). A post whose sending never got an answer is looked for first.
+pub async fn take_down_shares(
+    ctx: &serenity::Context,
+    data: &Data,
+    owner: UserId,
+) -> Result<(usize, usize), CommandError> {
+    let (mut pending, mut unreachable) = (0, 0);
+    for post in data.store.live_conference_shares(owner).await? {
+        let channel = serenity::ChannelId::new(post.channel_id);
+        let message = match post.message_id {
+            Some(id) => Some(id),
+            None => {
+                let ours = ConferenceComponent::GoingToo { post: post.id }.custom_id(UserId(0));
+                let look = channel.messages(ctx, serenity::GetMessages::new().limit(100));
+                match tokio::time::timeout(data.request_timeout, look).await {
+                    Ok(Ok(recent)) => recent
+                        .iter()
+                        .find(|m| carries(m, &ours))
+                        .map(|m| m.id.get()),
+                    Ok(Err(e)) if refused(&e) => {
+                        unreachable += 1;
+                        continue;
+                    }
+                    _ => {
+                        pending += 1;
+                        continue;
+                    }
+                }
+            }
+        };
+        if let Some(message) = message {
+            let delete = channel.delete_message(ctx, serenity::MessageId::new(message));
+            match tokio::time::timeout(data.request_timeout, delete).await {
+                Ok(Ok(())) => {}
+                Ok(Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))))
+                    if r.status_code.as_u16() == 404 => {}
+                Ok(Err(e)) if refused(&e) => unreachable += 1,
+                _ => {
+                    pending += 1;
+                    continue;
+                }
+            }
+        }
+        data.store
+            .conference_post_gone(post.id, data.clock.now())
+            .await?;
+    }
+    Ok((pending, unreachable))
+}
