@@ -24,7 +24,7 @@ CREATE INDEX conferences_by_guild ON conferences (guild_id, starts_on);
 
 -- One member going to one conference. Visibility 'chapter' lets the chapter see it.
 CREATE TABLE conference_plans (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: nudges name plans by id
     conference_id  BIGINT NOT NULL REFERENCES conferences (id) ON DELETE CASCADE,
     owner_id       BIGINT NOT NULL REFERENCES members (user_id) ON DELETE CASCADE,
     visibility     TEXT NOT NULL,               -- chapter | private

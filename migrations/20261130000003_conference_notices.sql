@@ -2,7 +2,7 @@
 -- (subject 'conference_changed', subject row = the notice) that reads the conference's dates
 -- when it is sent, so two quick edits tell the member once, with the latest dates.
 CREATE TABLE conference_notices (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: nudges name notices by id
     owner_id    BIGINT NOT NULL REFERENCES members (user_id) ON DELETE CASCADE,
     plan_id     BIGINT NOT NULL REFERENCES conference_plans (id) ON DELETE CASCADE,
     created_at  BIGINT NOT NULL

@@ -58,13 +58,15 @@ impl Actions {
             return Err(ActionError::Refused(CONFERENCE_GONE.into()));
         }
         let plans = tx.plans_for(id).await?;
+        let starts_moved = before.details.starts_on != details.starts_on;
         for plan in &plans {
-            schedule_before(
+            schedule_before_for(
                 &mut tx,
                 self.default_timezone,
                 plan,
                 Some(details.starts_on),
                 now,
+                starts_moved,
             )
             .await?;
         }
@@ -158,13 +160,18 @@ impl Actions {
     ) -> ActionResult<Option<u32>> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        // People met there keep their follow-ups, each now nudged on its own.
-        for f in tx.conference_follow_ups(owner, id.0).await? {
-            tx.move_follow_up(owner, f.id, f.window, f.due_at, now)
-                .await?;
-        }
+        // People met there keep their follow-ups, each now nudged on its own — unless their
+        // common nudge already went out (or is going out now): they were told.
         if let Some(plan) = tx.plan(owner, id).await? {
-            tx.cancel_nudge(owner, conference::AFTER, plan.id.0).await?;
+            let group = tx
+                .live_nudge_state(owner, conference::AFTER, plan.id.0)
+                .await?;
+            if group.as_deref() == Some("waiting") {
+                for f in tx.conference_follow_ups(owner, id.0).await? {
+                    tx.move_follow_up(owner, f.id, f.window, f.due_at, now)
+                        .await?;
+                }
+            }
         }
         let left = tx.leave(owner, id).await?;
         tx.commit().await?;
@@ -242,6 +249,19 @@ async fn schedule_before(
     starts: Option<chrono::NaiveDate>,
     now: DateTime<Utc>,
 ) -> ActionResult<()> {
+    schedule_before_for(tx, default_timezone, plan, starts, now, false).await
+}
+
+/// [`schedule_before`]; with `moved`, the dates changed, so a reminder already sent about
+/// the old dates is followed by one about the new.
+async fn schedule_before_for(
+    tx: &mut Tx,
+    default_timezone: TimeZone,
+    plan: &ConferencePlan,
+    starts: Option<chrono::NaiveDate>,
+    now: DateTime<Utc>,
+    moved: bool,
+) -> ActionResult<()> {
     let member = tx.member(plan.owner).await?;
     let zone = member.timezone_or(default_timezone);
     let today = now.with_timezone(&zone.tz()).date_naive();
@@ -257,8 +277,13 @@ async fn schedule_before(
             let at = cadence::nudge_at(&window, member.dms.hour, zone);
             (window, at)
         });
-        tx.set_nudge(plan.owner, subject, plan.id.0, due, now)
-            .await?;
+        if moved {
+            tx.rearm_nudge(plan.owner, subject, plan.id.0, due, now)
+                .await?;
+        } else {
+            tx.set_nudge(plan.owner, subject, plan.id.0, due, now)
+                .await?;
+        }
     }
     Ok(())
 }

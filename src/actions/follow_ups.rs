@@ -210,9 +210,20 @@ impl Actions {
             .contacts_related(owner, &[Relationship::Mentor, Relationship::Sponsor])
             .await?;
         let mut scheduled = 0;
+        let mut thanked = Vec::new();
         for (contact, relationship) in related {
             if let Some(thanks) = cadence::match_thanks(Some(relationship), day) {
                 schedule_in(&mut tx, self.default_timezone, owner, contact, &thanks, now).await?;
+                thanked.push(contact);
+                scheduled += 1;
+            }
+        }
+        // Every letter writer is thanked too, once.
+        for contact in tx.letter_writers(owner).await? {
+            if !thanked.contains(&contact) {
+                let thanks = cadence::match_thanks_to_writer(day);
+                schedule_in(&mut tx, self.default_timezone, owner, contact, &thanks, now).await?;
+                thanked.push(contact);
                 scheduled += 1;
             }
         }

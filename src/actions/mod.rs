@@ -5,6 +5,7 @@
 mod conferences;
 mod contacts;
 mod follow_ups;
+mod letters;
 mod notes;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::store::{Store, StoreError, Tx};
 pub use conferences::{plan_of_nudge, Edited, CONFERENCE_GONE, NOT_GOING, TARGET_GONE};
 pub use contacts::Added;
 pub use follow_ups::Completed;
+pub use letters::LETTER_GONE;
 
 /// Why an action did nothing.
 #[derive(Debug, thiserror::Error)]

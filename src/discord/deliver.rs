@@ -231,6 +231,13 @@ pub struct AfterConference {
     pub follow_ups: Vec<FollowUp>,
 }
 
+/// How much of the list of names one after-conference item shows (all are in the menu and
+/// in `/followup list`): five items of any kind fit one message.
+const AFTER_NAMES: usize = 150;
+/// One after-conference item at most: five items of any kind, the heading and the marker
+/// stay within one message.
+const AFTER_LINE: usize = 380;
+
 /// Options in one select menu at most (Discord's limit).
 const SELECT_OPTIONS: usize = 25;
 
@@ -253,19 +260,21 @@ fn after_item(
         .iter()
         .map(|f| reply::escape(&f.contact_name))
         .collect();
+    let name = reply::truncate(&name, 100);
     let head = format!(
         "{number}. **{name}** ended {}: follow up with the {} {} you met there, each with one specific callback. Mark each done with `/followup done`.\n",
         d.ends_on.format("%a %-d %b"),
         people.len(),
         if people.len() == 1 { "person" } else { "people" },
     );
-    let listed = reply::truncate(&names.join(", "), PLAN_LINE * 2);
+    let listed = reply::truncate(&names.join(", "), AFTER_NAMES);
     let mut line = format!("{head}   {listed}");
     if people.len() > SELECT_OPTIONS {
         line.push_str(&format!(
             " (the menu holds the first {SELECT_OPTIONS}; all are in `/followup list`)"
         ));
     }
+    let line = reply::truncate(&line, AFTER_LINE);
     let options: Vec<serenity::CreateSelectMenuOption> = people
         .iter()
         .take(SELECT_OPTIONS)

@@ -231,6 +231,16 @@ pub fn match_thanks(relationship: Option<Relationship>, match_day: NaiveDate) ->
     })
 }
 
+/// The close-the-loop thanks after Match Day to someone who wrote (or agreed to write) one of
+/// the member's letters, whatever their relationship.
+pub fn match_thanks_to_writer(match_day: NaiveDate) -> Planned {
+    Planned {
+        kind: FollowUpKind::MatchThanks,
+        series: Series::Match,
+        window: Window::new(match_day, 7),
+    }
+}
+
 /// A date the member chose.
 pub fn custom(on: NaiveDate) -> Planned {
     Planned {

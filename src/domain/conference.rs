@@ -170,8 +170,11 @@ pub struct Conference {
     pub id: ConferenceId,
     pub guild: super::GuildId,
     pub details: ConferenceDetails,
-    /// Members with a plan for it, whatever their visibility (a count shows no one).
+    /// Members going who let the chapter see it (what members are shown).
     pub going: u32,
+    /// Every plan for it, private ones and those of members who met someone there (what an
+    /// officer removing it is told it touches).
+    pub plans: u32,
     /// The Discord scheduled event mirroring it, if the officer asked for one.
     pub event_id: Option<u64>,
 }

@@ -24,6 +24,8 @@ coded_enum!(
         InterviewThanks => ("interview_thanks", "Post-interview thanks"),
         MatchThanks => ("match_thanks", "Post-Match thanks"),
         FirstJob => ("first_job", "First-job search"),
+        LetterCheckIn => ("letter_check_in", "Letter request: gentle check-in"),
+        LetterThanks => ("letter_thanks", "Letter: thank you"),
     }
 );
 
@@ -44,7 +46,15 @@ impl Situation {
 }
 
 /// The compiled-in templates, by situation code.
-const BUILT_IN: [(&str, &str); 11] = [
+const BUILT_IN: [(&str, &str); 13] = [
+    (
+        "letter_check_in",
+        include_str!("../../config/templates/letter_check_in.txt"),
+    ),
+    (
+        "letter_thanks",
+        include_str!("../../config/templates/letter_thanks.txt"),
+    ),
     (
         "before_conference",
         include_str!("../../config/templates/before_conference.txt"),

@@ -96,6 +96,7 @@ mod tests {
                 kind: ConferenceKind::National,
             },
             going: 3,
+            plans: 4,
             event_id: None,
         }
     }

@@ -34,6 +34,7 @@ pub mod contact;
 pub mod draft;
 pub mod ics;
 pub mod ids;
+pub mod letter;
 pub mod member;
 pub mod network;
 pub mod quick_add;

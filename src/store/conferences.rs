@@ -24,11 +24,14 @@ struct ConferenceRow {
     kind: String,
     event_id: Option<i64>,
     going: i64,
+    plans: i64,
 }
 
 const CONFERENCE_COLUMNS: &str = "c.id, c.guild_id, c.name, c.starts_on, c.ends_on, c.city, c.url,
     c.kind, c.event_id,
-    (SELECT COUNT(*) FROM conference_plans p WHERE p.conference_id = c.id) AS going";
+    (SELECT COUNT(*) FROM conference_plans p
+      WHERE p.conference_id = c.id AND p.visibility = 'chapter') AS going,
+    (SELECT COUNT(*) FROM conference_plans p WHERE p.conference_id = c.id) AS plans";
 
 impl TryFrom<ConferenceRow> for Conference {
     type Error = StoreError;
@@ -49,6 +52,7 @@ impl TryFrom<ConferenceRow> for Conference {
                 })?,
             },
             going: u32::try_from(r.going).unwrap_or(0),
+            plans: u32::try_from(r.plans).unwrap_or(0),
             event_id: r.event_id.map(from_sql_id),
         })
     }
@@ -717,6 +721,25 @@ impl Tx {
         Ok(())
     }
 
+    /// The state of the owner's live nudge about `subject` row `subject_id`, if any.
+    pub async fn live_nudge_state(
+        &mut self,
+        owner: UserId,
+        subject: &str,
+        subject_id: i64,
+    ) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT state FROM nudges
+             WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
+        )
+        .bind(sql_id(owner.0))
+        .bind(subject)
+        .bind(subject_id)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.map(|(state,)| state))
+    }
+
     /// See [`Store::conference_for_member`].
     pub async fn conference_for_member(
         &mut self,
@@ -799,12 +822,29 @@ impl Tx {
         .bind(existing.id.0)
         .fetch_one(self.conn())
         .await?;
-        for subject in [
-            crate::domain::conference::WEEK_BEFORE,
-            crate::domain::conference::DAY_BEFORE,
-        ] {
-            self.cancel_nudge(owner, subject, existing.id.0).await?;
-        }
+        // Every nudge about the plan goes with it, whatever its state (nudges name their
+        // subject by id only).
+        sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = ? AND subject IN (?, ?, ?) AND subject_id = ?",
+        )
+        .bind(sql_id(owner.0))
+        .bind(crate::domain::conference::WEEK_BEFORE)
+        .bind(crate::domain::conference::DAY_BEFORE)
+        .bind(crate::domain::conference::AFTER)
+        .bind(existing.id.0)
+        .execute(self.conn())
+        .await?;
+        sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = ? AND subject = ?
+               AND subject_id IN (SELECT id FROM conference_notices
+                                  WHERE owner_id = ? AND plan_id = ?)",
+        )
+        .bind(sql_id(owner.0))
+        .bind(crate::domain::conference::CHANGED)
+        .bind(sql_id(owner.0))
+        .bind(existing.id.0)
+        .execute(self.conn())
+        .await?;
         sqlx::query("DELETE FROM conference_targets WHERE owner_id = ? AND plan_id = ?")
             .bind(sql_id(owner.0))
             .bind(existing.id.0)
@@ -895,6 +935,33 @@ impl Tx {
         due: Option<(Window, DateTime<Utc>)>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
+        self.set_nudge_for(owner, subject, subject_id, due, now, false)
+            .await
+    }
+
+    /// [`Tx::set_nudge`] after the dates it is about moved: one already sent (about the old
+    /// dates) is retired and a new one scheduled. One being sent right now is left as it is.
+    pub async fn rearm_nudge(
+        &mut self,
+        owner: UserId,
+        subject: &str,
+        subject_id: i64,
+        due: Option<(Window, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.set_nudge_for(owner, subject, subject_id, due, now, true)
+            .await
+    }
+
+    async fn set_nudge_for(
+        &mut self,
+        owner: UserId,
+        subject: &str,
+        subject_id: i64,
+        due: Option<(Window, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+        rearm_sent: bool,
+    ) -> StoreResult<()> {
         let live: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, state FROM nudges
              WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
@@ -920,6 +987,26 @@ impl Tx {
             }
             (Some((_, state)), None) if state == "waiting" => {
                 self.cancel_nudge(owner, subject, subject_id).await?;
+            }
+            (Some((id, state)), Some((window, at))) if state == "sent" && rearm_sent => {
+                sqlx::query(
+                    "UPDATE nudges SET state = 'cancelled'
+                     WHERE owner_id = ? AND id = ? AND state = 'sent'",
+                )
+                .bind(sql_id(owner.0))
+                .bind(id)
+                .execute(self.conn())
+                .await?;
+                super::follow_ups::insert_nudge(
+                    self.conn(),
+                    owner,
+                    subject,
+                    subject_id,
+                    window,
+                    at,
+                    now,
+                )
+                .await?;
             }
             (Some(_), _) => {}
             (None, Some((window, at))) => {

@@ -436,6 +436,18 @@ impl Store {
         .bind(id.0)
         .execute(tx.conn())
         .await?;
+        // Its letters go with it (cascade), and so do their nudges.
+        sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = ? AND subject IN (?, ?)
+               AND subject_id IN (SELECT id FROM letters WHERE owner_id = ? AND contact_id = ?)",
+        )
+        .bind(sql_id(owner.0))
+        .bind(crate::domain::letter::CHECK_IN)
+        .bind(crate::domain::letter::THANKS)
+        .bind(sql_id(owner.0))
+        .bind(id.0)
+        .execute(tx.conn())
+        .await?;
         let done = sqlx::query("DELETE FROM contacts WHERE owner_id = ? AND id = ?")
             .bind(sql_id(owner.0))
             .bind(id.0)

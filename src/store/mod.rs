@@ -4,6 +4,7 @@ mod chapters;
 mod conferences;
 mod contacts;
 mod follow_ups;
+mod letters;
 mod members;
 mod nudges;
 mod stories;

@@ -126,7 +126,7 @@ async fn an_officer_by_role_adds_saem_and_members_see_it_with_plain_dates() {
     assert!(listed.ephemeral);
     assert!(
         listed.content.contains(
-            "**SAEM** · Wed 12 – Sat 15 May 2027 (in 6 months) · Atlanta · National · 0 going"
+            "**SAEM** · Wed 12 – Sat 15 May 2027 (in 6 months) · Atlanta · National · 0 going (shared)"
         ),
         "{}",
         listed.content
@@ -271,7 +271,11 @@ async fn who_lists_members_going_visibly_and_not_those_who_left_the_server() {
         .member(MEMBER_B)
         .run_command::<&str>("conference list", [])
         .await;
-    assert!(listed.content.contains("3 going"), "{}", listed.content);
+    assert!(
+        listed.content.contains("2 going (shared)"),
+        "{}",
+        listed.content
+    );
 
     // Switching to private hides A too.
     bot.member(MEMBER_A)
@@ -1213,7 +1217,7 @@ async fn an_announcement_joins_privately_and_only_officers_announce() {
         "{}",
         announced.content
     );
-    let post = post_containing(&bot, "going from the chapter so far");
+    let post = post_containing(&bot, "from the chapter shared that they're going");
     let text = post["content"].as_str().unwrap_or_default();
     assert!(
         text.starts_with("**SAEM** · Wed 12 – Sat 15 May 2027"),
@@ -1544,5 +1548,76 @@ async fn erasing_a_member_takes_down_their_shared_plan_and_erases_plans_and_targ
         who.content.starts_with("Nobody has shared"),
         "{}",
         who.content
+    );
+}
+
+#[tokio::test]
+async fn a_postponed_conference_reminds_again_and_leaving_after_a_reminder_breaks_nothing() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    bot.member(MEMBER_A)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    bot.clock.set(at("2027-05-05T13:00:00Z"));
+    wait_for_reminder_dms(&bot, 1).await;
+
+    // Postponed by four weeks after the week-before DM went out: another comes before the
+    // new dates.
+    bot.member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command(
+            "conference edit",
+            [("conference", saem_id.as_str()), ("starts", "2027-06-09")],
+        )
+        .await;
+    let live: Vec<(String, NaiveDate, String)> = before_nudges(&bot, MEMBER_A)
+        .await
+        .into_iter()
+        .filter(|n| n.3 == "waiting")
+        .map(|(subject, day, _, state)| (subject, day, state))
+        .collect();
+    assert_eq!(
+        live,
+        vec![
+            (
+                "conference_week_before".to_owned(),
+                d("2027-06-02"),
+                "waiting".to_owned()
+            ),
+            (
+                "conference_day_before".to_owned(),
+                d("2027-06-08"),
+                "waiting".to_owned()
+            ),
+        ]
+    );
+
+    // A leaves with reminders already sent; others can still join, and dates still change.
+    bot.member(MEMBER_A)
+        .run_command("conference leave", [("conference", saem_id.as_str())])
+        .await;
+    let joined = bot
+        .member(MEMBER_B)
+        .run_command("conference join", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        joined.content.starts_with("You're going"),
+        "{}",
+        joined.content
+    );
+    let edited = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command(
+            "conference edit",
+            [("conference", saem_id.as_str()), ("starts", "2027-06-16")],
+        )
+        .await;
+    assert!(edited.content.starts_with("Updated"), "{}", edited.content);
+    assert!(
+        before_nudges(&bot, MEMBER_A).await.is_empty(),
+        "A's reminders went with the plan"
     );
 }

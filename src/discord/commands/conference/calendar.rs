@@ -32,7 +32,7 @@ const LIST_LIMIT: u32 = 50;
 pub(super) fn line(c: &Conference, today: chrono::NaiveDate) -> String {
     let d = &c.details;
     let mut line = format!(
-        "**{}** · {} ({}) · {} · {} · {} going",
+        "**{}** · {} ({}) · {} · {} · {} going (shared)",
         reply::escape(&d.name),
         dates_label(d.starts_on, d.ends_on),
         relative(d.starts_on, d.ends_on, today),
@@ -281,7 +281,7 @@ pub(super) async fn remove(
     require_officer(ctx).await?;
     let (_, found) = resolve(ctx, &conference).await?;
     let owner = author(ctx);
-    let plans = match found.going {
+    let plans = match found.plans {
         0 => "No member has a plan for it.".to_owned(),
         1 => "1 member plans to go: their plan stays in their own history and its reminders stop.".to_owned(),
         n => format!("{n} members plan to go: their plans stay in their own history and their reminders stop."),

@@ -100,12 +100,22 @@ pub(super) async fn leave(
 ) -> Result<(), CommandError> {
     let (_, found) = resolve(ctx, &conference).await?;
     let name = reply::escape(&found.details.name);
-    let text = match ctx
-        .data()
-        .actions
-        .leave_conference(author(ctx), found.id)
-        .await?
-    {
+    let owner = author(ctx);
+    let left = ctx.data().actions.leave_conference(owner, found.id).await?;
+    // A post saying you're going would now be wrong: take it down (best effort).
+    if left.is_some() {
+        if let Err(e) = super::posts::take_down_shares_of(
+            ctx.serenity_context(),
+            ctx.data(),
+            owner,
+            Some(found.id),
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "could not take down a shared plan after leaving");
+        }
+    }
+    let text = match left {
         None => return Err(CommandError::User(format!("You weren't going to **{name}**."))),
         Some(0) => format!("You're no longer going to **{name}**; its reminders are off."),
         Some(n) => format!(

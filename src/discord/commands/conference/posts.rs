@@ -145,7 +145,7 @@ fn share_text(author: UserId, c: &Conference, note: Option<&str>) -> String {
 fn announce_text(c: &Conference, today: chrono::NaiveDate) -> String {
     let d = &c.details;
     let mut text = format!(
-        "**{}** · {} ({}) · {} · {}\n{} going from the chapter so far. Going? **Join** to plan your targets and get reminders (only you see that you joined unless you choose).",
+        "**{}** · {} ({}) · {} · {}\n{} from the chapter shared that they're going. Going? **Join** to plan your targets and get reminders (only you see that you joined unless you choose).",
         reply::escape(&d.name),
         dates_label(d.starts_on, d.ends_on),
         relative(d.starts_on, d.ends_on, today),
@@ -175,10 +175,6 @@ pub(super) async fn share(
     let (guild, found) = resolve(ctx, &conference).await?;
     let owner = author(ctx);
     let data = ctx.data();
-    // Sharing says you're going, to the chapter.
-    data.actions
-        .join_conference(owner, guild, found.id, Visibility::Chapter)
-        .await?;
     let post = data
         .store
         .begin_conference_post(
@@ -203,6 +199,10 @@ pub(super) async fn share(
             ));
         }
     }
+    // Posted: the chapter now sees that you're going (not before, should the post fail).
+    data.actions
+        .join_conference(owner, guild, found.id, Visibility::Chapter)
+        .await?;
     reply::send(
         ctx,
         reply::ephemeral(format!(
@@ -455,8 +455,21 @@ pub async fn take_down_shares(
     data: &Data,
     owner: UserId,
 ) -> Result<(usize, usize), CommandError> {
+    take_down_shares_of(ctx, data, owner, None).await
+}
+
+/// [`take_down_shares`], of one conference only when `conference` is given.
+pub(super) async fn take_down_shares_of(
+    ctx: &serenity::Context,
+    data: &Data,
+    owner: UserId,
+    conference: Option<crate::domain::conference::ConferenceId>,
+) -> Result<(usize, usize), CommandError> {
     let (mut pending, mut unreachable) = (0, 0);
     for post in data.store.live_conference_shares(owner).await? {
+        if conference.is_some_and(|c| c != post.conference) {
+            continue;
+        }
         let channel = serenity::ChannelId::new(post.channel_id);
         let message = match post.message_id {
             Some(id) => Some(id),
