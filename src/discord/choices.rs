@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use crate::domain::conference::{ConferenceKind, TargetKind, Visibility};
 use crate::domain::contact::{ContactRole, InteractionKind, MentorKind, MetKind, Relationship};
 use crate::domain::draft::Situation;
+use crate::domain::letter::{LetterKind, LetterStatus};
 use crate::domain::Stage;
 
 macro_rules! domain_choice {
@@ -51,7 +52,9 @@ domain_choice!(
     Situation,
     ConferenceKind,
     Visibility,
-    TargetKind
+    TargetKind,
+    LetterKind,
+    LetterStatus
 );
 
 #[cfg(test)]

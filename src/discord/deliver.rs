@@ -146,12 +146,26 @@ impl DiscordDeliver {
         } else {
             self.store.notice_plans(digest.owner, &notices).await?
         };
+        let mut letters = Vec::new();
+        for n in digest.nudges.iter().filter(|n| {
+            n.subject == crate::domain::letter::CHECK_IN
+                || n.subject == crate::domain::letter::THANKS
+        }) {
+            if let Some(l) = self
+                .store
+                .letter(digest.owner, crate::domain::letter::LetterId(n.subject_id))
+                .await?
+            {
+                letters.push(l);
+            }
+        }
         Ok(DigestFacts {
             follow_ups,
             plans,
             story,
             after,
             changed,
+            letters,
         })
     }
 
@@ -221,6 +235,8 @@ pub struct DigestFacts {
     pub after: Vec<AfterConference>,
     /// Date-change notices: notice id and the plan (with the conference as it is now).
     pub changed: Vec<(i64, crate::store::PlanSummary)>,
+    /// The letters its letter nudges are about.
+    pub letters: Vec<crate::domain::letter::Letter>,
 }
 
 /// The people met at one conference whose follow-ups are nudged together.
@@ -437,6 +453,29 @@ pub fn digest_message(
             DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
             DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
         };
+        if n.subject == crate::domain::letter::CHECK_IN
+            || n.subject == crate::domain::letter::THANKS
+        {
+            match facts.letters.iter().find(|l| l.id.0 == n.subject_id) {
+                Some(l) => {
+                    let (line, row) = super::commands::letter::digest_item(
+                        digest.owner,
+                        digest.id,
+                        i + 1,
+                        &n.subject,
+                        l,
+                    );
+                    text.push('\n');
+                    text.push_str(&line);
+                    rows.push(row);
+                }
+                None => text.push_str(&format!(
+                    "\n{}. A letter reminder: see `/letter list`.",
+                    i + 1
+                )),
+            }
+            continue;
+        }
         if n.subject == conference::CHANGED {
             match facts.changed.iter().find(|(id, _)| *id == n.subject_id) {
                 Some((_, plan)) if !plan.removed => {

@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use super::commands::conference::{self, ConferenceComponent};
 use super::commands::contact::{self, ContactComponent, NoteComponent};
 use super::commands::followup::{self, NudgeButton};
+use super::commands::letter::{self, LetterComponent};
 use super::commands::me::{self, MeButton};
 use super::commands::story::{self, StoryComponent};
 use super::interaction::{decode, Component, Incoming, RawId, NOT_YOURS, STALE_BUTTON, STALE_FORM};
@@ -22,6 +23,7 @@ pub enum Routed {
     Nudge(NudgeButton),
     Story(StoryComponent),
     Conference(ConferenceComponent),
+    Letter(LetterComponent),
 }
 
 impl Routed {
@@ -34,6 +36,7 @@ impl Routed {
             .or_else(|| decode(raw).map(Routed::Nudge))
             .or_else(|| decode(raw).map(Routed::Story))
             .or_else(|| decode(raw).map(Routed::Conference))
+            .or_else(|| decode(raw).map(Routed::Letter))
     }
 
     fn public_because(&self) -> Option<&'static str> {
@@ -44,6 +47,7 @@ impl Routed {
             Routed::Nudge(c) => c.public_because(),
             Routed::Story(c) => c.public_because(),
             Routed::Conference(c) => c.public_because(),
+            Routed::Letter(c) => c.public_because(),
         }
     }
 
@@ -56,6 +60,7 @@ impl Routed {
             Routed::Nudge(c) => c.custom_id(owner),
             Routed::Story(c) => c.custom_id(owner),
             Routed::Conference(c) => c.custom_id(owner),
+            Routed::Letter(c) => c.custom_id(owner),
         }
     }
 }
@@ -107,6 +112,7 @@ pub async fn on_event(
         Routed::Nudge(c) => followup::on_nudge_button(ctx, data, &incoming, clicker, c).await,
         Routed::Story(c) => story::on_component(ctx, data, &incoming, clicker, c).await,
         Routed::Conference(c) => conference::on_component(ctx, data, &incoming, clicker, c).await,
+        Routed::Letter(c) => letter::on_component(ctx, data, &incoming, clicker, c).await,
     };
     match outcome {
         Ok(()) => Ok(()),
@@ -133,6 +139,7 @@ mod tests {
         all.extend(followup::examples().into_iter().map(Routed::Nudge));
         all.extend(story::examples().into_iter().map(Routed::Story));
         all.extend(conference::examples().into_iter().map(Routed::Conference));
+        all.extend(letter::examples().into_iter().map(Routed::Letter));
         all
     }
 

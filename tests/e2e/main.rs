@@ -12,6 +12,7 @@ mod conferences;
 mod conformance;
 mod contacts;
 mod fake_discord;
+mod letters;
 mod limits;
 mod me;
 mod nudges;

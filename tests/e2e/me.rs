@@ -209,7 +209,7 @@ async fn a_member_without_a_time_zone_is_told_once_which_one_is_assumed() {
     let notice = |r: &crate::support::Reply| r.content.contains("until you set your own time zone");
     let (first, more) = bot
         .member(crate::support::MEMBER_A)
-        .run_command_then::<&str>("help", [], 1)
+        .run_command_then::<&str>("network", [], 1)
         .await;
     assert!(!notice(&first));
     assert!(more.iter().any(notice), "{more:?}");

@@ -481,7 +481,9 @@ async fn followup_commands_set_meet_done_off_and_match_day() {
         .run_command("me matchday", [("date", "2027-03-19")])
         .await;
     assert!(
-        matchday.content.contains("your 2 mentors and sponsors"),
+        matchday
+            .content
+            .contains("the 2 mentors, sponsors and letter writers"),
         "{}",
         matchday.content
     );
@@ -610,7 +612,8 @@ async fn matchday_over_500_mentors_answers_first_then_schedules_them_all_at_once
         .run_command("me matchday", [("date", "2027-03-19")])
         .await;
     assert!(
-        done.content.contains("your 500 mentors and sponsors"),
+        done.content
+            .contains("the 500 mentors, sponsors and letter writers"),
         "{}",
         done.content
     );

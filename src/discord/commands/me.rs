@@ -142,8 +142,13 @@ async fn matchday(
     crate::discord::interaction::defer_now(ctx).await?;
     let scheduled = data.actions.set_match_day(owner, day).await?;
     reply::send(ctx, reply::ephemeral(format!(
-        "Match Day set to {}. On that day I'll remind you to close the loop with your {scheduled} mentors and sponsors: tell them where you matched and thank them.",
-        day.format("%a %-d %b %Y")
+        "Match Day set to {}. On that day I'll remind you to close the loop with {}: tell them where you matched and thank them.",
+        day.format("%a %-d %b %Y"),
+        match scheduled {
+            0 => "your mentors, sponsors and letter writers (none saved yet)".to_owned(),
+            1 => "the 1 mentor, sponsor or letter writer you saved".to_owned(),
+            n => format!("the {n} mentors, sponsors and letter writers you saved"),
+        }
     )))
     .await?;
     Ok(())

@@ -7,6 +7,7 @@ mod dates;
 pub mod draft;
 pub mod followup;
 pub mod help;
+pub mod letter;
 pub mod me;
 pub mod network;
 pub mod story;
@@ -21,6 +22,7 @@ pub fn all() -> Vec<Command> {
         contact::contact(),
         followup::followup(),
         draft::draft(),
+        letter::letter(),
         network::network(),
         story::story(),
         conference::conference(),
