@@ -206,6 +206,10 @@ impl Actions {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         tx.set_match_day(owner, day, now).await?;
+        let zone = tx.member(owner).await?.timezone_or(self.default_timezone);
+        let today = now.with_timezone(&zone.tz()).date_naive();
+        super::season::schedule_match_week(&mut tx, self.default_timezone, owner, day, today, now)
+            .await?;
         let related = tx
             .contacts_related(owner, &[Relationship::Mentor, Relationship::Sponsor])
             .await?;

@@ -6,6 +6,7 @@ use crate::domain::conference::{ConferenceKind, TargetKind, Visibility};
 use crate::domain::contact::{ContactRole, InteractionKind, MentorKind, MetKind, Relationship};
 use crate::domain::draft::Situation;
 use crate::domain::letter::{LetterKind, LetterStatus};
+use crate::domain::season::MilestoneKind;
 use crate::domain::Stage;
 
 macro_rules! domain_choice {
@@ -54,7 +55,8 @@ domain_choice!(
     Visibility,
     TargetKind,
     LetterKind,
-    LetterStatus
+    LetterStatus,
+    MilestoneKind
 );
 
 #[cfg(test)]

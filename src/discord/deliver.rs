@@ -159,6 +159,30 @@ impl DiscordDeliver {
                 letters.push(l);
             }
         }
+        let season_subject = |s: &str| {
+            s == crate::domain::season::WEEK_BEFORE || s == crate::domain::season::LETTERS_DUE
+        };
+        let milestones = if digest.nudges.iter().any(|n| season_subject(&n.subject)) {
+            self.store.milestones(digest.owner).await?
+        } else {
+            Vec::new()
+        };
+        if digest
+            .nudges
+            .iter()
+            .any(|n| n.subject == crate::domain::season::LETTERS_DUE)
+        {
+            letters = self.store.letters(digest.owner).await?;
+        }
+        let match_day = if digest
+            .nudges
+            .iter()
+            .any(|n| n.subject == crate::actions::MATCH_WEEK_BEFORE)
+        {
+            self.store.match_day(digest.owner).await?
+        } else {
+            None
+        };
         Ok(DigestFacts {
             follow_ups,
             plans,
@@ -166,6 +190,8 @@ impl DiscordDeliver {
             after,
             changed,
             letters,
+            milestones,
+            match_day,
         })
     }
 
@@ -235,8 +261,60 @@ pub struct DigestFacts {
     pub after: Vec<AfterConference>,
     /// Date-change notices: notice id and the plan (with the conference as it is now).
     pub changed: Vec<(i64, crate::store::PlanSummary)>,
-    /// The letters its letter nudges are about.
+    /// The letters its letter nudges are about (with a letters-due reminder: every letter).
     pub letters: Vec<crate::domain::letter::Letter>,
+    /// The member's milestones, when a season reminder is in it.
+    pub milestones: Vec<crate::domain::season::Milestone>,
+    /// The member's Match Day, when its reminder is in it.
+    pub match_day: Option<chrono::NaiveDate>,
+}
+
+/// A season reminder's line (no buttons: `/season show` has the rest).
+fn season_line(number: usize, subject: &str, subject_id: i64, facts: &DigestFacts) -> String {
+    use crate::domain::season;
+    if subject == crate::actions::MATCH_WEEK_BEFORE {
+        return match facts.match_day {
+            Some(day) => format!(
+                "{number}. Match Day is in a week ({}). That day, close the loop with your mentors, sponsors and letter writers: where you matched, and thanks.",
+                day.format("%a %-d %b")
+            ),
+            None => format!("{number}. A Match Day reminder: see `/season show`."),
+        };
+    }
+    let Some(m) = facts.milestones.iter().find(|m| m.id.0 == subject_id) else {
+        return format!("{number}. A season reminder: see `/season show`.");
+    };
+    if subject == season::LETTERS_DUE {
+        let open: Vec<String> = facts
+            .letters
+            .iter()
+            .filter(|l| l.status.outstanding())
+            .map(|l| {
+                format!(
+                    "{} ({})",
+                    reply::escape(&l.writer),
+                    l.status.label().to_lowercase()
+                )
+            })
+            .collect();
+        let list = if open.is_empty() {
+            "every letter you recorded is in.".to_owned()
+        } else {
+            format!(
+                "{} not submitted yet: {}. Check in kindly, and see `/letter list`.",
+                open.len(),
+                reply::truncate(&open.join(", "), 250)
+            )
+        };
+        return format!(
+            "{number}. Applications go in on {}: {list}",
+            m.on.format("%a %-d %b")
+        );
+    }
+    format!(
+        "{number}. In a week: {}.",
+        reply::truncate(&super::commands::season::milestone_line(m), 250)
+    )
 }
 
 /// The people met at one conference whose follow-ups are nudged together.
@@ -453,6 +531,14 @@ pub fn digest_message(
             DueStatus::Due => format!("due now, by {}", date_text(n.window.latest)),
             DueStatus::Upcoming => format!("coming up {}", date_text(n.window.ideal)),
         };
+        if n.subject == crate::domain::season::WEEK_BEFORE
+            || n.subject == crate::domain::season::LETTERS_DUE
+            || n.subject == crate::actions::MATCH_WEEK_BEFORE
+        {
+            text.push('\n');
+            text.push_str(&season_line(i + 1, &n.subject, n.subject_id, facts));
+            continue;
+        }
         if n.subject == crate::domain::letter::CHECK_IN
             || n.subject == crate::domain::letter::THANKS
         {

@@ -38,6 +38,7 @@ pub mod letter;
 pub mod member;
 pub mod network;
 pub mod quick_add;
+pub mod season;
 pub mod story;
 pub mod text;
 

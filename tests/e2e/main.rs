@@ -17,6 +17,7 @@ mod limits;
 mod me;
 mod nudges;
 mod scheduler;
+mod season;
 mod startup;
 mod store;
 mod store_contacts;

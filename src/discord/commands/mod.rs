@@ -10,6 +10,7 @@ pub mod help;
 pub mod letter;
 pub mod me;
 pub mod network;
+pub mod season;
 pub mod story;
 
 use super::Command;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<Command> {
         followup::followup(),
         draft::draft(),
         letter::letter(),
+        season::season(),
         network::network(),
         story::story(),
         conference::conference(),
