@@ -7,6 +7,7 @@ mod contacts;
 mod follow_ups;
 mod letters;
 mod notes;
+mod programs;
 mod season;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use conferences::{plan_of_nudge, Edited, CONFERENCE_GONE, NOT_GOING, TARGET_
 pub use contacts::Added;
 pub use follow_ups::Completed;
 pub use letters::LETTER_GONE;
+pub use programs::{ProgramMoved, PROGRAM_GONE};
 pub use season::{MATCH_WEEK_BEFORE, MILESTONE_GONE};
 
 /// Why an action did nothing.

@@ -6,6 +6,7 @@ use crate::domain::conference::{ConferenceKind, TargetKind, Visibility};
 use crate::domain::contact::{ContactRole, InteractionKind, MentorKind, MetKind, Relationship};
 use crate::domain::draft::Situation;
 use crate::domain::letter::{LetterKind, LetterStatus};
+use crate::domain::program::ProgramStatus;
 use crate::domain::season::MilestoneKind;
 use crate::domain::Stage;
 
@@ -56,7 +57,8 @@ domain_choice!(
     TargetKind,
     LetterKind,
     LetterStatus,
-    MilestoneKind
+    MilestoneKind,
+    ProgramStatus
 );
 
 #[cfg(test)]

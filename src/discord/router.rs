@@ -9,6 +9,7 @@ use super::commands::contact::{self, ContactComponent, NoteComponent};
 use super::commands::followup::{self, NudgeButton};
 use super::commands::letter::{self, LetterComponent};
 use super::commands::me::{self, MeButton};
+use super::commands::program::{self, ProgramComponent};
 use super::commands::story::{self, StoryComponent};
 use super::interaction::{decode, Component, Incoming, RawId, NOT_YOURS, STALE_BUTTON, STALE_FORM};
 use super::{CommandError, Data};
@@ -24,6 +25,7 @@ pub enum Routed {
     Story(StoryComponent),
     Conference(ConferenceComponent),
     Letter(LetterComponent),
+    Program(ProgramComponent),
 }
 
 impl Routed {
@@ -37,6 +39,7 @@ impl Routed {
             .or_else(|| decode(raw).map(Routed::Story))
             .or_else(|| decode(raw).map(Routed::Conference))
             .or_else(|| decode(raw).map(Routed::Letter))
+            .or_else(|| decode(raw).map(Routed::Program))
     }
 
     fn public_because(&self) -> Option<&'static str> {
@@ -48,6 +51,7 @@ impl Routed {
             Routed::Story(c) => c.public_because(),
             Routed::Conference(c) => c.public_because(),
             Routed::Letter(c) => c.public_because(),
+            Routed::Program(c) => c.public_because(),
         }
     }
 
@@ -61,6 +65,7 @@ impl Routed {
             Routed::Story(c) => c.custom_id(owner),
             Routed::Conference(c) => c.custom_id(owner),
             Routed::Letter(c) => c.custom_id(owner),
+            Routed::Program(c) => c.custom_id(owner),
         }
     }
 }
@@ -113,6 +118,7 @@ pub async fn on_event(
         Routed::Story(c) => story::on_component(ctx, data, &incoming, clicker, c).await,
         Routed::Conference(c) => conference::on_component(ctx, data, &incoming, clicker, c).await,
         Routed::Letter(c) => letter::on_component(ctx, data, &incoming, clicker, c).await,
+        Routed::Program(c) => program::on_component(ctx, data, &incoming, clicker, c).await,
     };
     match outcome {
         Ok(()) => Ok(()),
@@ -140,6 +146,7 @@ mod tests {
         all.extend(story::examples().into_iter().map(Routed::Story));
         all.extend(conference::examples().into_iter().map(Routed::Conference));
         all.extend(letter::examples().into_iter().map(Routed::Letter));
+        all.extend(program::examples().into_iter().map(Routed::Program));
         all
     }
 

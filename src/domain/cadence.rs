@@ -31,6 +31,7 @@ coded_enum!(
         Custom => ("custom", "Custom"),
         Meeting => ("meeting", "Meeting"),
         MeetingReport => ("meeting_report", "Meeting report"),
+        Interview => ("interview", "Interview"),
     }
 );
 
@@ -238,6 +239,18 @@ pub fn match_thanks_to_writer(match_day: NaiveDate) -> Planned {
         kind: FollowUpKind::MatchThanks,
         series: Series::Match,
         window: Window::new(match_day, 7),
+    }
+}
+
+/// Thanks to someone at a program the member just interviewed with: day 1 to 3.
+pub fn interview_thanks(interviewed_on: NaiveDate) -> Planned {
+    Planned {
+        kind: FollowUpKind::InterviewThanks,
+        series: Series::Interview,
+        window: Window {
+            ideal: interviewed_on + Duration::days(1),
+            latest: interviewed_on + Duration::days(3),
+        },
     }
 }
 

@@ -37,6 +37,7 @@ pub mod ids;
 pub mod letter;
 pub mod member;
 pub mod network;
+pub mod program;
 pub mod quick_add;
 pub mod season;
 pub mod story;

@@ -7,6 +7,7 @@ mod follow_ups;
 mod letters;
 mod members;
 mod nudges;
+mod programs;
 mod season;
 mod stories;
 mod tx;

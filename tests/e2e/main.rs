@@ -16,6 +16,7 @@ mod letters;
 mod limits;
 mod me;
 mod nudges;
+mod programs;
 mod scheduler;
 mod season;
 mod startup;

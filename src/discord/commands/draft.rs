@@ -23,8 +23,14 @@ async fn render(
         tracing::error!(situation = situation.code(), error = %e, "draft template failed");
         CommandError::User("That draft template is broken; tell your bot's admin.".into())
     })?;
+    let warning = if situation == Situation::InterviewThanks {
+        super::program::no_contact_warning(data, owner, contact.id).await?
+    } else {
+        None
+    };
     Ok(format!(
-        "**Draft — {}** (copy it, fill the [brackets], send it yourself):\n\n{}",
+        "{}**Draft — {}** (copy it, fill the [brackets], send it yourself):\n\n{}",
+        warning.map(|w| format!("{w}\n\n")).unwrap_or_default(),
         situation.label(),
         reply::escape(&text)
     ))

@@ -10,6 +10,7 @@ pub mod help;
 pub mod letter;
 pub mod me;
 pub mod network;
+pub mod program;
 pub mod season;
 pub mod story;
 
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Command> {
         draft::draft(),
         letter::letter(),
         season::season(),
+        program::program(),
         network::network(),
         story::story(),
         conference::conference(),
