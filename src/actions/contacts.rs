@@ -58,6 +58,35 @@ pub(super) async fn link_conference(
     })
 }
 
+/// Links how the member met someone to one of their away rotations (the id is untrusted
+/// input): the rotation's last day becomes the contact's rotation end — one value, the
+/// rotation's.
+pub(super) async fn link_rotation(
+    tx: &mut Tx,
+    owner: UserId,
+    met: &mut HowMet,
+    id: i64,
+) -> ActionResult<()> {
+    let rotation = tx
+        .milestones(owner)
+        .await?
+        .into_iter()
+        .find(|m| m.id.0 == id && m.kind == crate::domain::season::MilestoneKind::AwayRotation)
+        .ok_or_else(|| ActionError::Refused(super::MILESTONE_GONE.into()))?;
+    if !matches!(
+        met.kind,
+        Some(MetKind::AwayRotation | MetKind::HomeRotation)
+    ) {
+        met.kind = Some(MetKind::AwayRotation);
+    }
+    met.rotation_ends_on = Some(rotation.on);
+    if met.label.is_none() {
+        met.label = rotation.label.clone();
+    }
+    met.rotation_id = Some(id);
+    Ok(())
+}
+
 pub(super) fn rhythm_of(c: &Contact) -> ContactRhythm {
     ContactRhythm {
         met_kind: c.met.kind,
@@ -105,6 +134,9 @@ impl Actions {
             Some(id) => Some(link_conference(tx, owner, &mut new.met, id, now).await?),
             None => None,
         };
+        if let Some(id) = new.met.rotation_id {
+            link_rotation(tx, owner, &mut new.met, id).await?;
+        }
         let namesake = tx
             .contacts_named(owner, new.name.as_str())
             .await?
@@ -182,10 +214,41 @@ impl Actions {
             }
             _ => None,
         };
+        let rotation_linked = match patch.rotation_id {
+            Some(Some(rotation)) if stored.met.rotation_id != Some(rotation) => {
+                let mut met = stored.met.clone();
+                if let Some(kind) = patch.met_kind {
+                    met.kind = kind;
+                }
+                link_rotation(&mut tx, owner, &mut met, rotation).await?;
+                patch.met_kind = Some(met.kind);
+                patch.rotation_ends_on = Some(met.rotation_ends_on);
+                if patch.met_label.is_none() && stored.met.label.is_none() {
+                    patch.met_label = Some(
+                        met.label
+                            .as_deref()
+                            .map(crate::domain::contact::Text::parse)
+                            .transpose()?
+                            .flatten(),
+                    );
+                }
+                true
+            }
+            _ => false,
+        };
         let edited = tx
             .update_contact(owner, id, &patch, now)
             .await?
             .ok_or(ActionError::ContactNotFound)??;
+        if rotation_linked && linked.is_none() {
+            // The first follow-up now counts from the rotation's end, if it is still to come.
+            if let Some(first) = cadence::first_follow_up(&rhythm_of(&edited)) {
+                let pending = tx.pending_follow_ups(owner, Some(id)).await?;
+                if pending.iter().any(|f| f.series == first.series) {
+                    schedule_in(&mut tx, self.default_timezone, owner, id, &first, now).await?;
+                }
+            }
+        }
         if let Some(link) = linked {
             let mut rhythm = rhythm_of(&edited);
             rhythm.conference_ends_on = Some(link.ends_on);

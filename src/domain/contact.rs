@@ -361,6 +361,8 @@ pub struct HowMet {
     pub rotation_ends_on: Option<NaiveDate>,
     /// A chapter conference this meeting belongs to (linked by the conferences feature).
     pub conference_id: Option<i64>,
+    /// The member's away rotation (a season milestone) the meeting belongs to.
+    pub rotation_id: Option<i64>,
 }
 
 /// One person in a member's list.
@@ -454,6 +456,8 @@ pub struct ContactPatch {
     pub rotation_ends_on: Option<Option<NaiveDate>>,
     /// The chapter conference the meeting belongs to (checked by the action that links it).
     pub conference_id: Option<Option<i64>>,
+    /// The member's away rotation the meeting belongs to (checked by the action).
+    pub rotation_id: Option<Option<i64>>,
     pub met_on: Option<NaiveDate>,
     pub relationship: Option<Option<Relationship>>,
     pub mentor_kind: Option<Option<MentorKind>>,
@@ -492,6 +496,9 @@ impl ContactPatch {
         }
         if let Some(v) = self.conference_id {
             c.met.conference_id = v;
+        }
+        if let Some(v) = self.rotation_id {
+            c.met.rotation_id = v;
         }
         if let Some(v) = self.met_on {
             c.met_on = v;

@@ -278,6 +278,7 @@ mod tests {
                 label: Some("SAEM 2026".into()),
                 rotation_ends_on: None,
                 conference_id: None,
+                rotation_id: None,
             },
             met_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
             relationship: None,

@@ -17,7 +17,7 @@ use crate::domain::network::ContactSummary;
 use crate::domain::UserId;
 
 const CONTACT_COLUMNS: &str = "id, owner_id, name, role, institution, met_kind, met_label, met_on,
-    rotation_ends_on, conference_id, relationship, mentor_kind, callback, email, phone, handle, tags,
+    rotation_ends_on, conference_id, rotation_id, relationship, mentor_kind, callback, email, phone, handle, tags,
     notes, created_at, updated_at, last_used_at, version";
 
 #[derive(sqlx::FromRow)]
@@ -32,6 +32,7 @@ struct ContactRow {
     met_on: NaiveDate,
     rotation_ends_on: Option<NaiveDate>,
     conference_id: Option<i64>,
+    rotation_id: Option<i64>,
     relationship: Option<String>,
     mentor_kind: Option<String>,
     callback: Option<String>,
@@ -70,6 +71,7 @@ impl TryFrom<ContactRow> for Contact {
                 label: r.met_label,
                 rotation_ends_on: r.rotation_ends_on,
                 conference_id: r.conference_id,
+                rotation_id: r.rotation_id,
             },
             met_on: r.met_on,
             relationship: decode("relationship", r.relationship, Relationship::from_code)?,
@@ -143,9 +145,9 @@ async fn insert_contact<'e>(
     let name = new.name.as_str();
     let row: ContactRow = sqlx::query_as(&format!(
         "INSERT INTO contacts (owner_id, name, name_folded, search_text, role, institution, met_kind,
-             met_label, met_on, rotation_ends_on, conference_id, relationship, mentor_kind, callback,
-             email, phone, handle, tags, notes, created_at, updated_at, last_used_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             met_label, met_on, rotation_ends_on, conference_id, rotation_id, relationship, mentor_kind,
+             callback, email, phone, handle, tags, notes, created_at, updated_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING {CONTACT_COLUMNS}"
     ))
     .bind(sql_id(owner.0))
@@ -159,6 +161,7 @@ async fn insert_contact<'e>(
     .bind(new.met_on)
     .bind(new.met.rotation_ends_on)
     .bind(new.met.conference_id)
+    .bind(new.met.rotation_id)
     .bind(new.relationship.map(Relationship::code))
     .bind(new.mentor_kind.map(MentorKind::code))
     .bind(new.callback.as_deref())
@@ -234,7 +237,7 @@ impl Tx {
         let row: ContactRow = sqlx::query_as(&format!(
             "UPDATE contacts SET name = ?, name_folded = ?, search_text = ?, role = ?, institution = ?,
                  met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, conference_id = ?,
-                 relationship = ?, mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
+                 rotation_id = ?, relationship = ?, mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
                  updated_at = ?, last_used_at = ?, version = version + 1
              WHERE owner_id = ? AND id = ?
              RETURNING {CONTACT_COLUMNS}"
@@ -249,6 +252,7 @@ impl Tx {
         .bind(updated.met_on)
         .bind(updated.met.rotation_ends_on)
         .bind(updated.met.conference_id)
+        .bind(updated.met.rotation_id)
         .bind(updated.relationship.map(Relationship::code))
         .bind(updated.mentor_kind.map(MentorKind::code))
         .bind(updated.callback.as_deref())

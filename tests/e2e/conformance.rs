@@ -280,3 +280,18 @@ async fn the_registered_command_tree_passes_discords_rules() {
         "{found:#?}"
     );
 }
+
+/// Every top-level command stays within Discord's 4,000 characters of names, descriptions
+/// and choices (printed, to see the room left).
+#[tokio::test]
+async fn every_command_fits_discords_4000_characters() {
+    let bot = crate::support::TestBot::start().await;
+    for command in bot.registered.as_array().into_iter().flatten() {
+        let total = crate::support::conformance::text_total(command);
+        println!(
+            "/{}: {total} of 4000",
+            command["name"].as_str().unwrap_or("?")
+        );
+        assert!(total <= 4000, "{}: {total}", command["name"]);
+    }
+}

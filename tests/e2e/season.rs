@@ -219,3 +219,63 @@ async fn match_day_from_the_season_is_the_same_date_and_reminds_a_week_before() 
         "{dm}"
     );
 }
+
+#[tokio::test]
+async fn a_contact_met_on_an_away_rotation_takes_the_rotations_end() {
+    let bot = TestBot::start().await;
+    bot.run_command(
+        "season set",
+        [
+            (
+                "milestone",
+                bot.choice("season set", "milestone", "Away rotation"),
+            ),
+            ("date", OptValue::from("2027-03-28")),
+            ("starts", OptValue::from("2027-03-01")),
+            ("label", OptValue::from("EM at Hospital Y")),
+        ],
+    )
+    .await;
+    let offered = bot
+        .member(MEMBER_A)
+        .autocomplete(
+            "contact add",
+            [("name", "x"), ("rotation", "hospital")],
+            "rotation",
+        )
+        .await;
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    let rotation = offered[0].1.clone();
+    let added = bot
+        .run_command(
+            "contact add",
+            [("name", "Dr. Rota Tion"), ("rotation", rotation.as_str())],
+        )
+        .await;
+    assert!(
+        added
+            .content
+            .contains("Away rotation · EM at Hospital Y (rotation ends Sun 28 Mar"),
+        "{}",
+        added.content
+    );
+    // Someone else's rotation id links nothing.
+    let forged = bot
+        .member(MEMBER_B)
+        .run_command(
+            "contact add",
+            [("name", "Dr. Forged"), ("rotation", rotation.as_str())],
+        )
+        .await;
+    assert!(
+        forged.content.contains("not in your season"),
+        "{}",
+        forged.content
+    );
+    let contacts = bot
+        .store
+        .pending_follow_ups(emig_bot::domain::UserId(MEMBER_B), None)
+        .await
+        .expect("read");
+    assert!(contacts.is_empty());
+}

@@ -660,7 +660,7 @@ fn option_limits(options: &Value, at: &str, out: &mut Vec<(String, String)>) {
 
 /// A command's name, description, and every option's name, description, choice names and
 /// values, counted together.
-fn text_total(node: &Value) -> usize {
+pub fn text_total(node: &Value) -> usize {
     let mut n = node["name"].as_str().map_or(0, |s| s.chars().count())
         + node["description"]
             .as_str()

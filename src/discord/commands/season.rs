@@ -201,3 +201,45 @@ async fn remove(
     reply::send(ctx, reply::ephemeral("Removed, with its reminders.")).await?;
     Ok(())
 }
+
+/// The member's away rotations, for linking a contact met on one; the value carries the id.
+pub(crate) async fn autocomplete_rotation(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let typed = partial.trim().to_lowercase();
+    let choices = match ctx.data().store.milestones(author(ctx)).await {
+        Ok(all) => all
+            .iter()
+            .filter(|m| m.kind == MilestoneKind::AwayRotation)
+            .map(|m| (m.id, milestone_line(m)))
+            .filter(|(_, line)| typed.is_empty() || line.to_lowercase().contains(&typed))
+            .take(25)
+            .map(|(id, line)| {
+                serenity::AutocompleteChoice::new(
+                    reply::truncate(&line, reply::MAX_CHOICE),
+                    format!("#{}", id.0),
+                )
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "rotation autocomplete failed");
+            Vec::new()
+        }
+    };
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// The rotation a contact's `rotation` option names: a picked suggestion ("#id", checked by
+/// the action that links it).
+pub(crate) fn rotation_id(input: &str) -> Result<i64, CommandError> {
+    input
+        .trim()
+        .strip_prefix('#')
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| {
+            CommandError::User(
+                "Pick the rotation from the suggestions (add it first with `/season set`).".into(),
+            )
+        })
+}

@@ -69,6 +69,10 @@ pub(super) async fn add(
     #[autocomplete = "autocomplete_met_conference"]
     #[max_length = 100]
     conference: Option<String>,
+    #[description = "Your away rotation you met on (from /season)"]
+    #[autocomplete = "crate::discord::commands::season::autocomplete_rotation"]
+    #[max_length = 100]
+    rotation: Option<String>,
 ) -> Result<(), CommandError> {
     let name = ContactName::parse(&name)?;
     // The member's "today" is read once per command.
@@ -108,6 +112,10 @@ pub(super) async fn add(
         Some(input) => Some(met_conference(ctx, input).await?),
         None => None,
     };
+    new.met.rotation_id = rotation
+        .as_deref()
+        .map(crate::discord::commands::season::rotation_id)
+        .transpose()?;
     new.check()?;
     save_new(ctx, new, None, today).await
 }

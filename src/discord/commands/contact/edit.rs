@@ -99,6 +99,10 @@ pub(super) async fn edit(
     #[autocomplete = "autocomplete_met_conference"]
     #[max_length = 100]
     conference: Option<String>,
+    #[description = "Your away rotation you met on (from /season)"]
+    #[autocomplete = "crate::discord::commands::season::autocomplete_rotation"]
+    #[max_length = 100]
+    rotation: Option<String>,
 ) -> Result<(), CommandError> {
     let name = name.map(|n| ContactName::parse(&n)).transpose()?;
     // The member's "today" is read once per command.
@@ -134,6 +138,11 @@ pub(super) async fn edit(
             Some(input) => Some(Some(met_conference(ctx, input).await?)),
             None => None,
         },
+        rotation_id: rotation
+            .as_deref()
+            .map(crate::discord::commands::season::rotation_id)
+            .transpose()?
+            .map(Some),
         met_on: f.met_on,
         relationship: f.relationship.map(Some),
         mentor_kind: f.mentor_kind.map(Some),
