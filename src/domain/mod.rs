@@ -40,6 +40,7 @@ pub mod network;
 pub mod program;
 pub mod quick_add;
 pub mod season;
+pub mod stats;
 pub mod story;
 pub mod text;
 

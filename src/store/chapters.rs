@@ -84,3 +84,110 @@ impl Store {
         Ok(())
     }
 }
+
+/// A chapter's raw figures: each a value and how many members are behind it. Members are
+/// those who used the bot in the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChapterFigures {
+    pub members: u32,
+    pub contacts_month: (u32, u32),
+    /// Follow-ups closed done in the last 30 days: (on time, all, members).
+    pub done_30: (u32, u32, u32),
+    pub done_90: (u32, u32, u32),
+    pub stories: (u32, u32),
+    pub shares: (u32, u32),
+    pub sign_ups: (u32, u32),
+}
+
+impl Store {
+    /// The figures `/chapter stats` shows, counted over the chapter's members only.
+    pub async fn chapter_figures(
+        &self,
+        guild: GuildId,
+        month_start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ChapterFigures> {
+        let g = sql_id(guild.0);
+        let pair = |row: (i64, i64)| {
+            (
+                u32::try_from(row.0).unwrap_or(0),
+                u32::try_from(row.1).unwrap_or(0),
+            )
+        };
+        let (members,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM chapter_members WHERE guild_id = ?")
+                .bind(g)
+                .fetch_one(&self.pool)
+                .await?;
+        let contacts: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT c.owner_id) FROM contacts c
+             JOIN chapter_members m ON m.user_id = c.owner_id AND m.guild_id = ?
+             WHERE c.created_at >= ?",
+        )
+        .bind(g)
+        .bind(sql_instant(month_start))
+        .fetch_one(&self.pool)
+        .await?;
+        let done = |days: i64| {
+            let pool = self.pool.clone();
+            let since = sql_instant(now - chrono::Duration::days(days));
+            async move {
+                let rows: Vec<(i64, chrono::NaiveDate, i64)> = sqlx::query_as(
+                    "SELECT f.closed_at, f.latest_on, f.owner_id FROM follow_ups f
+                     JOIN chapter_members m ON m.user_id = f.owner_id AND m.guild_id = ?
+                     WHERE f.state = 'done' AND f.closed_at >= ?",
+                )
+                .bind(g)
+                .bind(since)
+                .fetch_all(&pool)
+                .await?;
+                // On time: closed no later than its latest day (read in UTC).
+                let on_time = rows
+                    .iter()
+                    .filter(|(closed, latest, _)| {
+                        DateTime::from_timestamp(*closed, 0)
+                            .is_some_and(|at| at.date_naive() <= *latest)
+                    })
+                    .count();
+                let mut owners: Vec<i64> = rows.iter().map(|(_, _, o)| *o).collect();
+                owners.sort_unstable();
+                owners.dedup();
+                Ok::<(u32, u32, u32), StoreError>((
+                    u32::try_from(on_time).unwrap_or(0),
+                    u32::try_from(rows.len()).unwrap_or(0),
+                    u32::try_from(owners.len()).unwrap_or(0),
+                ))
+            }
+        };
+        let stories: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT s.owner_id) FROM stories s
+             JOIN chapter_members m ON m.user_id = s.owner_id AND m.guild_id = ?",
+        )
+        .bind(g)
+        .fetch_one(&self.pool)
+        .await?;
+        let shares: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT owner_id) FROM story_shares WHERE guild_id = ?",
+        )
+        .bind(g)
+        .fetch_one(&self.pool)
+        .await?;
+        let sign_ups: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT p.owner_id) FROM conference_plans p
+             JOIN conferences c ON c.id = p.conference_id
+             WHERE c.guild_id = ?",
+        )
+        .bind(g)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ChapterFigures {
+            members: u32::try_from(members).unwrap_or(0),
+            contacts_month: pair(contacts),
+            done_30: done(30).await?,
+            done_90: done(90).await?,
+            stories: pair(stories),
+            shares: pair(shares),
+            sign_ups: pair(sign_ups),
+        })
+    }
+}

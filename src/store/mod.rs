@@ -15,6 +15,7 @@ mod tx;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+pub use chapters::ChapterFigures;
 pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSummary};
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;

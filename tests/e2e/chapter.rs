@@ -158,3 +158,68 @@ async fn members_are_recorded_in_each_chapter_where_they_use_the_bot() {
         .expect("exists");
     assert_eq!(other.member_count, 1);
 }
+
+#[tokio::test]
+async fn chapter_stats_are_for_officers_and_hide_every_figure_under_five_members() {
+    let bot = TestBot::start().await;
+    bot.member(MEMBER_A)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD)
+        .run_command("chapter setup", setup_options(0))
+        .await;
+    let officer = bot.member(200_000_000_000_000_009).with_role(OFFICERS);
+    let members: Vec<u64> = (1..=5).map(|n| 300_000_000_000_000_000 + n).collect();
+    for member in &members[..4] {
+        let m = bot.member(*member);
+        m.run_command(
+            "contact add",
+            [("name", "Dr. Private Name"), ("where-met", "SAEM 2026")],
+        )
+        .await;
+        m.run_command("followup done", [("contact", "Dr. Private Name")])
+            .await;
+    }
+    let refused = bot
+        .member(members[0])
+        .run_command::<&str>("chapter stats", [])
+        .await;
+    assert!(
+        refused.content.contains("Only chapter officers"),
+        "{}",
+        refused.content
+    );
+
+    let four = officer.run_command::<&str>("chapter stats", []).await;
+    assert!(four.ephemeral);
+    assert!(
+        four.content
+            .contains("Contacts logged this month: fewer than 5 members"),
+        "{}",
+        four.content
+    );
+    assert!(
+        four.content.contains("last 30 days: fewer than 5 members"),
+        "{}",
+        four.content
+    );
+
+    let m = bot.member(members[4]);
+    m.run_command(
+        "contact add",
+        [("name", "Dr. Private Name"), ("where-met", "SAEM 2026")],
+    )
+    .await;
+    m.run_command("followup done", [("contact", "Dr. Private Name")])
+        .await;
+    let five = officer.run_command::<&str>("chapter stats", []).await;
+    let text = &five.content;
+    assert!(
+        text.contains("Contacts logged this month: 5 (by 5 members)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Follow-ups done on time, last 30 days: 100% (over 5 members)"),
+        "{text}"
+    );
+    assert!(!text.contains("Private Name"), "never a contact: {text}");
+    assert!(!text.contains("<@"), "never a name: {text}");
+}

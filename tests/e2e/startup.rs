@@ -127,8 +127,9 @@ async fn personal_commands_install_for_users_and_chapter_commands_for_servers() 
     let chapter = command(&bot.registered, "chapter");
     assert_eq!(chapter["integration_types"], serde_json::json!([0]));
     assert_eq!(chapter["contexts"], serde_json::json!([0]));
-    // Manage Server is bit 5: the Discord client hides /chapter from others by default.
-    assert_eq!(chapter["default_member_permissions"], "32");
+    // Not hidden by Discord: officers with only the role use /chapter stats; setup checks
+    // Manage Server itself (tested in chapter.rs).
+    assert!(chapter["default_member_permissions"].is_null(), "{chapter}");
 }
 
 #[tokio::test]

@@ -1,17 +1,19 @@
 //! `/chapter`: a server's settings, chosen by its officers.
 
+use chrono::Datelike;
 use poise::serenity_prelude as serenity;
 
 use crate::discord::{author, reply, CommandError, Context};
 use crate::domain::{ChannelId, GuildId, RoleId, TimeZone};
 
-/// Your chapter's settings (needs Manage Server)
+/// Your chapter: settings (Manage Server) and figures for officers
+// No default_member_permissions: Discord would hide the whole command from officers who have
+// only the officer role. `setup` checks Manage Server itself; `stats` checks officers.
 #[poise::command(
     slash_command,
-    subcommands("setup", "show"),
+    subcommands("setup", "show", "stats"),
     subcommand_required,
     guild_only,
-    default_member_permissions = "MANAGE_GUILD",
     install_context = "Guild",
     interaction_context = "Guild"
 )]
@@ -110,6 +112,63 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
             other.map_or(0, |c| c.member_count)
         ),
     };
+    reply::send(ctx, reply::ephemeral(text)).await?;
+    Ok(())
+}
+
+/// The chapter in numbers: aggregates only, each over 5 members or more (officers)
+#[poise::command(slash_command, guild_only)]
+async fn stats(ctx: Context<'_>) -> Result<(), CommandError> {
+    let guild = guild(ctx)?;
+    let data = ctx.data();
+    let member = match ctx {
+        poise::Context::Application(app) => app.interaction.member.as_deref(),
+        poise::Context::Prefix(_) => None,
+    };
+    let roles: Vec<RoleId> = member
+        .map(|m| m.roles.iter().map(|r| RoleId(r.get())).collect())
+        .unwrap_or_default();
+    let manages = member.and_then(|m| m.permissions).is_some_and(|p| {
+        p.contains(serenity::Permissions::MANAGE_GUILD)
+            || p.contains(serenity::Permissions::ADMINISTRATOR)
+    });
+    let chapter = data.store.chapter(guild).await?;
+    let role = chapter.as_ref().and_then(|c| c.officer_role);
+    if !crate::domain::chapter::is_officer(role, &roles, manages) {
+        return Err(CommandError::User(
+            "Only chapter officers can see the chapter's figures: the officer role chosen with `/chapter setup`, or Manage Server.".into(),
+        ));
+    }
+    let zone = chapter.as_ref().map_or(data.default_timezone, |c| {
+        c.timezone_or(data.default_timezone)
+    });
+    let now = data.clock.now();
+    let local = now.with_timezone(&zone.tz()).date_naive();
+    let first = local.with_day(1).unwrap_or(local);
+    let month_start = crate::domain::cadence::local_instant(first, 0, zone);
+    let f = data.store.chapter_figures(guild, month_start, now).await?;
+    use crate::domain::stats::{count, percent, MIN_MEMBERS};
+    let members = if f.members < MIN_MEMBERS {
+        "fewer than 5".to_owned()
+    } else {
+        f.members.to_string()
+    };
+    let text = format!(
+        "**This chapter in numbers** (aggregates only; a figure needs 5 members or more)\n\
+         Members who used the bot here: {members}\n\
+         Contacts logged this month: {}\n\
+         Follow-ups done on time, last 30 days: {}\n\
+         Follow-ups done on time, last 90 days: {}\n\
+         Stories written: {}\n\
+         Stories shared here: {}\n\
+         Conference sign-ups: {}",
+        count(f.contacts_month.0, f.contacts_month.1),
+        percent(f.done_30.0, f.done_30.1, f.done_30.2),
+        percent(f.done_90.0, f.done_90.1, f.done_90.2),
+        count(f.stories.0, f.stories.1),
+        count(f.shares.0, f.shares.1),
+        count(f.sign_ups.0, f.sign_ups.1),
+    );
     reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
