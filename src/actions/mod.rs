@@ -4,6 +4,7 @@
 
 mod conferences;
 mod contacts;
+mod fairs;
 mod follow_ups;
 mod letters;
 mod notes;
@@ -23,6 +24,7 @@ use crate::store::{Store, StoreError, Tx};
 
 pub use conferences::{plan_of_nudge, Edited, CONFERENCE_GONE, NOT_GOING, TARGET_GONE};
 pub use contacts::Added;
+pub use fairs::NO_FAIR;
 pub use follow_ups::Completed;
 pub use letters::LETTER_GONE;
 pub use programs::{ProgramMoved, PROGRAM_GONE};

@@ -32,6 +32,7 @@ pub mod chapter;
 pub mod conference;
 pub mod contact;
 pub mod draft;
+pub mod fair;
 pub mod ics;
 pub mod ids;
 pub mod letter;

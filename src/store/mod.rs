@@ -3,6 +3,7 @@
 mod chapters;
 mod conferences;
 mod contacts;
+mod fairs;
 mod follow_ups;
 mod letters;
 mod members;

@@ -11,6 +11,7 @@ mod components;
 mod conferences;
 mod conformance;
 mod contacts;
+mod fairs;
 mod fake_discord;
 mod letters;
 mod limits;

@@ -5,6 +5,7 @@ pub mod conference;
 pub mod contact;
 mod dates;
 pub mod draft;
+pub mod fair;
 pub mod followup;
 pub mod help;
 pub mod letter;
@@ -30,6 +31,7 @@ pub fn all() -> Vec<Command> {
         network::network(),
         story::story(),
         conference::conference(),
+        fair::fair(),
         chapter::chapter(),
         contact::add_user_as_contact(),
         contact::save_message_as_note(),

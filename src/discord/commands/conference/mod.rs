@@ -6,7 +6,18 @@ mod components;
 mod events;
 mod pick;
 
-pub(crate) use pick::{autocomplete_met_conference, conference_named_in, met_conference};
+pub(crate) use pick::{
+    autocomplete_conference, autocomplete_met_conference, chapter_today, conference_named_in,
+    guild, met_conference, officer, require_officer,
+};
+
+/// A conference of this chapter named by a `<conference>` option (for other areas).
+pub(crate) async fn resolve_public(
+    ctx: Context<'_>,
+    input: &str,
+) -> Result<crate::domain::conference::Conference, CommandError> {
+    Ok(pick::resolve(ctx, input).await?.1)
+}
 mod plan;
 mod posts;
 

@@ -16,14 +16,14 @@ pub(super) const NOT_OFFICER: &str = "Only chapter officers can change the calen
 const RECENT_DAYS: i64 = 60;
 
 /// The server the command runs in (`/conference` is guild-only, so this holds).
-pub(super) fn guild(ctx: Context<'_>) -> Result<GuildId, CommandError> {
+pub(crate) fn guild(ctx: Context<'_>) -> Result<GuildId, CommandError> {
     ctx.guild_id()
         .map(|g| GuildId(g.get()))
         .ok_or_else(|| CommandError::User("Run this in your chapter's server.".into()))
 }
 
 /// The chapter's zone (the deployment's when its officers chose none).
-pub(super) async fn chapter_zone(data: &Data, guild: GuildId) -> Result<TimeZone, CommandError> {
+pub(crate) async fn chapter_zone(data: &Data, guild: GuildId) -> Result<TimeZone, CommandError> {
     Ok(data
         .store
         .chapter(guild)
@@ -34,13 +34,13 @@ pub(super) async fn chapter_zone(data: &Data, guild: GuildId) -> Result<TimeZone
 }
 
 /// Today in the chapter's zone: calendar dates are the chapter's.
-pub(super) async fn chapter_today(data: &Data, guild: GuildId) -> Result<NaiveDate, CommandError> {
+pub(crate) async fn chapter_today(data: &Data, guild: GuildId) -> Result<NaiveDate, CommandError> {
     let zone = chapter_zone(data, guild).await?;
     Ok(data.clock.now().with_timezone(&zone.tz()).date_naive())
 }
 
 /// Whether `member` is an officer of `guild`'s chapter.
-pub(super) async fn officer(
+pub(crate) async fn officer(
     data: &Data,
     guild: GuildId,
     member: Option<&serenity::Member>,
@@ -62,7 +62,7 @@ pub(super) async fn officer(
 }
 
 /// The chapter's server, when the member running the command is one of its officers.
-pub(super) async fn require_officer(ctx: Context<'_>) -> Result<GuildId, CommandError> {
+pub(crate) async fn require_officer(ctx: Context<'_>) -> Result<GuildId, CommandError> {
     let guild = guild(ctx)?;
     let member = match ctx {
         poise::Context::Application(app) => app.interaction.member.as_deref(),
@@ -90,7 +90,7 @@ fn choice_label(c: &Conference) -> String {
 
 /// This chapter's conferences (recent and upcoming) matching what was typed; the value
 /// carries the id.
-pub(super) async fn autocomplete_conference(
+pub(crate) async fn autocomplete_conference(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
@@ -139,7 +139,7 @@ pub(super) async fn autocomplete_meeting_name(
 
 /// The conference a `<conference>` option names: a picked suggestion ("#id") or a typed
 /// name (the soonest upcoming one of that name).
-pub(super) async fn resolve(
+pub(crate) async fn resolve(
     ctx: Context<'_>,
     input: &str,
 ) -> Result<(GuildId, Conference), CommandError> {
