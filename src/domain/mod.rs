@@ -38,6 +38,7 @@ pub mod ids;
 pub mod letter;
 pub mod member;
 pub mod network;
+pub mod pairing;
 pub mod program;
 pub mod quick_add;
 pub mod season;
