@@ -88,7 +88,7 @@ fn search(
     let first = left[0];
     let rest = &left[1..];
     // A trio, when one is due and the rest can still be paired.
-    if trio_due && rest.len() >= 2 && (rest.len() - 2) % 2 == 0 {
+    if trio_due && rest.len() >= 2 && (rest.len() - 2).is_multiple_of(2) {
         for i in 0..rest.len() {
             for j in i + 1..rest.len() {
                 let group = vec![first, rest[i], rest[j]];
