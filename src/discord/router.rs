@@ -6,6 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use super::commands::conference::{self, ConferenceComponent};
 use super::commands::contact::{self, ContactComponent, NoteComponent};
+use super::commands::fair::{self, FairComponent};
 use super::commands::followup::{self, NudgeButton};
 use super::commands::letter::{self, LetterComponent};
 use super::commands::me::{self, MeButton};
@@ -26,6 +27,7 @@ pub enum Routed {
     Conference(ConferenceComponent),
     Letter(LetterComponent),
     Program(ProgramComponent),
+    Fair(FairComponent),
 }
 
 impl Routed {
@@ -40,6 +42,7 @@ impl Routed {
             .or_else(|| decode(raw).map(Routed::Conference))
             .or_else(|| decode(raw).map(Routed::Letter))
             .or_else(|| decode(raw).map(Routed::Program))
+            .or_else(|| decode(raw).map(Routed::Fair))
     }
 
     fn public_because(&self) -> Option<&'static str> {
@@ -52,6 +55,7 @@ impl Routed {
             Routed::Conference(c) => c.public_because(),
             Routed::Letter(c) => c.public_because(),
             Routed::Program(c) => c.public_because(),
+            Routed::Fair(c) => c.public_because(),
         }
     }
 
@@ -66,6 +70,7 @@ impl Routed {
             Routed::Conference(c) => c.custom_id(owner),
             Routed::Letter(c) => c.custom_id(owner),
             Routed::Program(c) => c.custom_id(owner),
+            Routed::Fair(c) => c.custom_id(owner),
         }
     }
 }
@@ -119,6 +124,7 @@ pub async fn on_event(
         Routed::Conference(c) => conference::on_component(ctx, data, &incoming, clicker, c).await,
         Routed::Letter(c) => letter::on_component(ctx, data, &incoming, clicker, c).await,
         Routed::Program(c) => program::on_component(ctx, data, &incoming, clicker, c).await,
+        Routed::Fair(c) => fair::on_component(ctx, data, &incoming, clicker, c).await,
     };
     match outcome {
         Ok(()) => Ok(()),
@@ -147,6 +153,7 @@ mod tests {
         all.extend(conference::examples().into_iter().map(Routed::Conference));
         all.extend(letter::examples().into_iter().map(Routed::Letter));
         all.extend(program::examples().into_iter().map(Routed::Program));
+        all.extend(fair::examples().into_iter().map(Routed::Fair));
         all
     }
 

@@ -8,6 +8,7 @@ mod follow_ups;
 mod letters;
 mod members;
 mod nudges;
+mod practice;
 mod programs;
 mod season;
 mod stories;
@@ -21,6 +22,7 @@ pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSumma
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};
+pub use practice::PracticeSession;
 pub use stories::{FeedbackRefused, Share};
 pub use tx::Tx;
 

@@ -196,3 +196,154 @@ async fn a_brief_shows_only_the_members_own_contacts_at_their_programs() {
         brief.content
     );
 }
+
+/// The groups of a posted round: each "• " line's mentioned members.
+fn groups_of(text: &str) -> Vec<Vec<u64>> {
+    text.lines()
+        .filter(|l| l.starts_with("• "))
+        .map(|l| {
+            l.split("<@")
+                .skip(1)
+                .filter_map(|p| p.split('>').next()?.parse().ok())
+                .collect()
+        })
+        .collect()
+}
+
+fn key(a: u64, b: u64) -> (u64, u64) {
+    (a.min(b), a.max(b))
+}
+
+fn cost(groups: &[Vec<u64>], history: &std::collections::HashMap<(u64, u64), u32>) -> u32 {
+    let mut c = 0;
+    for g in groups {
+        for (i, a) in g.iter().enumerate() {
+            for b in &g[i + 1..] {
+                c += history.get(&key(*a, *b)).copied().unwrap_or(0);
+            }
+        }
+    }
+    c
+}
+
+/// The fewest repeats any grouping of five (one pair and one trio) could have.
+fn best_for_five(people: &[u64], history: &std::collections::HashMap<(u64, u64), u32>) -> u32 {
+    let mut best = u32::MAX;
+    for i in 0..people.len() {
+        for j in i + 1..people.len() {
+            let pair = vec![people[i], people[j]];
+            let trio: Vec<u64> = people
+                .iter()
+                .copied()
+                .filter(|p| *p != people[i] && *p != people[j])
+                .collect();
+            best = best.min(cost(&[pair, trio], history));
+        }
+    }
+    best
+}
+
+#[tokio::test]
+async fn practice_rounds_pair_with_the_fewest_repeats_and_ping_exactly_their_members() {
+    let bot = TestBot::start().await;
+    chapter_with_a_fair(&bot).await;
+    let officer = bot.member(OFFICER).with_role(OFFICERS);
+    let refused = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("fair practice start", [])
+        .await;
+    assert!(
+        refused.content.contains("Only chapter officers"),
+        "{}",
+        refused.content
+    );
+    officer.run_command::<&str>("fair practice start", []).await;
+    let signup = bot
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| {
+            c.method == "POST"
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("**Practice rounds**"))
+        })
+        .expect("the sign-up post");
+    let join = signup.body["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .expect("join")
+        .to_owned();
+    let message = bot.fake.message_with_component(&join).expect("posted");
+    // A Join from another server's copy changes nothing.
+    let forged = bot
+        .member(MEMBER_A)
+        .in_guild(crate::support::interactions::OTHER_GUILD_ID)
+        .click_on(&message, &join)
+        .await;
+    assert!(
+        forged.content.contains("no longer active"),
+        "{}",
+        forged.content
+    );
+
+    let members: Vec<u64> = (1..=5).map(|n| 300_000_000_000_000_000 + n).collect();
+    for m in &members {
+        let joined = bot.member(*m).click(&join).await;
+        assert!(
+            joined.content.contains("in from the next round"),
+            "{}",
+            joined.content
+        );
+    }
+    let mut history = std::collections::HashMap::new();
+    for round in 1..=3 {
+        officer.run_command::<&str>("fair practice next", []).await;
+        let post = bot
+            .fake
+            .wait_for(&format!("round {round}"), |calls| {
+                calls
+                    .iter()
+                    .find(|c| {
+                        c.method == "POST"
+                            && c.body["content"]
+                                .as_str()
+                                .is_some_and(|t| t.starts_with(&format!("**Round {round}**")))
+                    })
+                    .map(|c| c.body.clone())
+            })
+            .await;
+        let text = post["content"].as_str().unwrap_or_default();
+        let groups = groups_of(text);
+        let mut everyone: Vec<u64> = groups.iter().flatten().copied().collect();
+        everyone.sort_unstable();
+        assert_eq!(everyone, members, "{text}");
+        assert_eq!(groups.iter().filter(|g| g.len() == 3).count(), 1, "{text}");
+        assert_eq!(
+            cost(&groups, &history),
+            best_for_five(&members, &history),
+            "round {round}: {text}"
+        );
+        // Pings exactly its members.
+        let mut pinged: Vec<u64> = post["allowed_mentions"]["users"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u.as_str()?.parse().ok())
+            .collect();
+        pinged.sort_unstable();
+        assert_eq!(pinged, members, "{post}");
+        assert!(
+            post["allowed_mentions"]["parse"]
+                .as_array()
+                .is_none_or(Vec::is_empty),
+            "{post}"
+        );
+        for g in &groups {
+            for (i, a) in g.iter().enumerate() {
+                for b in &g[i + 1..] {
+                    *history.entry(key(*a, *b)).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use super::conference::{autocomplete_conference, chapter_today, guild, officer, require_officer};
 use super::dates::autocomplete_future_date;
 use crate::actions::NO_FAIR;
+use crate::discord::interaction::Component;
 use crate::discord::{author, reply, CommandError, Context, Data};
 use crate::domain::fair::{Fair, FairProgramId};
 use crate::domain::program::institution_matches;
@@ -16,7 +17,9 @@ use crate::domain::GuildId;
 /// Residency-fair prep: programs, who goes where, your brief
 #[poise::command(
     slash_command,
-    subcommands("create", "program", "programs", "interest", "mine", "brief"),
+    subcommands(
+        "create", "program", "programs", "interest", "mine", "brief", "practice"
+    ),
     subcommand_required,
     guild_only,
     install_context = "Guild",
@@ -360,4 +363,273 @@ async fn brief(ctx: Context<'_>) -> Result<(), CommandError> {
     }
     reply::send_pages(ctx, &text, Vec::new()).await?;
     Ok(())
+}
+
+/// Practice rounds of one-minute stories before the fair
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("practice_start", "practice_next"),
+    subcommand_required
+)]
+async fn practice(_ctx: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}
+
+/// Post a sign-up for practice rounds here (officers)
+#[poise::command(slash_command, guild_only, rename = "start")]
+async fn practice_start(ctx: Context<'_>) -> Result<(), CommandError> {
+    let guild = require_officer(ctx).await?;
+    let data = ctx.data();
+    let session = data
+        .store
+        .open_practice(guild, ctx.channel_id().get(), data.clock.now())
+        .await?;
+    let anyone = crate::domain::UserId(0);
+    let buttons = serenity::CreateActionRow::Buttons(vec![
+        serenity::CreateButton::new(
+            FairComponent::PracticeJoin {
+                session: session.id,
+            }
+            .custom_id(anyone),
+        )
+        .label("Join")
+        .style(serenity::ButtonStyle::Primary),
+        serenity::CreateButton::new(
+            FairComponent::PracticeLeave {
+                session: session.id,
+            }
+            .custom_id(anyone),
+        )
+        .label("Leave")
+        .style(serenity::ButtonStyle::Secondary),
+    ]);
+    let send = ctx.channel_id().send_message(
+        ctx,
+        serenity::CreateMessage::new()
+            .content("**Practice rounds**: say your one-minute story to a partner, then swap. Click **Join** to be paired from the next round; **Leave** any time.")
+            .components(vec![buttons])
+            .allowed_mentions(serenity::CreateAllowedMentions::new())
+            .nonce(serenity::Nonce::String(format!("emig-pr-{}", session.id)))
+            .enforce_nonce(true),
+    );
+    match tokio::time::timeout(data.request_timeout, send).await {
+        Ok(Ok(message)) => {
+            data.store
+                .set_practice_message(session.id, message.id.get())
+                .await?
+        }
+        _ => {
+            return Err(CommandError::User(
+                "I couldn't post the sign-up here. Try a channel where I can send messages.".into(),
+            ))
+        }
+    }
+    reply::send(
+        ctx,
+        reply::ephemeral(
+            "Sign-up posted. When people have joined, `/fair practice next` pairs them.",
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Pair everyone signed up for the next round (officers)
+#[poise::command(slash_command, guild_only, rename = "next")]
+async fn practice_next(ctx: Context<'_>) -> Result<(), CommandError> {
+    let guild = require_officer(ctx).await?;
+    let data = ctx.data();
+    let Some(session) = data.store.open_practice_session(guild, None).await? else {
+        return Err(CommandError::User(
+            "No practice rounds are open: start with `/fair practice start`.".into(),
+        ));
+    };
+    let mut members = Vec::new();
+    for user in data.store.practice_members(session.id).await? {
+        // Someone who left the server is dropped.
+        match serenity::GuildId::new(guild.get())
+            .member(ctx, serenity::UserId::new(user.get()))
+            .await
+        {
+            Ok(_) => members.push(user.get()),
+            Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)))
+                if r.error.code == 10007 => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if members.len() < 2 {
+        return Err(CommandError::User(
+            "Fewer than 2 people have joined: wait for more, then try again.".into(),
+        ));
+    }
+    let (history, round) = data.store.practice_history(session.id).await?;
+    let mut rng = fastrand::Rng::with_seed(crate::store::random_u64());
+    let groups = crate::domain::pairing::pair_round(&members, &history, &mut rng);
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            let names: Vec<String> = g.iter().map(|u| format!("<@{u}>")).collect();
+            match names.as_slice() {
+                [a, b] => format!("• {a} with {b}"),
+                [init @ .., last] => format!("• {} and {last}", init.join(", ")),
+                [] => String::new(),
+            }
+        })
+        .collect();
+    let text = format!(
+        "**Round {round}**\n{}\nSay your one-minute story, then swap. Feedback: clear? specific? on time? one suggestion.",
+        lines.join("\n")
+    );
+    let pinged: Vec<serenity::UserId> = members.iter().map(|u| serenity::UserId::new(*u)).collect();
+    let story = serenity::CreateActionRow::Buttons(vec![serenity::CreateButton::new(
+        FairComponent::PracticeStory {
+            session: session.id,
+        }
+        .custom_id(crate::domain::UserId(0)),
+    )
+    .label("My story")
+    .style(serenity::ButtonStyle::Secondary)]);
+    let send = serenity::ChannelId::new(session.channel_id).send_message(
+        ctx,
+        serenity::CreateMessage::new()
+            .content(reply::fit(text))
+            .components(vec![story])
+            // Ping exactly the members it pairs.
+            .allowed_mentions(serenity::CreateAllowedMentions::new().users(pinged)),
+    );
+    match tokio::time::timeout(data.request_timeout, send).await {
+        Ok(Ok(_)) => {}
+        _ => {
+            return Err(CommandError::User(
+                "I couldn't post the round; nothing was recorded. Try again.".into(),
+            ))
+        }
+    }
+    data.store
+        .record_practice_round(session.id, round, &groups)
+        .await?;
+    reply::send(
+        ctx,
+        reply::ephemeral(format!(
+            "Round {round} posted: {} people in {} groups.",
+            members.len(),
+            groups.len()
+        )),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The fair area's components.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FairComponent {
+    /// Public, on the practice sign-up.
+    PracticeJoin {
+        session: i64,
+    },
+    PracticeLeave {
+        session: i64,
+    },
+    /// Public, on a round: the clicker's own latest story, to them only.
+    PracticeStory {
+        session: i64,
+    },
+}
+
+impl crate::discord::interaction::Component for FairComponent {
+    fn to_parts(&self) -> (&'static str, Vec<String>) {
+        match self {
+            FairComponent::PracticeJoin { session } => ("f-join", vec![session.to_string()]),
+            FairComponent::PracticeLeave { session } => ("f-leave", vec![session.to_string()]),
+            FairComponent::PracticeStory { session } => ("f-story", vec![session.to_string()]),
+        }
+    }
+
+    fn from_parts(code: &str, args: &mut crate::discord::interaction::Args<'_>) -> Option<Self> {
+        Some(match code {
+            "f-join" => FairComponent::PracticeJoin {
+                session: args.parse()?,
+            },
+            "f-leave" => FairComponent::PracticeLeave {
+                session: args.parse()?,
+            },
+            "f-story" => FairComponent::PracticeStory {
+                session: args.parse()?,
+            },
+            _ => return None,
+        })
+    }
+
+    fn public_because(&self) -> Option<&'static str> {
+        Some("anyone in the channel may join practice rounds and see their own story")
+    }
+}
+
+#[cfg(test)]
+pub fn examples() -> Vec<FairComponent> {
+    vec![
+        FairComponent::PracticeJoin { session: i64::MAX },
+        FairComponent::PracticeLeave { session: i64::MAX },
+        FairComponent::PracticeStory { session: i64::MAX },
+    ]
+}
+
+pub async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: &crate::discord::interaction::Incoming<'_>,
+    clicker: crate::domain::UserId,
+    component: FairComponent,
+) -> Result<(), CommandError> {
+    let stale = || CommandError::User(crate::discord::interaction::STALE_BUTTON.into());
+    let origin = incoming.origin();
+    let Some(guild) = origin.guild.map(GuildId) else {
+        return Err(stale());
+    };
+    match component {
+        FairComponent::PracticeJoin { session } | FairComponent::PracticeLeave { session } => {
+            let joined = matches!(component, FairComponent::PracticeJoin { .. });
+            // Only from that session's own sign-up post, in its server.
+            let Some(open) = data
+                .store
+                .open_practice_session(guild, Some(session))
+                .await?
+            else {
+                return Err(stale());
+            };
+            if open.channel_id != origin.channel || open.message_id != origin.message {
+                return Err(stale());
+            }
+            data.store
+                .set_practice_member(session, clicker, joined, data.clock.now())
+                .await?;
+            incoming
+                .say(
+                    ctx,
+                    if joined {
+                        "You're in from the next round."
+                    } else {
+                        "You're out from the next round."
+                    },
+                )
+                .await
+        }
+        FairComponent::PracticeStory { .. } => {
+            let text = match data.store.story(clicker, None).await? {
+                Some(story) => {
+                    let a = crate::domain::story::analyse(&story.text);
+                    format!(
+                        "**Your story** (v{}, {} words, about {} s)\n{}",
+                        story.version,
+                        a.words,
+                        a.seconds_at_130,
+                        reply::escape(&story.text.spoken())
+                    )
+                }
+                None => "You have no story yet: write one with `/story write`.".to_owned(),
+            };
+            incoming.say_pages(ctx, &text, Vec::new()).await
+        }
+    }
 }
