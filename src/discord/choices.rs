@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use crate::domain::conference::{ConferenceKind, TargetKind, Visibility};
 use crate::domain::contact::{ContactRole, InteractionKind, MentorKind, MetKind, Relationship};
 use crate::domain::draft::Situation;
+use crate::domain::fair::Audience;
 use crate::domain::letter::{LetterKind, LetterStatus};
 use crate::domain::program::ProgramStatus;
 use crate::domain::season::MilestoneKind;
@@ -58,7 +59,8 @@ domain_choice!(
     LetterKind,
     LetterStatus,
     MilestoneKind,
-    ProgramStatus
+    ProgramStatus,
+    Audience
 );
 
 #[cfg(test)]

@@ -36,6 +36,45 @@ pub struct FairProgram {
     pub named: Vec<u64>,
 }
 
+coded_enum!(
+    /// Who a fair question is for.
+    Audience {
+        Residents => ("residents", "Residents"),
+        Faculty => ("faculty", "Faculty"),
+    }
+);
+
+/// The longest question.
+pub const MAX_QUESTION: usize = 200;
+
+/// A question of the chapter's bank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub id: i64,
+    pub audience: Audience,
+    pub text: String,
+    pub votes: u32,
+}
+
+/// The bank a chapter starts with, from the guide's themes, in the project's own words.
+pub const SEED_QUESTIONS: &[(Audience, &str)] = &[
+    (Audience::Residents, "What tipped the balance for you when you ranked this program?"),
+    (Audience::Residents, "Which kind of resident does well here, and who struggles?"),
+    (Audience::Residents, "Looking back on your own match, what would you do differently?"),
+    (Audience::Faculty, "Which part of the training here are you proudest of?"),
+    (Audience::Faculty, "How do residents change the program from year to year?"),
+    (Audience::Faculty, "How does the program support residents interested in [a feature you care about, e.g. ultrasound]?"),
+];
+
+/// A question as typed, checked.
+pub fn question_text(input: &str) -> Result<String, FairError> {
+    let text = super::text::one_line(input);
+    if text.is_empty() || text.chars().count() > MAX_QUESTION {
+        return Err(FairError::BadQuestion);
+    }
+    Ok(text)
+}
+
 /// Why a fair or a program was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FairError {
@@ -45,6 +84,8 @@ pub enum FairError {
     BadName,
     #[error("The notes are too long: {MAX_NOTES} characters at most.")]
     NotesTooLong,
+    #[error("Write the question (at most {MAX_QUESTION} characters).")]
+    BadQuestion,
 }
 
 /// A fair's name and date, checked.

@@ -191,3 +191,136 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 }
+
+impl Store {
+    /// The chapter's questions (for `audience`, or all), the most voted first; the bank is
+    /// seeded from the guide's themes the first time it is read.
+    pub async fn fair_questions(
+        &self,
+        guild: GuildId,
+        audience: Option<crate::domain::fair::Audience>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::domain::fair::Question>> {
+        let mut tx = self.begin().await?;
+        let (any,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM fair_questions WHERE guild_id = ?")
+                .bind(sql_id(guild.0))
+                .fetch_one(tx.conn())
+                .await?;
+        if any == 0 {
+            tx.ensure_chapter(guild, now).await?;
+            for (who, text) in crate::domain::fair::SEED_QUESTIONS {
+                sqlx::query(
+                    "INSERT INTO fair_questions (guild_id, audience, text, created_at)
+                     VALUES (?, ?, ?, ?)",
+                )
+                .bind(sql_id(guild.0))
+                .bind(who.code())
+                .bind(*text)
+                .bind(sql_instant(now))
+                .execute(tx.conn())
+                .await?;
+            }
+        }
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT q.id, q.audience, q.text,
+                    (SELECT COUNT(*) FROM fair_votes v WHERE v.question_id = q.id) AS votes
+             FROM fair_questions q
+             WHERE q.guild_id = ? AND q.removed_at IS NULL AND (? IS NULL OR q.audience = ?)
+             ORDER BY votes DESC, q.id",
+        )
+        .bind(sql_id(guild.0))
+        .bind(audience.map(|a| a.code()))
+        .bind(audience.map(|a| a.code()))
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, who, text, votes)| {
+                Some(crate::domain::fair::Question {
+                    id,
+                    audience: crate::domain::fair::Audience::from_code(&who)?,
+                    text,
+                    votes: u32::try_from(votes).unwrap_or(0),
+                })
+            })
+            .collect())
+    }
+
+    pub async fn add_fair_question(
+        &self,
+        guild: GuildId,
+        audience: crate::domain::fair::Audience,
+        text: &str,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        tx.ensure_chapter(guild, now).await?;
+        sqlx::query(
+            "INSERT INTO fair_questions (guild_id, audience, text, author_id, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(sql_id(guild.0))
+        .bind(audience.code())
+        .bind(text)
+        .bind(sql_id(by.0))
+        .bind(sql_instant(now))
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    /// One up-vote of `voter` on a question of `guild`: `None` when it is not that chapter's
+    /// question, `Some(false)` when they had voted already.
+    pub async fn vote_fair_question(
+        &self,
+        guild: GuildId,
+        question: i64,
+        voter: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<bool>> {
+        let mut tx = self.begin().await?;
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM fair_questions WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(sql_id(guild.0))
+        .bind(question)
+        .fetch_optional(tx.conn())
+        .await?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        tx.ensure_member(voter, now).await?;
+        let done = sqlx::query(
+            "INSERT INTO fair_votes (question_id, voter_id) VALUES (?, ?)
+             ON CONFLICT (question_id, voter_id) DO NOTHING",
+        )
+        .bind(question)
+        .bind(sql_id(voter.0))
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(Some(done.rows_affected() == 1))
+    }
+
+    /// Takes a question of `guild` out of the bank; false if it is not there.
+    pub async fn remove_fair_question(
+        &self,
+        guild: GuildId,
+        question: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE fair_questions SET removed_at = ?
+             WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(sql_instant(now))
+        .bind(sql_id(guild.0))
+        .bind(question)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -347,3 +347,111 @@ async fn practice_rounds_pair_with_the_fewest_repeats_and_ping_exactly_their_mem
         }
     }
 }
+
+#[tokio::test]
+async fn questions_are_seeded_sorted_by_up_votes_one_per_member_and_officers_remove_them() {
+    let bot = TestBot::start().await;
+    chapter_with_a_fair(&bot).await;
+    let a = bot.member(MEMBER_A);
+    let listed = a.run_command::<&str>("fair questions", []).await;
+    assert!(listed.ephemeral);
+    assert!(
+        listed
+            .content
+            .contains("1. *Residents* · What tipped the balance"),
+        "{}",
+        listed.content
+    );
+    assert!(
+        listed.content.contains("6. *Faculty*"),
+        "{}",
+        listed.content
+    );
+    // A's up-vote on the fourth, once.
+    let fourth = listed.button("▲ 4");
+    let voted = a.click(&fourth).await;
+    assert_eq!(voted.content, "Up-voted.");
+    let again = a.click(&fourth).await;
+    assert!(
+        again.content.contains("already up-voted"),
+        "{}",
+        again.content
+    );
+    // The same button from another server counts nothing; someone else's click is refused.
+    let message = bot.fake.new_id();
+    let elsewhere = a
+        .in_guild(crate::support::interactions::OTHER_GUILD_ID)
+        .click_on(&message, &fourth)
+        .await;
+    assert!(
+        elsewhere.content.contains("no longer active"),
+        "{}",
+        elsewhere.content
+    );
+    let theirs = bot.member(MEMBER_B).click(&fourth).await;
+    assert!(
+        theirs.content.contains("someone else's"),
+        "{}",
+        theirs.content
+    );
+
+    let b_list = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("fair questions", [])
+        .await;
+    assert!(
+        b_list.content.contains(
+            "1. *Faculty* · Which part of the training here are you proudest of? · 1 vote"
+        ),
+        "{}",
+        b_list.content
+    );
+    bot.member(MEMBER_B).click(&b_list.button("▲ 1")).await;
+    let added = a
+        .run_command(
+            "fair question add",
+            [
+                (
+                    "audience",
+                    bot.choice("fair question add", "audience", "Residents"),
+                ),
+                (
+                    "text",
+                    OptValue::from("How are night shifts scheduled for interns?"),
+                ),
+            ],
+        )
+        .await;
+    assert!(added.content.starts_with("Added"), "{}", added.content);
+    let offered = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .autocomplete("fair question remove", [("question", "night")], "question")
+        .await;
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    let refused = a
+        .run_command(
+            "fair question remove",
+            [("question", offered[0].1.as_str())],
+        )
+        .await;
+    assert!(
+        refused.content.contains("Only chapter officers"),
+        "{}",
+        refused.content
+    );
+    bot.member(OFFICER)
+        .with_role(OFFICERS)
+        .run_command(
+            "fair question remove",
+            [("question", offered[0].1.as_str())],
+        )
+        .await;
+    let after = a.run_command::<&str>("fair questions", []).await;
+    assert!(!after.content.contains("night shifts"), "{}", after.content);
+    assert!(
+        after.content.contains("proudest of? · 2 votes"),
+        "{}",
+        after.content
+    );
+}

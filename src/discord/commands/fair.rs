@@ -9,7 +9,7 @@ use super::dates::autocomplete_future_date;
 use crate::actions::NO_FAIR;
 use crate::discord::interaction::Component;
 use crate::discord::{author, reply, CommandError, Context, Data};
-use crate::domain::fair::{Fair, FairProgramId};
+use crate::domain::fair::{Audience, Fair, FairProgramId};
 use crate::domain::program::institution_matches;
 use crate::domain::when::{parse_date, Direction};
 use crate::domain::GuildId;
@@ -18,7 +18,15 @@ use crate::domain::GuildId;
 #[poise::command(
     slash_command,
     subcommands(
-        "create", "program", "programs", "interest", "mine", "brief", "practice"
+        "create",
+        "program",
+        "programs",
+        "interest",
+        "mine",
+        "brief",
+        "questions",
+        "question",
+        "practice"
     ),
     subcommand_required,
     guild_only,
@@ -348,6 +356,20 @@ async fn brief(ctx: Context<'_>) -> Result<(), CommandError> {
             text.push('\n');
         }
     }
+    let top = data
+        .store
+        .fair_questions(guild, None, data.clock.now())
+        .await?;
+    if !top.is_empty() {
+        text.push_str("\n**Top questions**\n");
+        for q in top.iter().take(3) {
+            text.push_str(&format!(
+                "• ({}) {}\n",
+                q.audience.label(),
+                reply::escape(&q.text)
+            ));
+        }
+    }
     match data.store.story(owner, None).await? {
         Some(story) => {
             let a = crate::domain::story::analyse(&story.text);
@@ -535,6 +557,10 @@ pub enum FairComponent {
     PracticeStory {
         session: i64,
     },
+    /// The member's own up-vote on a chapter question.
+    Upvote {
+        question: i64,
+    },
 }
 
 impl crate::discord::interaction::Component for FairComponent {
@@ -543,6 +569,7 @@ impl crate::discord::interaction::Component for FairComponent {
             FairComponent::PracticeJoin { session } => ("f-join", vec![session.to_string()]),
             FairComponent::PracticeLeave { session } => ("f-leave", vec![session.to_string()]),
             FairComponent::PracticeStory { session } => ("f-story", vec![session.to_string()]),
+            FairComponent::Upvote { question } => ("f-vote", vec![question.to_string()]),
         }
     }
 
@@ -557,12 +584,18 @@ impl crate::discord::interaction::Component for FairComponent {
             "f-story" => FairComponent::PracticeStory {
                 session: args.parse()?,
             },
+            "f-vote" => FairComponent::Upvote {
+                question: args.parse()?,
+            },
             _ => return None,
         })
     }
 
     fn public_because(&self) -> Option<&'static str> {
-        Some("anyone in the channel may join practice rounds and see their own story")
+        match self {
+            FairComponent::Upvote { .. } => None,
+            _ => Some("anyone in the channel may join practice rounds and see their own story"),
+        }
     }
 }
 
@@ -572,6 +605,7 @@ pub fn examples() -> Vec<FairComponent> {
         FairComponent::PracticeJoin { session: i64::MAX },
         FairComponent::PracticeLeave { session: i64::MAX },
         FairComponent::PracticeStory { session: i64::MAX },
+        FairComponent::Upvote { question: i64::MAX },
     ]
 }
 
@@ -615,6 +649,18 @@ pub async fn on_component(
                 )
                 .await
         }
+        FairComponent::Upvote { question } => {
+            // Counted in the server the click came from: another server's id finds nothing.
+            match data
+                .store
+                .vote_fair_question(guild, question, clicker, data.clock.now())
+                .await?
+            {
+                None => Err(stale()),
+                Some(true) => incoming.say(ctx, "Up-voted.").await,
+                Some(false) => incoming.say(ctx, "You already up-voted that one.").await,
+            }
+        }
         FairComponent::PracticeStory { .. } => {
             let text = match data.store.story(clicker, None).await? {
                 Some(story) => {
@@ -632,4 +678,151 @@ pub async fn on_component(
             incoming.say_pages(ctx, &text, Vec::new()).await
         }
     }
+}
+
+/// Up-vote buttons shown with the question list at most (two rows of five).
+const VOTE_BUTTONS: usize = 10;
+
+/// The chapter's questions for residents and faculty, most up-voted first
+#[poise::command(slash_command, guild_only)]
+async fn questions(
+    ctx: Context<'_>,
+    #[description = "Only those for residents, or for faculty"] audience: Option<Audience>,
+) -> Result<(), CommandError> {
+    let guild = guild(ctx)?;
+    let owner = author(ctx);
+    let data = ctx.data();
+    let all = data
+        .store
+        .fair_questions(guild, audience, data.clock.now())
+        .await?;
+    let mut text =
+        "**Questions worth asking** (up-vote the good ones; add yours with `/fair question add`)\n"
+            .to_owned();
+    for (i, q) in all.iter().enumerate() {
+        text.push_str(&format!(
+            "{}. *{}* · {} · {} vote{}\n",
+            i + 1,
+            q.audience.label(),
+            reply::escape(&q.text),
+            q.votes,
+            if q.votes == 1 { "" } else { "s" }
+        ));
+    }
+    let buttons: Vec<serenity::CreateButton> = all
+        .iter()
+        .take(VOTE_BUTTONS)
+        .enumerate()
+        .map(|(i, q)| {
+            serenity::CreateButton::new(FairComponent::Upvote { question: q.id }.custom_id(owner))
+                .label(format!("▲ {}", i + 1))
+                .style(serenity::ButtonStyle::Secondary)
+        })
+        .collect();
+    let rows: Vec<serenity::CreateActionRow> = buttons
+        .chunks(5)
+        .map(|row| serenity::CreateActionRow::Buttons(row.to_vec()))
+        .collect();
+    reply::send_pages(ctx, &text, rows).await?;
+    Ok(())
+}
+
+/// Add or remove questions in the chapter's bank
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("question_add", "question_remove"),
+    subcommand_required
+)]
+async fn question(_ctx: Context<'_>) -> Result<(), CommandError> {
+    Ok(())
+}
+
+/// Add a question worth asking at fairs
+#[poise::command(slash_command, guild_only, rename = "add")]
+async fn question_add(
+    ctx: Context<'_>,
+    #[description = "For residents or faculty"] audience: Audience,
+    #[description = "The question"]
+    #[max_length = 200]
+    text: String,
+) -> Result<(), CommandError> {
+    let guild = guild(ctx)?;
+    let text =
+        crate::domain::fair::question_text(&text).map_err(|e| CommandError::User(e.to_string()))?;
+    let data = ctx.data();
+    data.store
+        .add_fair_question(guild, audience, &text, author(ctx), data.clock.now())
+        .await?;
+    reply::send(
+        ctx,
+        reply::ephemeral("Added to the chapter's questions: `/fair questions`."),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn autocomplete_question(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let typed = partial.trim().to_lowercase();
+    let found = async {
+        let guild = guild(ctx)?;
+        Ok::<_, CommandError>(
+            ctx.data()
+                .store
+                .fair_questions(guild, None, ctx.data().clock.now())
+                .await?,
+        )
+    }
+    .await;
+    let choices = match found {
+        Ok(all) => all
+            .iter()
+            .filter(|q| typed.is_empty() || q.text.to_lowercase().contains(&typed))
+            .take(25)
+            .map(|q| {
+                serenity::AutocompleteChoice::new(
+                    reply::truncate(&q.text, reply::MAX_CHOICE),
+                    format!("#{}", q.id),
+                )
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Remove a question from the bank (officers)
+#[poise::command(slash_command, guild_only, rename = "remove")]
+async fn question_remove(
+    ctx: Context<'_>,
+    #[description = "The question"]
+    #[autocomplete = "autocomplete_question"]
+    #[max_length = 100]
+    question: String,
+) -> Result<(), CommandError> {
+    let guild = require_officer(ctx).await?;
+    let id = question
+        .trim()
+        .strip_prefix('#')
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| CommandError::User("Pick the question from the suggestions.".into()))?;
+    let data = ctx.data();
+    if !data
+        .store
+        .remove_fair_question(guild, id, data.clock.now())
+        .await?
+    {
+        return Err(CommandError::User(
+            "That question is not in this chapter's bank.".into(),
+        ));
+    }
+    reply::send(
+        ctx,
+        reply::ephemeral("Removed from the chapter's questions."),
+    )
+    .await?;
+    Ok(())
 }
