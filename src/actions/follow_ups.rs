@@ -206,10 +206,27 @@ impl Actions {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         tx.set_match_day(owner, day, now).await?;
-        let zone = tx.member(owner).await?.timezone_or(self.default_timezone);
+        let scheduled = schedule_match_day(&mut tx, self.default_timezone, owner, day, now).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(scheduled)
+    }
+}
+
+/// Everything a member's Match Day schedules: the reminder a week before, and on the day the
+/// close-the-loop thanks to every mentor, sponsor and letter writer (each once). Returns how
+/// many thanks.
+pub(super) async fn schedule_match_day(
+    tx: &mut Tx,
+    default_timezone: TimeZone,
+    owner: UserId,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> ActionResult<usize> {
+    {
+        let zone = tx.member(owner).await?.timezone_or(default_timezone);
         let today = now.with_timezone(&zone.tz()).date_naive();
-        super::season::schedule_match_week(&mut tx, self.default_timezone, owner, day, today, now)
-            .await?;
+        super::season::schedule_match_week(tx, default_timezone, owner, day, today, now).await?;
         let related = tx
             .contacts_related(owner, &[Relationship::Mentor, Relationship::Sponsor])
             .await?;
@@ -217,7 +234,7 @@ impl Actions {
         let mut thanked = Vec::new();
         for (contact, relationship) in related {
             if let Some(thanks) = cadence::match_thanks(Some(relationship), day) {
-                schedule_in(&mut tx, self.default_timezone, owner, contact, &thanks, now).await?;
+                schedule_in(tx, default_timezone, owner, contact, &thanks, now).await?;
                 thanked.push(contact);
                 scheduled += 1;
             }
@@ -226,13 +243,11 @@ impl Actions {
         for contact in tx.letter_writers(owner).await? {
             if !thanked.contains(&contact) {
                 let thanks = cadence::match_thanks_to_writer(day);
-                schedule_in(&mut tx, self.default_timezone, owner, contact, &thanks, now).await?;
+                schedule_in(tx, default_timezone, owner, contact, &thanks, now).await?;
                 thanked.push(contact);
                 scheduled += 1;
             }
         }
-        tx.commit().await?;
-        self.wake.notify_one();
         Ok(scheduled)
     }
 }

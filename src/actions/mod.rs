@@ -2,6 +2,7 @@
 //! wake-up (never the Discord framework), runs in one transaction, and is what every path that
 //! leads to the action calls: slash command, button, form or right-click menu.
 
+mod chapters;
 mod conferences;
 mod contacts;
 mod fairs;

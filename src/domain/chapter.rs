@@ -15,6 +15,11 @@ pub struct Chapter {
     pub configured_at: Option<DateTime<Utc>>,
     /// The zone of the chapter's own dates (its calendar); `None` is the deployment's.
     pub timezone: Option<TimeZone>,
+    /// The chapter's Match Day: offered to members, and theirs when they set none and use the
+    /// bot in this chapter only.
+    pub match_day: Option<chrono::NaiveDate>,
+    /// Whether members (not only officers) may add programs to a fair.
+    pub members_add_programs: bool,
     /// Members who have run a command in this server.
     pub member_count: u64,
 }

@@ -13,6 +13,8 @@ struct ChapterRow {
     configured_by: Option<i64>,
     configured_at: Option<i64>,
     timezone: Option<String>,
+    match_day: Option<chrono::NaiveDate>,
+    members_add_programs: bool,
     member_count: i64,
 }
 
@@ -20,7 +22,7 @@ impl Store {
     pub async fn chapter(&self, guild: GuildId) -> StoreResult<Option<Chapter>> {
         let row: Option<ChapterRow> = sqlx::query_as(
             "SELECT c.guild_id, c.officer_role_id, c.fallback_channel_id, c.configured_by,
-                    c.configured_at, c.timezone,
+                    c.configured_at, c.timezone, c.match_day, c.members_add_programs,
                     (SELECT COUNT(*) FROM chapter_members m WHERE m.guild_id = c.guild_id)
                         AS member_count
              FROM chapters c WHERE c.guild_id = ?",
@@ -44,6 +46,8 @@ impl Store {
                         })
                     })
                     .transpose()?,
+                match_day: r.match_day,
+                members_add_programs: r.members_add_programs,
                 member_count: u64::try_from(r.member_count).unwrap_or(0),
             })
         })
@@ -61,27 +65,10 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO chapters (guild_id, officer_role_id, fallback_channel_id, timezone,
-                                   configured_by, configured_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (guild_id) DO UPDATE SET
-                 officer_role_id = excluded.officer_role_id,
-                 fallback_channel_id = excluded.fallback_channel_id,
-                 timezone = COALESCE(excluded.timezone, chapters.timezone),
-                 configured_by = excluded.configured_by,
-                 configured_at = excluded.configured_at",
-        )
-        .bind(sql_id(guild.0))
-        .bind(sql_id(officer_role.0))
-        .bind(sql_id(fallback_channel.0))
-        .bind(timezone.map(|z| z.to_string()))
-        .bind(sql_id(by.0))
-        .bind(sql_instant(now))
-        .bind(sql_instant(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.configure_chapter(guild, officer_role, fallback_channel, timezone, by, now)
+            .await?;
+        tx.commit().await
     }
 }
 
@@ -97,6 +84,8 @@ pub struct ChapterFigures {
     pub stories: (u32, u32),
     pub shares: (u32, u32),
     pub sign_ups: (u32, u32),
+    /// Interests marked at the chapter's fairs, and by how many members.
+    pub fair_interests: (u32, u32),
 }
 
 impl Store {
@@ -180,7 +169,17 @@ impl Store {
         .bind(g)
         .fetch_one(&self.pool)
         .await?;
+        let fair_interests: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT i.owner_id) FROM fair_interests i
+             JOIN fair_programs p ON p.id = i.fair_program_id
+             JOIN fairs f ON f.id = p.fair_id
+             WHERE f.guild_id = ?",
+        )
+        .bind(g)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(ChapterFigures {
+            fair_interests: pair(fair_interests),
             members: u32::try_from(members).unwrap_or(0),
             contacts_month: pair(contacts),
             done_30: done(30).await?,
@@ -189,5 +188,62 @@ impl Store {
             shares: pair(shares),
             sign_ups: pair(sign_ups),
         })
+    }
+}
+
+impl super::Tx {
+    /// Stores the officer role, fallback channel and (when given) time zone an officer picked
+    /// for the chapter; a zone not given keeps the one chosen before.
+    pub async fn configure_chapter(
+        &mut self,
+        guild: GuildId,
+        officer_role: RoleId,
+        fallback_channel: ChannelId,
+        timezone: Option<TimeZone>,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO chapters (guild_id, officer_role_id, fallback_channel_id, timezone,
+                                   configured_by, configured_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (guild_id) DO UPDATE SET
+                 officer_role_id = excluded.officer_role_id,
+                 fallback_channel_id = excluded.fallback_channel_id,
+                 timezone = COALESCE(excluded.timezone, chapters.timezone),
+                 configured_by = excluded.configured_by,
+                 configured_at = excluded.configured_at",
+        )
+        .bind(sql_id(guild.0))
+        .bind(sql_id(officer_role.0))
+        .bind(sql_id(fallback_channel.0))
+        .bind(timezone.map(|z| z.to_string()))
+        .bind(sql_id(by.0))
+        .bind(sql_instant(now))
+        .bind(sql_instant(now))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The chapter's Match Day and whether members may add fair programs; `None` keeps each
+    /// as it was.
+    pub async fn set_chapter_extras(
+        &mut self,
+        guild: GuildId,
+        match_day: Option<chrono::NaiveDate>,
+        members_add_programs: Option<bool>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE chapters SET match_day = COALESCE(?, match_day),
+                    members_add_programs = COALESCE(?, members_add_programs)
+             WHERE guild_id = ?",
+        )
+        .bind(match_day)
+        .bind(members_add_programs)
+        .bind(sql_id(guild.0))
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 }

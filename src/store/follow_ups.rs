@@ -290,11 +290,19 @@ async fn match_day<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
     owner: UserId,
 ) -> StoreResult<Option<NaiveDate>> {
-    let row: Option<(Option<NaiveDate>,)> =
-        sqlx::query_as("SELECT match_day FROM members WHERE user_id = ?")
-            .bind(sql_id(owner.0))
-            .fetch_optional(executor)
-            .await?;
+    // The member's own, or — when they set none and used the bot in one chapter only — that
+    // chapter's.
+    let row: Option<(Option<NaiveDate>,)> = sqlx::query_as(
+        "SELECT COALESCE(m.match_day,
+                   (SELECT c.match_day FROM chapters c
+                    JOIN chapter_members cm ON cm.guild_id = c.guild_id
+                    WHERE cm.user_id = m.user_id
+                      AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1))
+         FROM members m WHERE m.user_id = ?",
+    )
+    .bind(sql_id(owner.0))
+    .fetch_optional(executor)
+    .await?;
     Ok(row.and_then(|(d,)| d))
 }
 
@@ -546,6 +554,28 @@ impl Tx {
 
     pub async fn match_day(&mut self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
         match_day(self.conn(), owner).await
+    }
+
+    /// Members of `guild` who set no Match Day of their own and used the bot in that chapter
+    /// only: the chapter's Match Day is theirs.
+    pub async fn members_on_chapter_match_day(
+        &mut self,
+        guild: crate::domain::GuildId,
+    ) -> StoreResult<Vec<UserId>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT m.user_id FROM members m
+             JOIN chapter_members cm ON cm.user_id = m.user_id AND cm.guild_id = ?
+             WHERE m.match_day IS NULL
+               AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1
+             ORDER BY m.user_id",
+        )
+        .bind(sql_id(guild.0))
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(u,)| UserId(super::from_sql_id(u)))
+            .collect())
     }
 }
 

@@ -223,3 +223,83 @@ async fn chapter_stats_are_for_officers_and_hide_every_figure_under_five_members
     assert!(!text.contains("Private Name"), "never a contact: {text}");
     assert!(!text.contains("<@"), "never a name: {text}");
 }
+
+#[tokio::test]
+async fn a_chapter_match_day_is_offered_and_is_theirs_for_members_who_set_none_here_only() {
+    let bot = TestBot::start().await;
+    // A uses the bot only here, with a mentor (as does the officer setting it up); B also
+    // elsewhere; C set their own day.
+    let a = bot.member(MEMBER_A);
+    a.run_command(
+        "contact add",
+        [
+            ("name", OptValue::from("Dr. Mentor")),
+            (
+                "relationship",
+                bot.choice("contact add", "relationship", "Mentor"),
+            ),
+        ],
+    )
+    .await;
+    bot.member(MEMBER_B)
+        .in_guild(OTHER_GUILD_ID)
+        .run_command::<&str>("me show", [])
+        .await;
+    bot.member(MEMBER_B)
+        .run_command::<&str>("me show", [])
+        .await;
+    let c = 100_000_000_000_000_003;
+    bot.member(c)
+        .run_command("me matchday", [("date", "2027-03-26")])
+        .await;
+
+    let mut options = setup_options(0).to_vec();
+    options.push(("match-day", OptValue::from("2027-03-19")));
+    options.push(("members-add-programs", OptValue::Bool(true)));
+    let set = bot
+        .member(200_000_000_000_000_001)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD)
+        .run_command("chapter setup", options)
+        .await;
+    assert!(
+        set.content
+            .contains("Chapter Match Day: Fri 19 Mar 2027 (theirs for the 2 members who set none"),
+        "{}",
+        set.content
+    );
+    let store = &bot.store;
+    assert_eq!(
+        store.match_day(UserId(MEMBER_A)).await.expect("read"),
+        Some("2027-03-19".parse().expect("date"))
+    );
+    assert_eq!(store.match_day(UserId(MEMBER_B)).await.expect("read"), None);
+    assert_eq!(
+        store.match_day(UserId(c)).await.expect("read"),
+        Some("2027-03-26".parse().expect("date"))
+    );
+    // A's mentor gets the close-the-loop thanks on the chapter's day.
+    let thanks: Vec<_> = store
+        .pending_follow_ups(UserId(MEMBER_A), None)
+        .await
+        .expect("read")
+        .into_iter()
+        .filter(|f| f.kind == emig_bot::domain::cadence::FollowUpKind::MatchThanks)
+        .collect();
+    assert_eq!(thanks.len(), 1, "{thanks:?}");
+    assert_eq!(thanks[0].window.ideal, "2027-03-19".parse().expect("date"));
+    // Offered first when a member sets their own.
+    let offered = bot
+        .member(MEMBER_B)
+        .autocomplete("me matchday", [("date", "")], "date")
+        .await;
+    assert_eq!(offered[0].1, "2027-03-19", "{offered:?}");
+    let shown = bot
+        .member(MEMBER_B)
+        .run_command::<&str>("chapter show", [])
+        .await;
+    assert!(
+        shown.content.contains("Members add fair programs: yes"),
+        "{}",
+        shown.content
+    );
+}

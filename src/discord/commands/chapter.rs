@@ -44,6 +44,14 @@ async fn setup(
     #[autocomplete = "super::me::autocomplete_zone"]
     #[max_length = 64]
     timezone: Option<String>,
+    #[rename = "match-day"]
+    #[description = "The chapter's Match Day, for members who set none"]
+    #[autocomplete = "super::dates::autocomplete_future_date"]
+    #[max_length = 40]
+    match_day: Option<String>,
+    #[rename = "members-add-programs"]
+    #[description = "Let members add fair programs (default: officers only)"]
+    members_add_programs: Option<bool>,
 ) -> Result<(), CommandError> {
     let zone = timezone.as_deref().map(TimeZone::parse).transpose()?;
     let guild = guild(ctx)?;
@@ -61,14 +69,25 @@ async fn setup(
         ));
     }
     let data = ctx.data();
-    data.store
+    let today = crate::discord::today_for(data, author(ctx)).await;
+    let match_day = match match_day.as_deref() {
+        Some(text) => Some(crate::domain::when::parse_date(
+            text,
+            today,
+            crate::domain::when::Direction::Future,
+        )?),
+        None => None,
+    };
+    let on_chapter_day = data
+        .actions
         .configure_chapter(
             guild,
             RoleId(officer_role.id.get()),
             ChannelId(fallback_channel.id.get()),
             zone,
+            match_day,
+            members_add_programs,
             author(ctx),
-            data.clock.now(),
         )
         .await?;
     let zone = data
@@ -81,8 +100,17 @@ async fn setup(
     reply::send(
         ctx,
         reply::ephemeral(format!(
-            "Chapter set up. Officers: <@&{}>. Fallback channel: <#{}>. Calendar dates follow **{zone}**.",
-            officer_role.id, fallback_channel.id
+            "Chapter set up. Officers: <@&{}>. Fallback channel: <#{}>. Calendar dates follow **{zone}**.{}",
+            officer_role.id,
+            fallback_channel.id,
+            match match_day {
+                Some(day) => format!(
+                    " Chapter Match Day: {} (theirs for the {on_chapter_day} member{} who set none and use the bot only here).",
+                    day.format("%a %-d %b %Y"),
+                    if on_chapter_day == 1 { "" } else { "s" }
+                ),
+                None => String::new(),
+            }
         )),
     )
     .await?;
@@ -103,7 +131,9 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
                 .map_or_else(String::new, |at| format!(" (set {})", reply::timestamp(at, 'D')));
             let zone = c.timezone_or(ctx.data().default_timezone);
             format!(
-                "**This chapter**\nOfficer role: {role}\nFallback channel: {channel}{when}\nCalendar time zone: {zone}\nMembers who have used me here: {}",
+                "**This chapter**\nOfficer role: {role}\nFallback channel: {channel}{when}\nCalendar time zone: {zone}\nChapter Match Day: {}\nMembers add fair programs: {}\nMembers who have used me here: {}",
+                c.match_day.map_or_else(|| "not set".to_owned(), |d| d.format("%a %-d %b %Y").to_string()),
+                if c.members_add_programs { "yes" } else { "no (officers only)" },
                 c.member_count
             )
         }
@@ -161,13 +191,15 @@ async fn stats(ctx: Context<'_>) -> Result<(), CommandError> {
          Follow-ups done on time, last 90 days: {}\n\
          Stories written: {}\n\
          Stories shared here: {}\n\
-         Conference sign-ups: {}",
+         Conference sign-ups: {}\n\
+         Fair programs marked: {}",
         count(f.contacts_month.0, f.contacts_month.1),
         percent(f.done_30.0, f.done_30.1, f.done_30.2),
         percent(f.done_90.0, f.done_90.1, f.done_90.2),
         count(f.stories.0, f.stories.1),
         count(f.shares.0, f.shares.1),
         count(f.sign_ups.0, f.sign_ups.1),
+        count(f.fair_interests.0, f.fair_interests.1),
     );
     reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())

@@ -128,14 +128,19 @@ async fn program(
     let guild = guild(ctx)?;
     let data = ctx.data();
     let fair = next_fair(data, guild).await?;
-    if !fair.members_add_programs {
+    let chapter_allows = data
+        .store
+        .chapter(guild)
+        .await?
+        .is_some_and(|c| c.members_add_programs);
+    if !fair.members_add_programs && !chapter_allows {
         let member = match ctx {
             poise::Context::Application(app) => app.interaction.member.as_deref(),
             poise::Context::Prefix(_) => None,
         };
         if !officer(data, guild, member).await? {
             return Err(CommandError::User(
-                "Only officers add programs to this fair (they can allow members with `/fair create`).".into(),
+                "Only officers add programs to this fair (they can allow members with `/chapter setup members-add-programs:true`).".into(),
             ));
         }
     }

@@ -125,11 +125,40 @@ async fn nudges(
     Ok(())
 }
 
+/// The chapter's Match Day first (when it has one), then a preview of what was typed.
+async fn autocomplete_match_day(
+    ctx: Context<'_>,
+    partial: &str,
+) -> poise::serenity_prelude::CreateAutocompleteResponse {
+    let mut response = super::dates::autocomplete_future_date(ctx, partial).await;
+    if partial.trim().is_empty() {
+        if let Some(guild) = ctx.guild_id() {
+            if let Ok(Some(day)) = ctx
+                .data()
+                .store
+                .chapter(crate::domain::GuildId(guild.get()))
+                .await
+                .map(|c| c.and_then(|c| c.match_day))
+            {
+                response =
+                    poise::serenity_prelude::CreateAutocompleteResponse::new().set_choices(vec![
+                        poise::serenity_prelude::AutocompleteChoice::new(
+                            format!("The chapter's Match Day: {}", day.format("%a %-d %b %Y")),
+                            day.to_string(),
+                        ),
+                    ]);
+            }
+        }
+    }
+    response
+}
+
 /// Set your Match Day: the bot reminds you to thank every mentor and sponsor after it
 #[poise::command(slash_command)]
 async fn matchday(
     ctx: Context<'_>,
     #[description = "Match Day, e.g. 2027-03-19 or Mar 19"]
+    #[autocomplete = "autocomplete_match_day"]
     #[max_length = 40]
     date: String,
 ) -> Result<(), CommandError> {
