@@ -138,6 +138,15 @@ async fn interest_shows_counts_and_only_the_names_members_chose_to_show() {
         "{}",
         listed.content
     );
+    let unknown = bot
+        .member(members[0])
+        .run_command("fair interest", [("program", "Nowhere EM")])
+        .await;
+    assert!(
+        unknown.content.contains("not on this fair's list"),
+        "{}",
+        unknown.content
+    );
     let mine = bot
         .member(members[0])
         .run_command::<&str>("fair mine", [])
@@ -295,6 +304,23 @@ async fn practice_rounds_pair_with_the_fewest_repeats_and_ping_exactly_their_mem
             joined.content
         );
     }
+    // One more joins, then leaves the server: Discord no longer knows them there.
+    let gone = 300_000_000_000_000_099;
+    bot.member(gone).click(&join).await;
+    bot.fake.member_left(gone);
+    // And one joins and leaves the rounds.
+    let quitter = 300_000_000_000_000_098;
+    bot.member(quitter).click(&join).await;
+    let leave = signup.body["components"][0]["components"][1]["custom_id"]
+        .as_str()
+        .expect("leave")
+        .to_owned();
+    let left = bot.member(quitter).click(&leave).await;
+    assert!(
+        left.content.contains("out from the next round"),
+        "{}",
+        left.content
+    );
     let mut history = std::collections::HashMap::new();
     for round in 1..=3 {
         officer.run_command::<&str>("fair practice next", []).await;
