@@ -272,6 +272,19 @@ impl Store {
             .bind(sql_id(user.0))
             .execute(&mut *tx)
             .await?;
+        // What they authored for a chapter stays with it, without them (a conference's author
+        // column predates erasure and cannot be empty: 0 stands for "erased").
+        for sql in [
+            "UPDATE chapters SET configured_by = NULL WHERE configured_by = ?",
+            "UPDATE fairs SET created_by = NULL WHERE created_by = ?",
+            "UPDATE fair_questions SET author_id = NULL WHERE author_id = ?",
+            "UPDATE conferences SET created_by = 0 WHERE created_by = ?",
+        ] {
+            sqlx::query(sql)
+                .bind(sql_id(user.0))
+                .execute(&mut *tx)
+                .await?;
+        }
         let done = sqlx::query("DELETE FROM members WHERE user_id = ?")
             .bind(sql_id(user.0))
             .execute(&mut *tx)

@@ -250,3 +250,144 @@ async fn a_member_without_a_time_zone_is_told_once_which_one_is_assumed() {
         .count();
     assert_eq!(told, 1);
 }
+
+/// Every integer cell of every table that equals `id`, as "table.column".
+async fn cells_naming(db_url: &str, id: u64) -> Vec<String> {
+    use sqlx::{Connection, Row};
+    let url = format!(
+        "sqlite://{}",
+        crate::support::bot::db_file(db_url).display()
+    );
+    let mut db = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+           AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("tables");
+    let mut found = Vec::new();
+    for table in tables {
+        let columns = sqlx::query(&format!("PRAGMA table_info({table})"))
+            .fetch_all(&mut db)
+            .await
+            .expect("columns");
+        for column in columns {
+            let name: String = column.get("name");
+            let kind: String = column.get("type");
+            if !(kind.contains("INT")) {
+                continue;
+            }
+            let (n,): (i64,) =
+                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE {name} = ?"))
+                    .bind(id as i64)
+                    .fetch_one(&mut db)
+                    .await
+                    .expect("count");
+            if n > 0 {
+                found.push(format!("{table}.{name}"));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn after_erasure_no_table_holds_the_members_id() {
+    use crate::support::interactions::PERM_MANAGE_GUILD;
+    let bot = TestBot::start().await;
+    let a = bot
+        .member(MEMBER_A)
+        .with_permissions(crate::support::interactions::MEMBER_PERMISSIONS | PERM_MANAGE_GUILD);
+    // A is an officer who touched every corner of the bot.
+    a.run_command(
+        "chapter setup",
+        [
+            (
+                "officer-role",
+                crate::support::OptValue::Role(810_000_000_000_000_001),
+            ),
+            (
+                "fallback-channel",
+                crate::support::OptValue::Channel(820_000_000_000_000_001, 0),
+            ),
+        ],
+    )
+    .await;
+    a.run_command(
+        "conference add",
+        [
+            ("name", "SAEM"),
+            ("starts", "2027-05-12"),
+            ("ends", "2027-05-15"),
+            ("city", "Atlanta"),
+        ],
+    )
+    .await;
+    a.run_command("conference share", [("conference", "SAEM")])
+        .await;
+    a.run_command(
+        "contact add",
+        [("name", "Dr. Ana Lopez"), ("institution", "Hospital Y")],
+    )
+    .await;
+    a.run_command("letter ask", [("contact", "Dr. Ana Lopez")])
+        .await;
+    a.run_command("program add", [("name", "Hospital Y EM")])
+        .await;
+    a.run_command("fair create", [("date", "2027-05-13"), ("name", "Fair")])
+        .await;
+    a.run_command("fair program", [("name", "Hospital Y EM")])
+        .await;
+    a.run_command("fair interest", [("program", "Hospital Y EM")])
+        .await;
+    a.run_command(
+        "fair question add",
+        [
+            (
+                "audience",
+                bot.choice("fair question add", "audience", "Residents"),
+            ),
+            (
+                "text",
+                crate::support::OptValue::from("How are nights scheduled?"),
+            ),
+        ],
+    )
+    .await;
+    a.run_command(
+        "season set",
+        [
+            (
+                "milestone",
+                bot.choice("season set", "milestone", "Rank list deadline"),
+            ),
+            ("date", crate::support::OptValue::from("2027-03-01")),
+        ],
+    )
+    .await;
+    assert!(!cells_naming(&bot.db_url, MEMBER_A).await.is_empty());
+
+    let ask = a.run_command::<&str>("me delete", []).await;
+    let done = a.click(&ask.button("Delete everything")).await;
+    assert!(done.content.starts_with("Done"), "{}", done.content);
+    assert_eq!(
+        cells_naming(&bot.db_url, MEMBER_A).await,
+        Vec::<String>::new()
+    );
+    // What A authored for the chapter stays with it.
+    assert_eq!(
+        bot.store
+            .conferences(
+                emig_bot::domain::GuildId(crate::support::interactions::GUILD_ID),
+                "2026-01-01".parse().expect("date"),
+                10
+            )
+            .await
+            .expect("read")
+            .len(),
+        1
+    );
+}
