@@ -151,6 +151,11 @@ impl Scheduler {
 
     async fn run_at(&self, now: DateTime<Utc>) -> Result<RunOutcome, StoreError> {
         let mut outcome = RunOutcome::default();
+        // What is kept only for a while goes first (cheap, and every run keeps it current).
+        let trimmed = self.store.apply_retention(now).await?;
+        if trimmed != crate::store::Trimmed::default() {
+            tracing::debug!(?trimmed, "retention removed expired rows");
+        }
         let taken = self
             .store
             .take_unfinished_digests(now, &self.lease(now), self.settings.members_per_run)

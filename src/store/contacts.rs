@@ -661,8 +661,9 @@ impl Store {
     }
 }
 
-/// A pending note older than this is dropped when the member saves a new one.
-const PENDING_NOTE_SECONDS: i64 = 24 * 3600;
+/// A pending note older than this is dropped when the member saves a new one (and by the
+/// retention pass).
+const PENDING_NOTE_SECONDS: i64 = super::retention::PENDING_NOTE_KEPT.num_seconds();
 
 impl Store {
     /// Keeps a message's text until the member picks the contact it belongs to.

@@ -10,6 +10,7 @@ mod members;
 mod nudges;
 mod practice;
 mod programs;
+mod retention;
 mod season;
 mod stories;
 mod tx;
@@ -23,6 +24,7 @@ pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};
 pub use practice::PracticeSession;
+pub use retention::{Trimmed, DELIVERY_LOG_KEPT, PENDING_NOTE_KEPT};
 pub use stories::{FeedbackRefused, Share};
 pub use tx::Tx;
 

@@ -391,3 +391,84 @@ async fn after_erasure_no_table_holds_the_members_id() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_message_waiting_to_be_saved_as_a_note_is_gone_after_fifteen_minutes() {
+    let bot = TestBot::start().await;
+    bot.run_command("contact add", [("name", "Dr. Ana Lopez")])
+        .await;
+    let ask = bot
+        .member(MEMBER_A)
+        .message_menu("Save as contact note", "Private words from a channel")
+        .await;
+    let (select_id, options) = ask.select_menu();
+    let ana = options
+        .iter()
+        .find(|(label, _)| label.contains("Ana"))
+        .map(|(_, value)| value.clone())
+        .expect("Ana offered");
+    bot.clock.advance(chrono::Duration::minutes(16));
+    let db_url = bot.db_url.clone();
+    crate::support::bot::eventually("the pending note is trimmed", || {
+        let db_url = db_url.clone();
+        async move {
+            use sqlx::Connection;
+            let url = format!(
+                "sqlite://{}",
+                crate::support::bot::db_file(&db_url).display()
+            );
+            let mut db = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pending_notes")
+                .fetch_one(&mut db)
+                .await
+                .expect("count");
+            n == 0
+        }
+    })
+    .await;
+    let late = bot.member(MEMBER_A).select(&select_id, &[&ana]).await;
+    assert!(late.content.contains("expired"), "{}", late.content);
+}
+
+#[tokio::test]
+async fn the_delivery_log_keeps_a_year_and_never_a_digest_still_being_sent() {
+    use sqlx::Connection;
+    let bot = TestBot::start().await;
+    bot.run_command::<&str>("me show", []).await;
+    let url = format!(
+        "sqlite://{}",
+        crate::support::bot::db_file(&bot.db_url).display()
+    );
+    let mut db = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    let now = crate::support::bot::test_start().timestamp();
+    let day = 86_400;
+    for (nonce, state, age_days) in [
+        ("old-sent", "sent", 400),
+        ("old-failed", "failed", 400),
+        ("old-sending", "sending", 400),
+        ("recent-sent", "sent", 300),
+    ] {
+        sqlx::query("INSERT INTO digests (owner_id, nonce, state, created_at) VALUES (?, ?, ?, ?)")
+            .bind(MEMBER_A as i64)
+            .bind(nonce)
+            .bind(state)
+            .bind(now - age_days * day)
+            .execute(&mut db)
+            .await
+            .expect("insert");
+    }
+    // The nudge loop trims too; whichever pass runs, the outcome is the same.
+    bot.store
+        .apply_retention(crate::support::bot::test_start())
+        .await
+        .expect("trim");
+    let left: Vec<String> = sqlx::query_scalar("SELECT nonce FROM digests ORDER BY nonce")
+        .fetch_all(&mut db)
+        .await
+        .expect("read");
+    assert_eq!(left, vec!["old-sending", "recent-sent"]);
+}

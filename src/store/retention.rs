@@ -1,0 +1,39 @@
+//! How long the bot keeps what it only needs for a while.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{sql_instant, Store, StoreResult};
+
+/// A message waiting to be saved as a contact note is kept this long at most.
+pub const PENDING_NOTE_KEPT: Duration = Duration::minutes(15);
+/// The delivery log (finished digests) is kept this long.
+pub const DELIVERY_LOG_KEPT: Duration = Duration::days(365);
+
+/// What one retention pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trimmed {
+    pub pending_notes: u64,
+    pub deliveries: u64,
+}
+
+impl Store {
+    /// Removes pending notes older than [`PENDING_NOTE_KEPT`] and finished deliveries older
+    /// than [`DELIVERY_LOG_KEPT`] (a digest still being sent is never touched).
+    pub async fn apply_retention(&self, now: DateTime<Utc>) -> StoreResult<Trimmed> {
+        let mut tx = self.begin().await?;
+        let notes = sqlx::query("DELETE FROM pending_notes WHERE created_at < ?")
+            .bind(sql_instant(now - PENDING_NOTE_KEPT))
+            .execute(tx.conn())
+            .await?;
+        let deliveries =
+            sqlx::query("DELETE FROM digests WHERE state IN ('sent', 'failed') AND created_at < ?")
+                .bind(sql_instant(now - DELIVERY_LOG_KEPT))
+                .execute(tx.conn())
+                .await?;
+        tx.commit().await?;
+        Ok(Trimmed {
+            pending_notes: notes.rows_affected(),
+            deliveries: deliveries.rows_affected(),
+        })
+    }
+}
