@@ -78,6 +78,7 @@ impl App {
             practice: settings.practice,
             timers: std::sync::Mutex::new(std::collections::HashMap::new()),
             defer_after: settings.discord.defer_after,
+            privacy_operator: settings.privacy_operator.clone(),
             request_timeout: std::time::Duration::from_secs(u64::from(
                 settings.nudges.request_timeout_seconds,
             )),

@@ -37,6 +37,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "nudges.request_timeout_seconds",
     ),
     ("EMIG_TEMPLATES_DIR", "drafts.templates_dir"),
+    ("EMIG_PRIVACY_OPERATOR", "privacy.operator"),
     ("EMIG_PRACTICE_GREEN", "practice.green"),
     ("EMIG_PRACTICE_YELLOW", "practice.yellow"),
     ("EMIG_PRACTICE_RED", "practice.red"),
@@ -103,6 +104,8 @@ pub struct Settings {
     /// Folder of draft templates overriding the built-in ones.
     pub templates_dir: Option<PathBuf>,
     pub practice: crate::domain::story::TimerSignals,
+    /// Who runs this deployment, as `/privacy` names them.
+    pub privacy_operator: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +164,7 @@ struct Raw {
     log: RawLog,
     nudges: RawNudges,
     drafts: RawDrafts,
+    privacy: RawPrivacy,
     practice: RawPractice,
 }
 
@@ -170,6 +174,12 @@ struct RawPractice {
     green: i64,
     yellow: i64,
     red: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    operator: String,
 }
 
 #[derive(Deserialize)]
@@ -495,10 +505,16 @@ impl Settings {
             }
         };
 
+        let operator = raw.privacy.operator.trim();
+        if operator.chars().count() > 300 {
+            return Err(layers.invalid("privacy.operator", "is too long: 300 characters at most"));
+        }
+        let privacy_operator = (!operator.is_empty()).then(|| operator.to_owned());
         Ok(Settings {
             nudges,
             templates_dir,
             practice,
+            privacy_operator,
             discord: DiscordSettings {
                 token: Secret::new(token),
                 api_base,

@@ -36,6 +36,8 @@ pub struct Data {
     pub defer_after: std::time::Duration,
     /// The longest a command's channel post may take: then its outcome is unknown.
     pub request_timeout: std::time::Duration,
+    /// Who runs this deployment, for `/privacy`.
+    pub privacy_operator: Option<String>,
 }
 
 /// A running one-minute practice timer. A member runs one at a time.

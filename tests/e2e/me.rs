@@ -472,3 +472,36 @@ async fn the_delivery_log_keeps_a_year_and_never_a_digest_still_being_sent() {
         .expect("read");
     assert_eq!(left, vec!["old-sending", "recent-sent"]);
 }
+
+#[tokio::test]
+async fn privacy_names_the_operator_and_the_retention_periods() {
+    let bot = TestBot::start_with(&[(
+        "EMIG_PRIVACY_OPERATOR",
+        "The EMIG at State, officers@example.edu",
+    )])
+    .await;
+    let notice = bot
+        .member(MEMBER_A)
+        .in_dm()
+        .run_command::<&str>("privacy", [])
+        .await;
+    assert!(notice.ephemeral);
+    assert!(
+        notice
+            .content
+            .contains("**Who runs this bot.** The EMIG at State, officers\\@example.edu"),
+        "{}",
+        notice.content
+    );
+    assert!(
+        notice.content.contains("15 minutes at most"),
+        "{}",
+        notice.content
+    );
+    assert!(notice.content.contains("365 days"), "{}", notice.content);
+    assert!(
+        notice.content.contains("`/me delete`"),
+        "{}",
+        notice.content
+    );
+}

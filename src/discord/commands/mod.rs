@@ -11,6 +11,7 @@ pub mod help;
 pub mod letter;
 pub mod me;
 pub mod network;
+pub mod privacy;
 pub mod program;
 pub mod season;
 pub mod story;
@@ -21,6 +22,7 @@ use super::Command;
 pub fn all() -> Vec<Command> {
     vec![
         help::help(),
+        privacy::privacy(),
         me::me(),
         contact::contact(),
         followup::followup(),
