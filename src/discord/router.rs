@@ -86,6 +86,25 @@ pub async fn on_event(
     framework: poise::FrameworkContext<'_, Data, CommandError>,
     event: &serenity::FullEvent,
 ) -> Result<(), CommandError> {
+    if let serenity::FullEvent::GuildDelete { incomplete, .. } = event {
+        // Removed from the server (an outage says `unavailable` and proves nothing).
+        if !incomplete.unavailable {
+            let data = framework.user_data;
+            let forgotten = data
+                .store
+                .forget_guild(
+                    crate::domain::GuildId(incomplete.id.get()),
+                    data.clock.now(),
+                )
+                .await?;
+            tracing::info!(
+                chapter = forgotten.chapter,
+                shares = forgotten.story_shares,
+                "removed from a server: forgot what was shared there"
+            );
+        }
+        return Ok(());
+    }
     let serenity::FullEvent::InteractionCreate { interaction } = event else {
         return Ok(());
     };

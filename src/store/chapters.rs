@@ -247,3 +247,92 @@ impl super::Tx {
         Ok(())
     }
 }
+
+/// What forgetting a server removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Forgotten {
+    pub chapter: bool,
+    pub story_shares: u64,
+}
+
+impl Store {
+    /// The bot was removed from `guild`: what was shared with that server only goes — its
+    /// chapter (settings, calendar, plans for its conferences, fairs, questions, practice),
+    /// the members' shares and posts there. Members' personal lists stay (a contact met at one
+    /// of its conferences keeps everything but the link).
+    pub async fn forget_guild(&self, guild: GuildId, now: DateTime<Utc>) -> StoreResult<Forgotten> {
+        let g = sql_id(guild.0);
+        let mut tx = self.begin().await?;
+        // Follow-ups nudged together for one of its conferences, while that common nudge
+        // still waits, get nudges of their own: the member keeps them.
+        sqlx::query(
+            "INSERT INTO nudges (owner_id, subject, subject_id, ideal_on, latest_on, due_at,
+                                 state, created_at)
+             SELECT f.owner_id, 'follow_up', f.id, f.ideal_on, f.latest_on, f.due_at,
+                    'waiting', ?
+             FROM follow_ups f
+             JOIN contacts c ON c.id = f.contact_id
+             JOIN conference_plans p ON p.conference_id = c.conference_id
+                                    AND p.owner_id = f.owner_id
+             JOIN conferences k ON k.id = p.conference_id
+             WHERE k.guild_id = ? AND f.state = 'pending' AND f.kind = 'after_meeting'
+               AND EXISTS (SELECT 1 FROM nudges g WHERE g.owner_id = f.owner_id
+                           AND g.subject = ? AND g.subject_id = p.id AND g.state = 'waiting')
+               AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.subject = 'follow_up'
+                               AND n.subject_id = f.id AND n.state <> 'cancelled')",
+        )
+        .bind(sql_instant(now))
+        .bind(g)
+        .bind(crate::domain::conference::AFTER)
+        .execute(tx.conn())
+        .await?;
+        // Nudges name their subject by id only: those about the server's plans go first.
+        sqlx::query(
+            "DELETE FROM nudges WHERE subject IN (?, ?, ?) AND subject_id IN
+               (SELECT p.id FROM conference_plans p JOIN conferences c ON c.id = p.conference_id
+                WHERE c.guild_id = ?)",
+        )
+        .bind(crate::domain::conference::WEEK_BEFORE)
+        .bind(crate::domain::conference::DAY_BEFORE)
+        .bind(crate::domain::conference::AFTER)
+        .bind(g)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query(
+            "DELETE FROM nudges WHERE subject = ? AND subject_id IN
+               (SELECT n.id FROM conference_notices n
+                JOIN conference_plans p ON p.id = n.plan_id
+                JOIN conferences c ON c.id = p.conference_id WHERE c.guild_id = ?)",
+        )
+        .bind(crate::domain::conference::CHANGED)
+        .bind(g)
+        .execute(tx.conn())
+        .await?;
+        // Follow-ups nudged together for one of its conferences get their own nudges back:
+        // the member keeps them, so they are simply no longer grouped.
+        sqlx::query(
+            "UPDATE contacts SET conference_id = NULL
+             WHERE conference_id IN (SELECT id FROM conferences WHERE guild_id = ?)",
+        )
+        .bind(g)
+        .execute(tx.conn())
+        .await?;
+        let shares = sqlx::query("DELETE FROM story_shares WHERE guild_id = ?")
+            .bind(g)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query("DELETE FROM conference_posts WHERE guild_id = ?")
+            .bind(g)
+            .execute(tx.conn())
+            .await?;
+        let chapter = sqlx::query("DELETE FROM chapters WHERE guild_id = ?")
+            .bind(g)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(Forgotten {
+            chapter: chapter.rows_affected() == 1,
+            story_shares: shares.rows_affected(),
+        })
+    }
+}

@@ -18,7 +18,7 @@ mod tx;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
-pub use chapters::ChapterFigures;
+pub use chapters::{ChapterFigures, Forgotten};
 pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSummary};
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;

@@ -303,3 +303,113 @@ async fn a_chapter_match_day_is_offered_and_is_theirs_for_members_who_set_none_h
         shown.content
     );
 }
+
+#[tokio::test]
+async fn removed_from_a_server_the_bot_forgets_what_was_shared_there_but_not_personal_lists() {
+    use emig_bot::domain::GuildId;
+    let bot = TestBot::start().await;
+    let officer = bot
+        .member(MEMBER_A)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD);
+    officer.run_command("chapter setup", setup_options(0)).await;
+    officer
+        .run_command(
+            "conference add",
+            [
+                ("name", "SAEM"),
+                ("starts", "2026-11-23"),
+                ("ends", "2026-11-26"),
+                ("city", "Atlanta"),
+            ],
+        )
+        .await;
+    bot.member(MEMBER_B)
+        .run_command(
+            "contact add",
+            [("name", "Dr. Ana Lopez"), ("conference", "SAEM")],
+        )
+        .await;
+    // Another server with a chapter, to see events were handled.
+    bot.member(MEMBER_B)
+        .in_guild(OTHER_GUILD_ID)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD)
+        .run_command("chapter setup", setup_options(0))
+        .await;
+
+    // An outage is not a removal.
+    bot.fake.dispatch(
+        "GUILD_DELETE",
+        serde_json::json!({"id": GUILD_ID.to_string(), "unavailable": true}),
+    );
+    bot.fake.dispatch(
+        "GUILD_DELETE",
+        serde_json::json!({"id": OTHER_GUILD_ID.to_string()}),
+    );
+    let store = bot.store.clone();
+    crate::support::bot::eventually("the other server is forgotten", || {
+        let store = store.clone();
+        async move {
+            store
+                .chapter(GuildId(OTHER_GUILD_ID))
+                .await
+                .expect("read")
+                .is_none()
+        }
+    })
+    .await;
+    assert!(bot
+        .store
+        .chapter(GuildId(GUILD_ID))
+        .await
+        .expect("read")
+        .is_some());
+
+    bot.fake.dispatch(
+        "GUILD_DELETE",
+        serde_json::json!({"id": GUILD_ID.to_string()}),
+    );
+    let store = bot.store.clone();
+    crate::support::bot::eventually("this server is forgotten", || {
+        let store = store.clone();
+        async move {
+            store
+                .chapter(GuildId(GUILD_ID))
+                .await
+                .expect("read")
+                .is_none()
+        }
+    })
+    .await;
+    // B's contact stays, and its follow-up still gets a nudge of its own.
+    let pending = bot
+        .store
+        .pending_follow_ups(UserId(MEMBER_B), None)
+        .await
+        .expect("read");
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].contact_name, "Dr. Ana Lopez");
+    let found = bot
+        .store
+        .conference_follow_ups(UserId(MEMBER_B), 1)
+        .await
+        .expect("read");
+    assert!(found.is_empty(), "no longer grouped: {found:?}");
+    bot.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-29T14:00:00Z")
+            .expect("instant")
+            .with_timezone(&chrono::Utc),
+    );
+    bot.fake
+        .wait_for("the follow-up DM", |calls| {
+            calls
+                .iter()
+                .find(|c| {
+                    c.method == "POST"
+                        && c.body["content"]
+                            .as_str()
+                            .is_some_and(|t| t.contains("**Dr. Ana Lopez**"))
+                })
+                .map(|_| ())
+        })
+        .await;
+}
