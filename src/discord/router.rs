@@ -200,7 +200,10 @@ mod tests {
     fn ids_posted_before_the_typed_components_still_decode() {
         let contact = crate::domain::contact::ContactId;
         let cases: Vec<(&str, Routed)> = vec![
-            ("emig:me-delete-yes:42", Routed::Me(MeButton::DeleteConfirm)),
+            (
+                "emig:me-delete-yes:42",
+                Routed::Me(MeButton::DeleteConfirm { issued_at: None }),
+            ),
             ("emig:me-delete-no:42", Routed::Me(MeButton::DeleteCancel)),
             (
                 "emig:c-details:42:7",

@@ -505,3 +505,28 @@ async fn privacy_names_the_operator_and_the_retention_periods() {
         notice.content
     );
 }
+
+#[tokio::test]
+async fn the_delete_confirmation_expires_after_two_minutes() {
+    let bot = TestBot::start().await;
+    bot.run_command("contact add", [("name", "Dr. Ana Lopez")])
+        .await;
+    let ask = bot.run_command::<&str>("me delete", []).await;
+    bot.clock.advance(chrono::Duration::minutes(3));
+    let late = bot
+        .member(MEMBER_A)
+        .click(&ask.button("Delete everything"))
+        .await;
+    assert!(late.content.contains("expired"), "{}", late.content);
+    // Nothing was erased.
+    let found = bot
+        .run_command("contact show", [("contact", "Dr. Ana Lopez")])
+        .await;
+    assert!(found.content.contains("Dr. Ana Lopez"), "{}", found.content);
+    let again = bot.run_command::<&str>("me delete", []).await;
+    let done = bot
+        .member(MEMBER_A)
+        .click(&again.button("Delete everything"))
+        .await;
+    assert!(done.content.starts_with("Done"), "{}", done.content);
+}

@@ -266,9 +266,14 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
 async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
     let owner = author(ctx);
     let buttons = serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(MeButton::DeleteConfirm.custom_id(owner))
-            .label("Delete everything")
-            .style(serenity::ButtonStyle::Danger),
+        serenity::CreateButton::new(
+            MeButton::DeleteConfirm {
+                issued_at: Some(ctx.data().clock.now().timestamp()),
+            }
+            .custom_id(owner),
+        )
+        .label("Delete everything")
+        .style(serenity::ButtonStyle::Danger),
         serenity::CreateButton::new(MeButton::DeleteCancel.custom_id(owner))
             .label("Cancel")
             .style(serenity::ButtonStyle::Secondary),
@@ -287,22 +292,31 @@ async fn delete(ctx: Context<'_>) -> Result<(), CommandError> {
 /// The buttons of `/me`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MeButton {
-    /// `/me delete`: yes, erase everything.
-    DeleteConfirm,
+    /// `/me delete`: yes, erase everything — valid for [`DELETE_CONFIRM_SECONDS`] after
+    /// `issued_at` (unix seconds; buttons made before it was recorded carry none and have long
+    /// expired).
+    DeleteConfirm {
+        issued_at: Option<i64>,
+    },
     DeleteCancel,
 }
 
 impl Component for MeButton {
     fn to_parts(&self) -> (&'static str, Vec<String>) {
         match self {
-            MeButton::DeleteConfirm => ("me-delete-yes", Vec::new()),
+            MeButton::DeleteConfirm { issued_at } => (
+                "me-delete-yes",
+                issued_at.iter().map(ToString::to_string).collect(),
+            ),
             MeButton::DeleteCancel => ("me-delete-no", Vec::new()),
         }
     }
 
-    fn from_parts(code: &str, _args: &mut Args<'_>) -> Option<Self> {
+    fn from_parts(code: &str, args: &mut Args<'_>) -> Option<Self> {
         match code {
-            "me-delete-yes" => Some(MeButton::DeleteConfirm),
+            "me-delete-yes" => Some(MeButton::DeleteConfirm {
+                issued_at: args.parse(),
+            }),
             "me-delete-no" => Some(MeButton::DeleteCancel),
             _ => None,
         }
@@ -311,8 +325,17 @@ impl Component for MeButton {
 
 #[cfg(test)]
 pub fn examples() -> Vec<MeButton> {
-    vec![MeButton::DeleteConfirm, MeButton::DeleteCancel]
+    vec![
+        MeButton::DeleteConfirm {
+            issued_at: Some(i64::MAX),
+        },
+        MeButton::DeleteConfirm { issued_at: None },
+        MeButton::DeleteCancel,
+    ]
 }
+
+/// How long `/me delete`'s confirm button works.
+pub const DELETE_CONFIRM_SECONDS: i64 = 120;
 
 /// The answer to `/me delete`'s question.
 pub async fn on_component(
@@ -326,6 +349,18 @@ pub async fn on_component(
         return incoming
             .update(ctx, "Nothing was deleted.", Vec::new())
             .await;
+    }
+    if let MeButton::DeleteConfirm { issued_at } = button {
+        let now = data.clock.now().timestamp();
+        if issued_at.is_none_or(|at| now - at > DELETE_CONFIRM_SECONDS) {
+            return incoming
+                .update(
+                    ctx,
+                    "This confirmation expired (it lasts 2 minutes), so nothing was deleted. Run `/me delete` again.",
+                    Vec::new(),
+                )
+                .await;
+        }
     }
     // Shared story posts first: once the data is gone, nothing could find them again.
     let (pending, unreachable) = super::story::take_down_all_posts(ctx, data, owner).await?;
