@@ -526,3 +526,127 @@ async fn backup_copies_the_live_database_consistently_while_it_is_written() {
         text(&again.stderr)
     );
 }
+
+/// Sends one slash command to the running binary and waits for its first answer.
+async fn run_on(
+    fake: &FakeDiscord,
+    path: &str,
+    options: &[(&str, crate::support::OptValue)],
+) -> Reply {
+    let id = fake.new_id();
+    let invoker = Invoker {
+        user_id: MEMBER_A,
+        guild_id: Some(GUILD_ID),
+        permissions: MEMBER_PERMISSIONS,
+        role: None,
+        app_permissions: interactions::APP_PERMISSIONS,
+    };
+    let options: Vec<(String, crate::support::OptValue)> = options
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        interactions::command(&id, invoker, path, &options, None),
+    );
+    let callback = format!(
+        "/api/v10/interactions/{id}/{}/callback",
+        interactions::token_for(&id)
+    );
+    let body: Value = fake
+        .wait_for(&format!("the binary's answer to {path}"), |calls| {
+            calls
+                .iter()
+                .find(|c| c.is("POST", &callback))
+                .map(|c| c.body.clone())
+        })
+        .await;
+    Reply::from_callback(&body)
+}
+
+#[tokio::test]
+async fn logs_at_info_carry_no_contact_details_notes_or_story_text() {
+    use crate::support::OptValue;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let log_path = dir.path().join("bot.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let child = emig_bot(
+        dir.path(),
+        &[
+            ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+            ("EMIG_DISCORD_API_BASE", &fake.api_base),
+            ("EMIG_DATABASE_URL", &db_url),
+            ("EMIG_LOG", "info"),
+        ],
+    )
+    .stderr(log)
+    .spawn()
+    .expect("spawn");
+    fake.wait_for_registration().await;
+
+    let secrets = [
+        "Zebulon Secretname",
+        "zeb@secret.example",
+        "a private note xyzzy",
+        "talked about quokka research",
+    ];
+    let added = run_on(
+        &fake,
+        "contact add",
+        &[
+            ("name", OptValue::from("Dr. Zebulon Secretname")),
+            ("email", OptValue::from("zeb@secret.example")),
+            ("notes", OptValue::from("a private note xyzzy")),
+            (
+                "talked-about",
+                OptValue::from("talked about quokka research"),
+            ),
+            ("where-met", OptValue::from("SAEM 2026")),
+        ],
+    )
+    .await;
+    assert!(added.content.starts_with("Saved"), "{}", added.content);
+    // Bad input and lookups go through the error and search paths too.
+    run_on(
+        &fake,
+        "contact add",
+        &[
+            ("name", OptValue::from("Dr. Zebulon Secretname")),
+            ("email", OptValue::from("not-an-email zeb@secret.example")),
+        ],
+    )
+    .await;
+    run_on(
+        &fake,
+        "contact show",
+        &[("contact", OptValue::from("Dr. Zebulon Secretname"))],
+    )
+    .await;
+    run_on(&fake, "contact find", &[("text", OptValue::from("quokka"))]).await;
+    run_on(&fake, "followup list", &[]).await;
+
+    let pid = child.id().expect("running").to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    let out = tokio::time::timeout(Duration::from_secs(15), child.wait_with_output())
+        .await
+        .expect("exits after SIGTERM")
+        .expect("output");
+    let logs = format!(
+        "{}{}",
+        text(&out.stdout),
+        std::fs::read_to_string(&log_path).expect("log")
+    );
+    assert!(logs.contains("connected and commands registered"), "{logs}");
+    for secret in secrets {
+        assert!(
+            !logs.contains(secret),
+            "{secret:?} reached the info logs:\n{logs}"
+        );
+    }
+    assert!(!logs.contains("quokka"), "{logs}");
+}
