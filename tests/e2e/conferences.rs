@@ -1172,6 +1172,15 @@ async fn a_shared_plan_lets_others_go_too_and_a_click_from_another_server_change
         "{}",
         not_author.content
     );
+    // A failed delete: the author is told the truth, and the post still works.
+    bot.fake.fail(
+        "DELETE",
+        &format!("/messages/{message}"),
+        crate::support::Fault::ServerError,
+        Some(1),
+    );
+    let failed = a.click(&remove).await;
+    assert!(failed.content.contains("still up"), "{}", failed.content);
     let removed = a.click(&remove).await;
     assert!(
         removed.content.starts_with("Removed your post"),

@@ -386,19 +386,29 @@ pub(super) async fn on_remove_post(
             "Only the member who shared this can remove it.".into(),
         ));
     }
-    data.store
-        .conference_post_gone(post.id, data.clock.now())
-        .await?;
+    // The post goes first; our record changes only once Discord confirms it is gone.
     if let Some(message) = post.message_id {
-        let deleted = serenity::ChannelId::new(post.channel_id)
-            .delete_message(ctx, serenity::MessageId::new(message))
-            .await;
-        if let Err(e) = deleted {
-            if !refused(&e) {
-                return Err(e.into());
+        let delete = serenity::ChannelId::new(post.channel_id)
+            .delete_message(ctx, serenity::MessageId::new(message));
+        match tokio::time::timeout(data.request_timeout, delete).await {
+            Ok(Ok(())) => {}
+            Ok(Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))))
+                if r.status_code.as_u16() == 404 => {}
+            Ok(Err(e)) if refused(&e) => {
+                return Err(CommandError::User(
+                    "I can no longer delete that post (I lost access to the channel): ask a moderator to remove it.".into(),
+                ))
+            }
+            _ => {
+                return Err(CommandError::User(
+                    "Discord did not delete the post just now, so it is still up. Click Remove again in a moment.".into(),
+                ))
             }
         }
     }
+    data.store
+        .conference_post_gone(post.id, data.clock.now())
+        .await?;
     incoming
         .say(
             ctx,
