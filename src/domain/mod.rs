@@ -32,6 +32,7 @@ pub mod chapter;
 pub mod conference;
 pub mod contact;
 pub mod draft;
+pub mod export;
 pub mod fair;
 pub mod ics;
 pub mod ids;

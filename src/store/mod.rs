@@ -3,6 +3,7 @@
 mod chapters;
 mod conferences;
 mod contacts;
+mod export;
 mod fairs;
 mod follow_ups;
 mod letters;

@@ -30,6 +30,10 @@ impl Store {
                 .bind(sql_instant(now - DELIVERY_LOG_KEPT))
                 .execute(tx.conn())
                 .await?;
+        sqlx::query("DELETE FROM deliveries WHERE at < ?")
+            .bind(sql_instant(now - DELIVERY_LOG_KEPT))
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
         Ok(Trimmed {
             pending_notes: notes.rows_affected(),

@@ -530,3 +530,78 @@ async fn the_delete_confirmation_expires_after_two_minutes() {
         .await;
     assert!(done.content.starts_with("Done"), "{}", done.content);
 }
+
+#[tokio::test]
+async fn export_holds_everything_of_the_member_and_nothing_of_anyone_else() {
+    let bot = TestBot::start().await;
+    bot.run_command(
+        "contact add",
+        [
+            ("name", "Dr. Ana Lopez"),
+            ("institution", "Hospital Y"),
+            ("phone", "+1 555 0100"),
+            ("notes", "=HYPERLINK(\"http://x\")"),
+            ("email", "ana@example.org"),
+        ],
+    )
+    .await;
+    bot.run_command("letter ask", [("contact", "Dr. Ana Lopez")])
+        .await;
+    bot.member(MEMBER_B)
+        .run_command("contact add", [("name", "Dr. Bee Other")])
+        .await;
+    let reply = bot.run_command::<&str>("me export", []).await;
+    assert!(reply.ephemeral);
+    assert!(reply.content.contains("1 contact,"), "{}", reply.content);
+    let upload = bot
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.files.len() == 3)
+        .expect("three files");
+    let file = |name: &str| {
+        upload
+            .files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| String::from_utf8(b.clone()).expect("utf-8"))
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&file("emig-bot-export.json")).expect("json");
+    let tables = &json["tables"];
+    assert_eq!(tables["contacts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(tables["contacts"][0]["name"], "Dr. Ana Lopez");
+    assert_eq!(tables["letters"].as_array().map(Vec::len), Some(1));
+    let whole = json.to_string();
+    assert!(!whole.contains("Bee Other"), "someone else's data");
+    assert!(!whole.contains(&MEMBER_B.to_string()), "someone else's id");
+
+    let csv_text = file("contacts.csv");
+    assert!(csv_text.starts_with('\u{feff}'), "UTF-8 with BOM");
+    let mut rows = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = rows.headers().expect("headers").clone();
+    assert_eq!(&headers[0], "name");
+    let row = rows.records().next().expect("a row").expect("valid");
+    let cell = |column: &str| {
+        let at = headers.iter().position(|h| h == column).expect("column");
+        row[at].to_owned()
+    };
+    assert_eq!(cell("name"), "Dr. Ana Lopez");
+    assert_eq!(
+        cell("phone"),
+        "'+1 555 0100",
+        "a spreadsheet reads it as text"
+    );
+    assert_eq!(
+        cell("notes"),
+        "'=HYPERLINK(\"http://x\")",
+        "never run as a formula"
+    );
+    let vcf = file("contacts.vcf");
+    assert!(
+        vcf.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Dr. Ana Lopez\r\n"),
+        "{vcf}"
+    );
+    assert!(vcf.contains("EMAIL:ana@example.org\r\n"), "{vcf}");
+}

@@ -10,7 +10,9 @@ use crate::domain::{Stage, TimeZone};
 /// Your settings: time zone, training stage, your data
 #[poise::command(
     slash_command,
-    subcommands("timezone", "stage", "nudges", "matchday", "dm", "show", "delete"),
+    subcommands(
+        "timezone", "stage", "nudges", "matchday", "dm", "show", "export", "delete"
+    ),
     subcommand_required,
     install_context = "Guild|User",
     interaction_context = "Guild|BotDm|PrivateChannel"
@@ -332,6 +334,73 @@ pub fn examples() -> Vec<MeButton> {
         MeButton::DeleteConfirm { issued_at: None },
         MeButton::DeleteCancel,
     ]
+}
+
+/// Download everything the bot keeps about you: JSON, and your contacts as CSV and vCard
+#[poise::command(slash_command)]
+async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
+    let owner = author(ctx);
+    let data = ctx.data();
+    let tables = data.store.export(owner).await?;
+    let document = serde_json::json!({
+        "format": "emig-bot export",
+        "version": 1,
+        "member": owner.to_string(),
+        "exported_at": data.clock.now().to_rfc3339(),
+        "tables": tables,
+    });
+    let json = serde_json::to_string_pretty(&document)
+        .map_err(|e| CommandError::User(format!("The export could not be written: {e}")))?;
+    let contacts = data
+        .store
+        .list_contacts(
+            owner,
+            &crate::domain::contact::ContactFilter::default(),
+            crate::domain::contact::ContactSort::Name,
+            0,
+            u32::MAX,
+        )
+        .await?
+        .contacts;
+    let csv = crate::domain::export::contacts_csv(&contacts)
+        .map_err(|e| CommandError::User(format!("The CSV could not be written: {e}")))?;
+    let vcf = crate::domain::export::contacts_vcf(&contacts);
+    let limit = match ctx {
+        poise::Context::Application(app) => app.interaction.attachment_size_limit as usize,
+        poise::Context::Prefix(_) => 8 * 1024 * 1024,
+    };
+    let size = json.len() + csv.len() + vcf.len();
+    if limit > 0 && size > limit {
+        // Never cut: say so instead.
+        return Err(CommandError::User(format!(
+            "Your export is {} KB, more than Discord lets me attach here ({} KB). Nothing was cut; ask the bot's operator for a copy (see `/privacy`).",
+            size / 1024,
+            limit / 1024
+        )));
+    }
+    let text = format!(
+        "Everything I keep about you: `emig-bot-export.json` (every table, one array each), `contacts.csv` ({} contact{}, opens in any spreadsheet) and `contacts.vcf` (imports into a phone's address book).",
+        contacts.len(),
+        if contacts.len() == 1 { "" } else { "s" }
+    );
+    reply::send(
+        ctx,
+        reply::ephemeral(text)
+            .attachment(poise::serenity_prelude::CreateAttachment::bytes(
+                json.into_bytes(),
+                "emig-bot-export.json",
+            ))
+            .attachment(poise::serenity_prelude::CreateAttachment::bytes(
+                csv.into_bytes(),
+                "contacts.csv",
+            ))
+            .attachment(poise::serenity_prelude::CreateAttachment::bytes(
+                vcf.into_bytes(),
+                "contacts.vcf",
+            )),
+    )
+    .await?;
+    Ok(())
 }
 
 /// How long `/me delete`'s confirm button works.
