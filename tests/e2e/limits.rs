@@ -416,3 +416,165 @@ async fn a_story_and_feedback_at_their_longest_fit_every_reply_and_post() {
     assert!(feedback.content.contains("2 peers"), "{}", feedback.content);
     bot.fake.assert_conformant();
 }
+
+/// Conferences, targets, shares, letters, programs, the season and the fair, every typed field
+/// at its maximum: every reply, post and digest they produce is judged by the strict fake.
+#[tokio::test]
+async fn conference_letter_program_season_and_fair_texts_at_their_limits_fit_discord() {
+    use crate::support::interactions::{MEMBER_PERMISSIONS, PERM_MANAGE_GUILD};
+    let bot = TestBot::start().await;
+    let officer = bot
+        .member(MEMBER_C)
+        .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD);
+    officer
+        .run_command(
+            "chapter setup",
+            [
+                ("officer-role", OptValue::Role(810_000_000_000_000_001)),
+                (
+                    "fallback-channel",
+                    OptValue::Channel(820_000_000_000_000_001, 0),
+                ),
+            ],
+        )
+        .await;
+    let name = rich(100);
+    for n in 0..3 {
+        let added = officer
+            .run_command(
+                "conference add",
+                [
+                    ("name", OptValue::from(format!("{n}{}", &rich(99)).as_str())),
+                    ("starts", OptValue::from("2027-05-12")),
+                    ("ends", OptValue::from("2027-05-15")),
+                    ("city", OptValue::from(rich(100).as_str())),
+                    (
+                        "url",
+                        OptValue::from(format!("https://{}", "e".repeat(292)).as_str()),
+                    ),
+                ],
+            )
+            .await;
+        assert!(added.content.starts_with("Added"), "{}", added.content);
+    }
+    let listed = bot.run_command::<&str>("conference list", []).await;
+    assert!(utf16_len(&listed.content) <= 2000);
+    let conference = bot
+        .store
+        .conferences(
+            emig_bot::domain::GuildId(crate::support::interactions::GUILD_ID),
+            "2026-01-01".parse().expect("date"),
+            10,
+        )
+        .await
+        .expect("read")[0]
+        .id
+        .0;
+    let conference = format!("#{conference}");
+    bot.run_command("conference join", [("conference", conference.as_str())])
+        .await;
+    for _ in 0..25 {
+        bot.run_command(
+            "conference target add",
+            [
+                ("conference", OptValue::from(conference.as_str())),
+                (
+                    "kind",
+                    bot.choice("conference target add", "kind", "Person (speaker, faculty)"),
+                ),
+                ("name", OptValue::from(name.as_str())),
+                ("note", OptValue::from(rich(300).as_str())),
+            ],
+        )
+        .await;
+    }
+    let plan = bot
+        .run_command("conference plan", [("conference", conference.as_str())])
+        .await;
+    assert!(plan.content.contains("Targets"), "{}", plan.content);
+    let shared = bot
+        .run_command(
+            "conference share",
+            [
+                ("conference", OptValue::from(conference.as_str())),
+                ("note", OptValue::from(rich(300).as_str())),
+            ],
+        )
+        .await;
+    assert!(shared.content.starts_with("Shared"), "{}", shared.content);
+    bot.run_command(
+        "contact add",
+        [
+            ("name", OptValue::from(name.as_str())),
+            ("institution", OptValue::from(rich(120).as_str())),
+        ],
+    )
+    .await;
+    bot.run_command(
+        "letter ask",
+        [
+            ("contact", OptValue::from(name.as_str())),
+            ("rotation", OptValue::from(rich(120).as_str())),
+        ],
+    )
+    .await;
+    bot.run_command::<&str>("letter list", []).await;
+    bot.run_command(
+        "program add",
+        [
+            ("name", OptValue::from(rich(100).as_str())),
+            ("city", OptValue::from(rich(100).as_str())),
+        ],
+    )
+    .await;
+    bot.run_command::<&str>("program list", []).await;
+    bot.run_command(
+        "season set",
+        [
+            (
+                "milestone",
+                bot.choice("season set", "milestone", "Away rotation"),
+            ),
+            ("date", OptValue::from("2027-03-28")),
+            ("starts", OptValue::from("2027-03-01")),
+            ("label", OptValue::from(rich(100).as_str())),
+        ],
+    )
+    .await;
+    bot.run_command::<&str>("season show", []).await;
+    officer
+        .run_command(
+            "fair create",
+            [("date", "2027-05-13"), ("conference", conference.as_str())],
+        )
+        .await;
+    officer
+        .run_command(
+            "fair program",
+            [
+                ("name", OptValue::from(rich(100).as_str())),
+                ("notes", OptValue::from(rich(300).as_str())),
+            ],
+        )
+        .await;
+    bot.run_command::<&str>("fair programs", []).await;
+    bot.run_command::<&str>("fair brief", []).await;
+    // The week-before DM with 25 long targets, and the letter check-in with long names.
+    bot.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2027-05-05T13:00:00Z")
+            .expect("instant")
+            .with_timezone(&chrono::Utc),
+    );
+    bot.fake
+        .wait_for("the week-before DM", |calls| {
+            calls
+                .iter()
+                .find(|c| {
+                    c.body["content"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("in a week"))
+                })
+                .map(|c| c.body.clone())
+        })
+        .await;
+}
