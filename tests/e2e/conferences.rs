@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use emig_bot::domain::GuildId;
 use sqlx::Connection;
 
-use crate::support::bot::db_file;
+use crate::support::bot::{at, db_file, digest_dms};
 use crate::support::interactions::{GUILD_ID, MEMBER_PERMISSIONS, PERM_MANAGE_GUILD};
 use crate::support::{OptValue, Reply, TestBot, MEMBER_A, MEMBER_B};
 
@@ -629,40 +629,6 @@ async fn removing_a_conference_asks_first_and_keeps_members_plans_as_history() {
         .all(|(_, _, _, state)| state == "cancelled"));
 }
 
-fn reminder_dms(bot: &TestBot) -> Vec<serde_json::Value> {
-    reminder_dms_in(&bot.fake.calls())
-}
-
-fn reminder_dms_in(calls: &[crate::support::fake_discord::RestCall]) -> Vec<serde_json::Value> {
-    calls
-        .iter()
-        .filter(|c| {
-            c.method == "POST"
-                && c.status == 200
-                && c.path.ends_with("/messages")
-                && c.body["content"]
-                    .as_str()
-                    .is_some_and(|t| t.contains("\n-# emig-bot digest "))
-        })
-        .map(|c| c.body.clone())
-        .collect()
-}
-
-async fn wait_for_reminder_dms(bot: &TestBot, n: usize) -> Vec<serde_json::Value> {
-    bot.fake
-        .wait_for(&format!("{n} reminder DM(s)"), |calls| {
-            let found = reminder_dms_in(calls);
-            (found.len() >= n).then_some(found)
-        })
-        .await
-}
-
-fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .expect("instant")
-        .with_timezone(&chrono::Utc)
-}
-
 #[tokio::test]
 async fn the_week_before_and_day_before_dms_arrive_once_each_with_targets_and_drafts() {
     let bot = TestBot::start().await;
@@ -695,7 +661,7 @@ async fn the_week_before_and_day_before_dms_arrive_once_each_with_targets_and_dr
 
     // Wed 5 May, 09:00 in New York: the week-before DM.
     bot.clock.set(at("2027-05-05T13:00:00Z"));
-    let dm = wait_for_reminder_dms(&bot, 1).await.remove(0);
+    let dm = bot.wait_for_digests(1).await.remove(0);
     let text = dm["content"].as_str().unwrap_or_default();
     assert!(text.starts_with("**Your reminders** — 1"), "{text}");
     assert!(
@@ -771,11 +737,11 @@ async fn the_week_before_and_day_before_dms_arrive_once_each_with_targets_and_dr
     // The next morning: no second week-before DM.
     bot.clock.set(at("2027-05-06T13:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert_eq!(reminder_dms(&bot).len(), 1);
+    assert_eq!(digest_dms(&bot.fake.calls()).len(), 1);
 
     // Tue 11 May, 09:00: the day-before DM, once.
     bot.clock.set(at("2027-05-11T13:00:00Z"));
-    let dms = wait_for_reminder_dms(&bot, 2).await;
+    let dms = bot.wait_for_digests(2).await;
     let text = dms[1]["content"].as_str().unwrap_or_default();
     assert!(
         text.contains("1. **SAEM** starts tomorrow (Atlanta). Targets: Dr. Reyes, Emory EM booth."),
@@ -783,7 +749,7 @@ async fn the_week_before_and_day_before_dms_arrive_once_each_with_targets_and_dr
     );
     bot.clock.set(at("2027-05-12T13:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert_eq!(reminder_dms(&bot).len(), 2);
+    assert_eq!(digest_dms(&bot.fake.calls()).len(), 2);
 }
 
 /// (contact name, ideal day) of a member's pending follow-ups.
@@ -918,7 +884,7 @@ async fn people_met_at_saem_are_followed_up_in_one_digest_item_with_a_draft_menu
 
     // Sun 29 Nov, 09:00 in New York: one DM, one item listing the five still to do.
     bot.clock.set(at("2026-11-29T14:00:00Z"));
-    let dm = wait_for_reminder_dms(&bot, 1).await.remove(0);
+    let dm = bot.wait_for_digests(1).await.remove(0);
     let text = dm["content"].as_str().unwrap_or_default();
     assert!(text.starts_with("**Your reminders** — 1"), "{text}");
     assert!(
@@ -961,7 +927,7 @@ async fn people_met_at_saem_are_followed_up_in_one_digest_item_with_a_draft_menu
     // No DM per person: a day later there is still exactly one.
     bot.clock.set(at("2026-11-30T14:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert_eq!(reminder_dms(&bot).len(), 1);
+    assert_eq!(digest_dms(&bot.fake.calls()).len(), 1);
 }
 
 #[tokio::test]
@@ -1000,16 +966,16 @@ async fn moving_a_conference_moves_the_follow_ups_of_everyone_met_there() {
         assert_eq!(days[0].1, d("2026-12-01"), "{days:?}");
     }
     // Both were there, so both are told the new dates at once.
-    let notices = wait_for_reminder_dms(&bot, 2).await;
+    let notices = bot.wait_for_digests(2).await;
     assert!(notices.iter().all(|dm| dm["content"]
         .as_str()
         .is_some_and(|t| t.contains("**ACEP** has new dates"))));
     // The follow-up DM comes on the new day, not the old one.
     bot.clock.set(at("2026-11-29T14:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert_eq!(reminder_dms(&bot).len(), 2);
+    assert_eq!(digest_dms(&bot.fake.calls()).len(), 2);
     bot.clock.set(at("2026-12-01T14:00:00Z"));
-    let dms = wait_for_reminder_dms(&bot, 4).await;
+    let dms = bot.wait_for_digests(4).await;
     assert!(dms[2..].iter().all(|dm| dm["content"]
         .as_str()
         .is_some_and(|t| t.contains("**ACEP** ended Sat 28 Nov"))));
@@ -1485,9 +1451,9 @@ async fn members_going_are_told_once_when_the_dates_change_with_the_latest_dates
             [("conference", saem_id.as_str()), ("city", "Atlanta, GA")],
         )
         .await;
-    assert!(reminder_dms(&bot).is_empty(), "quiet hours");
+    assert!(digest_dms(&bot.fake.calls()).is_empty(), "quiet hours");
     bot.clock.set(at("2026-11-26T14:00:00Z"));
-    let dm = wait_for_reminder_dms(&bot, 1).await.remove(0);
+    let dm = bot.wait_for_digests(1).await.remove(0);
     let text = dm["content"].as_str().unwrap_or_default();
     assert!(
         text.contains("1. **SAEM** has new dates: Thu 20 – Sun 23 May 2027 (Atlanta, GA)."),
@@ -1499,7 +1465,7 @@ async fn members_going_are_told_once_when_the_dates_change_with_the_latest_dates
     );
     bot.clock.set(at("2026-11-27T14:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert_eq!(reminder_dms(&bot).len(), 1, "told once");
+    assert_eq!(digest_dms(&bot.fake.calls()).len(), 1, "told once");
 }
 
 #[tokio::test]
@@ -1570,7 +1536,7 @@ async fn a_postponed_conference_reminds_again_and_leaving_after_a_reminder_break
         .run_command("conference join", [("conference", saem_id.as_str())])
         .await;
     bot.clock.set(at("2027-05-05T13:00:00Z"));
-    wait_for_reminder_dms(&bot, 1).await;
+    bot.wait_for_digests(1).await;
 
     // Postponed by four weeks after the week-before DM went out: another comes before the
     // new dates.

@@ -3,38 +3,8 @@
 
 use serde_json::Value;
 
-use crate::support::fake_discord::RestCall;
+use crate::support::bot::{at, digest_dms};
 use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
-
-fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .expect("instant")
-        .with_timezone(&chrono::Utc)
-}
-
-fn dms_in(calls: &[RestCall]) -> Vec<Value> {
-    calls
-        .iter()
-        .filter(|c| {
-            c.method == "POST"
-                && c.status == 200
-                && c.path.ends_with("/messages")
-                && c.body["content"]
-                    .as_str()
-                    .is_some_and(|t| t.contains("\n-# emig-bot digest "))
-        })
-        .map(|c| c.body.clone())
-        .collect()
-}
-
-async fn wait_for_dms(bot: &TestBot, n: usize) -> Vec<Value> {
-    bot.fake
-        .wait_for(&format!("{n} reminder DM(s)"), |calls| {
-            let found = dms_in(calls);
-            (found.len() >= n).then_some(found)
-        })
-        .await
-}
 
 fn button(dm: &Value, label: &str) -> String {
     dm["components"]
@@ -81,7 +51,7 @@ async fn a_sloe_is_checked_in_on_day_seven_then_agreed_submitted_and_thanked() {
 
     // Day 7, 09:00 in New York: the check-in.
     bot.clock.set(at("2026-12-02T14:00:00Z"));
-    let dm = wait_for_dms(&bot, 1).await.remove(0);
+    let dm = bot.wait_for_digests(1).await.remove(0);
     let text = dm["content"].as_str().unwrap_or_default();
     assert!(
         text.contains("1. No answer yet from **Dr. Ana Lopez** about your SLOE (asked Wed 25 Nov)"),
@@ -141,7 +111,7 @@ async fn a_sloe_is_checked_in_on_day_seven_then_agreed_submitted_and_thanked() {
         submitted.content
     );
     bot.clock.set(at("2026-12-03T14:00:00Z"));
-    let dms = wait_for_dms(&bot, 2).await;
+    let dms = bot.wait_for_digests(2).await;
     let text = dms[1]["content"].as_str().unwrap_or_default();
     assert!(
         text.contains("1. **Dr. Ana Lopez** submitted your SLOE: thank them"),
@@ -185,7 +155,7 @@ async fn a_sloe_is_checked_in_on_day_seven_then_agreed_submitted_and_thanked() {
     // Nothing more comes.
     bot.clock.set(at("2026-12-10T14:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert_eq!(dms_in(&bot.fake.calls()).len(), 2);
+    assert_eq!(digest_dms(&bot.fake.calls()).len(), 2);
 }
 
 #[tokio::test]
@@ -204,7 +174,10 @@ async fn answered_before_day_seven_there_is_no_check_in_and_moving_back_asks_fir
     .await;
     bot.clock.set(at("2026-12-02T14:00:00Z"));
     bot.run_command::<&str>("help", []).await;
-    assert!(dms_in(&bot.fake.calls()).is_empty(), "agreed: no check-in");
+    assert!(
+        digest_dms(&bot.fake.calls()).is_empty(),
+        "agreed: no check-in"
+    );
 
     let asked_back = bot
         .run_command(

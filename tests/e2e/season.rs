@@ -3,27 +3,18 @@
 
 use serde_json::Value;
 
+use crate::support::bot::{at, digest_dms};
 use crate::support::fake_discord::RestCall;
 use crate::support::{OptValue, TestBot, MEMBER_A, MEMBER_B};
 
-fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .expect("instant")
-        .with_timezone(&chrono::Utc)
-}
-
 fn dms_in(calls: &[RestCall], containing: &str) -> Vec<Value> {
-    calls
-        .iter()
-        .filter(|c| {
-            c.method == "POST"
-                && c.status == 200
-                && c.path.ends_with("/messages")
-                && c.body["content"]
-                    .as_str()
-                    .is_some_and(|t| t.contains("\n-# emig-bot digest ") && t.contains(containing))
+    digest_dms(calls)
+        .into_iter()
+        .filter(|dm| {
+            dm["content"]
+                .as_str()
+                .is_some_and(|t| t.contains(containing))
         })
-        .map(|c| c.body.clone())
         .collect()
 }
 

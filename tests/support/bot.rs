@@ -490,6 +490,42 @@ where
     }
 }
 
+/// An RFC 3339 instant, for setting the manual clock.
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
+}
+
+/// The digest DMs (of any kind of reminder) the fake accepted, in order: every digest ends
+/// with its marker line.
+pub fn digest_dms(calls: &[super::fake_discord::RestCall]) -> Vec<serde_json::Value> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.method == "POST"
+                && c.status == 200
+                && c.path.ends_with("/messages")
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("\n-# emig-bot digest "))
+        })
+        .map(|c| c.body.clone())
+        .collect()
+}
+
+impl TestBot {
+    /// Waits until at least `n` digest DMs were sent; returns them all.
+    pub async fn wait_for_digests(&self, n: usize) -> Vec<serde_json::Value> {
+        self.fake
+            .wait_for(&format!("{n} digest DM(s)"), |calls| {
+                let found = digest_dms(calls);
+                (found.len() >= n).then_some(found)
+            })
+            .await
+    }
+}
+
 /// The path of the SQLite file behind a `sqlite://` URL.
 pub fn db_file(db_url: &str) -> PathBuf {
     PathBuf::from(db_url.trim_start_matches("sqlite://"))

@@ -151,24 +151,12 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
 async fn stats(ctx: Context<'_>) -> Result<(), CommandError> {
     let guild = guild(ctx)?;
     let data = ctx.data();
-    let member = match ctx {
-        poise::Context::Application(app) => app.interaction.member.as_deref(),
-        poise::Context::Prefix(_) => None,
-    };
-    let roles: Vec<RoleId> = member
-        .map(|m| m.roles.iter().map(|r| RoleId(r.get())).collect())
-        .unwrap_or_default();
-    let manages = member.and_then(|m| m.permissions).is_some_and(|p| {
-        p.contains(serenity::Permissions::MANAGE_GUILD)
-            || p.contains(serenity::Permissions::ADMINISTRATOR)
-    });
-    let chapter = data.store.chapter(guild).await?;
-    let role = chapter.as_ref().and_then(|c| c.officer_role);
-    if !crate::domain::chapter::is_officer(role, &roles, manages) {
+    if !super::conference::officer(data, guild, super::conference::invoker(ctx)).await? {
         return Err(CommandError::User(
             "Only chapter officers can see the chapter's figures: the officer role chosen with `/chapter setup`, or Manage Server.".into(),
         ));
     }
+    let chapter = data.store.chapter(guild).await?;
     let zone = chapter.as_ref().map_or(data.default_timezone, |c| {
         c.timezone_or(data.default_timezone)
     });

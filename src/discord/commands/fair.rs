@@ -133,16 +133,13 @@ async fn program(
         .chapter(guild)
         .await?
         .is_some_and(|c| c.members_add_programs);
-    if !fair.members_add_programs && !chapter_allows {
-        let member = match ctx {
-            poise::Context::Application(app) => app.interaction.member.as_deref(),
-            poise::Context::Prefix(_) => None,
-        };
-        if !officer(data, guild, member).await? {
-            return Err(CommandError::User(
+    if !fair.members_add_programs
+        && !chapter_allows
+        && !officer(data, guild, super::conference::invoker(ctx)).await?
+    {
+        return Err(CommandError::User(
                 "Only officers add programs to this fair (they can allow members with `/chapter setup members-add-programs:true`).".into(),
             ));
-        }
     }
     data.actions
         .add_fair_program(fair.id, &name, city.as_deref(), notes.as_deref())
@@ -237,11 +234,7 @@ async fn interest(
     let guild = guild(ctx)?;
     let data = ctx.data();
     let fair = next_fair(data, guild).await?;
-    let id = match program
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
-    {
+    let id = match crate::discord::interaction::picked_id(&program) {
         Some(id) => FairProgramId(id),
         None => data
             .store
@@ -809,10 +802,7 @@ async fn question_remove(
     question: String,
 ) -> Result<(), CommandError> {
     let guild = require_officer(ctx).await?;
-    let id = question
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
+    let id = crate::discord::interaction::picked_id(&question)
         .ok_or_else(|| CommandError::User("Pick the question from the suggestions.".into()))?;
     let data = ctx.data();
     if !data

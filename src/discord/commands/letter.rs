@@ -158,11 +158,7 @@ async fn autocomplete_letter(
 /// one of the member's letters has.
 async fn resolve_letter(data: &Data, owner: UserId, input: &str) -> Result<Letter, CommandError> {
     let gone = || CommandError::User(LETTER_GONE.into());
-    if let Some(id) = input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
-    {
+    if let Some(id) = crate::discord::interaction::picked_id(input) {
         return data
             .store
             .letter(owner, LetterId(id))

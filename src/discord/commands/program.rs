@@ -104,10 +104,7 @@ async fn autocomplete_program(
 /// The program a `<program>` option names: a picked suggestion or its exact name.
 async fn resolve(data: &Data, owner: UserId, input: &str) -> Result<Program, CommandError> {
     let all = data.store.programs(owner).await?;
-    let wanted = input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok());
+    let wanted = crate::discord::interaction::picked_id(input);
     all.into_iter()
         .find(|p| match wanted {
             Some(id) => p.id.0 == id,

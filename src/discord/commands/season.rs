@@ -191,10 +191,7 @@ async fn remove(
     #[max_length = 100]
     milestone: String,
 ) -> Result<(), CommandError> {
-    let id = milestone
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
+    let id = crate::discord::interaction::picked_id(&milestone)
         .map(MilestoneId)
         .ok_or_else(|| CommandError::User(MILESTONE_GONE.into()))?;
     ctx.data().actions.remove_milestone(author(ctx), id).await?;
@@ -233,13 +230,9 @@ pub(crate) async fn autocomplete_rotation(
 /// The rotation a contact's `rotation` option names: a picked suggestion ("#id", checked by
 /// the action that links it).
 pub(crate) fn rotation_id(input: &str) -> Result<i64, CommandError> {
-    input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
-        .ok_or_else(|| {
-            CommandError::User(
-                "Pick the rotation from the suggestions (add it first with `/season set`).".into(),
-            )
-        })
+    crate::discord::interaction::picked_id(input).ok_or_else(|| {
+        CommandError::User(
+            "Pick the rotation from the suggestions (add it first with `/season set`).".into(),
+        )
+    })
 }

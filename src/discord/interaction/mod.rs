@@ -13,6 +13,12 @@ pub use incoming::{Incoming, Origin};
 
 use crate::domain::UserId;
 
+/// The row id an autocomplete suggestion carries as its value ("#42"); `None` for typed text.
+/// Untrusted: every caller checks the row against the member (or server) it came from.
+pub fn picked_id(value: &str) -> Option<i64> {
+    value.trim().strip_prefix('#')?.parse().ok()
+}
+
 /// Discord's limit on a custom id.
 pub const MAX_CUSTOM_ID: usize = 100;
 

@@ -8,7 +8,7 @@ mod pick;
 
 pub(crate) use pick::{
     autocomplete_conference, autocomplete_met_conference, chapter_today, conference_named_in,
-    guild, met_conference, officer, require_officer,
+    guild, invoker, met_conference, officer, require_officer,
 };
 
 /// A conference of this chapter named by a `<conference>` option (for other areas).

@@ -61,14 +61,18 @@ pub(crate) async fn officer(
     Ok(is_officer(role, &roles, manages))
 }
 
+/// The server profile (roles, permissions) of the member running the command.
+pub(crate) fn invoker(ctx: Context<'_>) -> Option<&serenity::Member> {
+    match ctx {
+        poise::Context::Application(app) => app.interaction.member.as_deref(),
+        poise::Context::Prefix(_) => None,
+    }
+}
+
 /// The chapter's server, when the member running the command is one of its officers.
 pub(crate) async fn require_officer(ctx: Context<'_>) -> Result<GuildId, CommandError> {
     let guild = guild(ctx)?;
-    let member = match ctx {
-        poise::Context::Application(app) => app.interaction.member.as_deref(),
-        poise::Context::Prefix(_) => None,
-    };
-    if officer(ctx.data(), guild, member).await? {
+    if officer(ctx.data(), guild, invoker(ctx)).await? {
         Ok(guild)
     } else {
         Err(CommandError::User(NOT_OFFICER.into()))
@@ -145,11 +149,7 @@ pub(crate) async fn resolve(
 ) -> Result<(GuildId, Conference), CommandError> {
     let guild = guild(ctx)?;
     let data = ctx.data();
-    if let Some(id) = input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
-    {
+    if let Some(id) = crate::discord::interaction::picked_id(input) {
         return match data.store.conference(guild, ConferenceId(id)).await? {
             Some(c) => Ok((guild, c)),
             None => Err(CommandError::User(CONFERENCE_GONE.into())),
@@ -226,10 +226,7 @@ async fn targets_matching(
 
 /// A target picked from the suggestions ("#id"); typed text is not a target.
 pub(super) fn target_id(input: &str) -> Result<TargetId, CommandError> {
-    input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
+    crate::discord::interaction::picked_id(input)
         .map(TargetId)
         .ok_or_else(|| {
             CommandError::User(
@@ -279,11 +276,7 @@ async fn met_suggestions(ctx: Context<'_>, partial: &str) -> Result<Vec<Conferen
 /// The conference a contact's `conference` option names: a picked suggestion ("#id", checked
 /// by the action that links it) or a name matching exactly one suggestion.
 pub(crate) async fn met_conference(ctx: Context<'_>, input: &str) -> Result<i64, CommandError> {
-    if let Some(id) = input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
-    {
+    if let Some(id) = crate::discord::interaction::picked_id(input) {
         return Ok(id);
     }
     let typed = input.trim();

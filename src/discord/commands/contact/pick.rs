@@ -45,11 +45,7 @@ pub(crate) async fn resolve(
 ) -> Result<Option<Contact>, CommandError> {
     let owner = author(ctx);
     let store = &ctx.data().store;
-    if let Some(id) = input
-        .trim()
-        .strip_prefix('#')
-        .and_then(|n| n.parse::<i64>().ok())
-    {
+    if let Some(id) = crate::discord::interaction::picked_id(input) {
         if let Some(found) = store.contact(owner, ContactId(id)).await? {
             return Ok(Some(found));
         }
