@@ -21,6 +21,14 @@ pub struct Added {
     pub first_follow_up: Option<FollowUp>,
 }
 
+/// What an import saved and skipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub added: usize,
+    /// Rows that were a card the member already had (or an earlier row of the sheet).
+    pub duplicates: usize,
+}
+
 /// A contact's link to a chapter conference.
 pub(super) struct Linked {
     pub plan: PlanId,
@@ -110,6 +118,51 @@ impl Actions {
         tx.commit().await?;
         self.wake.notify_one();
         Ok(added)
+    }
+
+    /// Saves every checked row of an imported sheet that is not a card the member already has
+    /// (nor an earlier row of the same sheet), in one transaction: all or nothing. Imported
+    /// contacts schedule no follow-ups: a member importing 500 people is not nudged 500 times.
+    pub async fn import_contacts(
+        &self,
+        owner: UserId,
+        rows: Vec<crate::domain::import::Row>,
+    ) -> ActionResult<Imported> {
+        use crate::domain::import::{name_key, same_person, Card, Identity};
+        use std::collections::HashMap;
+        let mut tx = self.store.begin().await?;
+        // Cards by name, so a 5,000-row sheet against thousands of cards stays quick.
+        let mut known: HashMap<String, Vec<Card>> = HashMap::new();
+        for card in tx.contact_identities(owner).await? {
+            known.entry(name_key(&card.name)).or_default().push(card);
+        }
+        let now = self.now();
+        let mut imported = Imported::default();
+        for row in rows {
+            let new = row.contact;
+            let this = Identity {
+                name: new.name.as_str(),
+                email: new.email.as_ref().map(|e| e.as_str()),
+                institution: new.institution.as_deref(),
+            };
+            let namesakes = known.entry(name_key(this.name)).or_default();
+            if namesakes
+                .iter()
+                .any(|card| same_person(this, card.identity()))
+            {
+                imported.duplicates += 1;
+                continue;
+            }
+            let saved = tx.add_contact(owner, &new, now).await?;
+            namesakes.push(Card {
+                name: saved.name,
+                email: saved.email,
+                institution: saved.institution,
+            });
+            imported.added += 1;
+        }
+        tx.commit().await?;
+        Ok(imported)
     }
 
     /// The shared body of every way to add a contact.

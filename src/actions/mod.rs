@@ -24,7 +24,7 @@ use crate::domain::{TimeZone, UserId};
 use crate::store::{Store, StoreError, Tx};
 
 pub use conferences::{plan_of_nudge, Edited, CONFERENCE_GONE, NOT_GOING, TARGET_GONE};
-pub use contacts::Added;
+pub use contacts::{Added, Imported};
 pub use fairs::NO_FAIR;
 pub use follow_ups::Completed;
 pub use letters::LETTER_GONE;

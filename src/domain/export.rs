@@ -22,11 +22,30 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "notes",
 ];
 
+fn reads_as_formula(cell: &str) -> bool {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => true,
+        // A cell that already starts with the guard before a formula character is guarded
+        // again, so reading a sheet back (which strips one guard) changes nothing.
+        Some('\'') => reads_as_formula(&cell[1..]),
+        _ => false,
+    }
+}
+
 /// A cell a spreadsheet would read as a formula is shown as text: prefixed with `'`.
 pub fn guard_cell(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
+    if reads_as_formula(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// The cell as it was before [`guard_cell`]: one leading `'` before a formula is dropped.
+pub fn unguard_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if reads_as_formula(rest) => rest,
+        _ => cell,
     }
 }
 
@@ -141,6 +160,9 @@ mod tests {
         assert_eq!(guard_cell("+1 555 0100"), "'+1 555 0100");
         assert_eq!(guard_cell("@handle"), "'@handle");
         assert_eq!(guard_cell("Dr. Ana"), "Dr. Ana");
+        assert_eq!(guard_cell("'=x"), "''=x");
+        assert_eq!(unguard_cell("''=x"), "'=x");
+        assert_eq!(unguard_cell("'plain"), "'plain");
     }
 
     #[test]

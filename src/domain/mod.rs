@@ -36,6 +36,7 @@ pub mod export;
 pub mod fair;
 pub mod ics;
 pub mod ids;
+pub mod import;
 pub mod letter;
 pub mod member;
 pub mod network;

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::contact::{Email, Phone, Tags};
+use super::export::{guard_cell, unguard_cell};
+use super::import::{decode, read_sheet};
 use super::quick_add;
 use super::story::{analyse, StoryText};
 use super::text::{cut, split_pages, utf16_len};
@@ -123,5 +125,32 @@ proptest! {
         let kept: String = pages.concat().chars().filter(|c| !c.is_whitespace()).collect();
         let typed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         prop_assert_eq!(kept, typed);
+    }
+
+    #[test]
+    fn a_guarded_cell_reads_back_unchanged(cell in "['=+@\\-\t\r]{0,3}.{0,20}") {
+        let guarded = guard_cell(&cell);
+        prop_assert_eq!(unguard_cell(&guarded), cell.as_str());
+        prop_assert!(!matches!(guarded.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')));
+    }
+
+    #[test]
+    fn the_importer_never_panics_and_checks_every_row(
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..400),
+            "(name|Name|email|role|institution|where met|tags|met on|x)(,(name|email|role|phone|notes|tags|met on|mentor kind|relationship)){0,5}\n([^\n]{0,40}\n){0,12}"
+                .prop_map(String::into_bytes),
+        ]
+    ) {
+        if let Ok(text) = decode(&bytes) {
+            if let Ok(sheet) = read_sheet(text, today()) {
+                let mut rows: Vec<usize> = sheet.rows.iter().map(|r| r.row)
+                    .chain(sheet.errors.iter().map(|e| e.row)).collect();
+                rows.sort_unstable();
+                rows.dedup();
+                prop_assert_eq!(rows.len(), sheet.rows.len() + sheet.errors.len());
+                prop_assert!(rows.iter().all(|r| *r >= 2));
+            }
+        }
     }
 }

@@ -197,6 +197,28 @@ async fn contacts_named<'e>(
 }
 
 impl Tx {
+    /// The name, email and institution of each of the owner's contacts: what an import's
+    /// duplicate check compares.
+    pub async fn contact_identities(
+        &mut self,
+        owner: UserId,
+    ) -> StoreResult<Vec<crate::domain::import::Card>> {
+        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT name, email, institution FROM contacts WHERE owner_id = ? ORDER BY id",
+        )
+        .bind(sql_id(owner.0))
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, email, institution)| crate::domain::import::Card {
+                name,
+                email,
+                institution,
+            })
+            .collect())
+    }
+
     pub async fn add_contact(
         &mut self,
         owner: UserId,

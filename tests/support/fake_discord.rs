@@ -109,6 +109,8 @@ struct State {
     deleted_messages: Mutex<Vec<Value>>,
     /// Users who left the server: a member lookup answers Unknown Member (10007).
     left_members: Mutex<std::collections::HashSet<String>>,
+    /// Files members uploaded, by path (`/attachments/…`), as Discord's CDN serves them.
+    hosted: Mutex<HashMap<String, Vec<u8>>>,
     /// Whether requests are judged by Discord's API description (benches turn it off).
     judged: bool,
     /// Requests Discord would have rejected, in the order they came.
@@ -195,6 +197,7 @@ impl FakeDiscord {
             channel_messages: Mutex::new(HashMap::new()),
             deleted_messages: Mutex::new(Vec::new()),
             left_members: Mutex::new(std::collections::HashSet::new()),
+            hosted: Mutex::new(HashMap::new()),
             judged,
             violations: Mutex::new(Vec::new()),
         });
@@ -232,6 +235,24 @@ impl FakeDiscord {
             "{}",
             describe_violations(&violations)
         );
+    }
+
+    /// A file a member uploads with a command, served where Discord's CDN would serve it: the
+    /// option to pass.
+    pub fn host_file(&self, filename: &str, bytes: Vec<u8>) -> super::interactions::OptValue {
+        let id: u64 = self.state.id().parse().expect("a snowflake");
+        let path = format!(
+            "/attachments/{}/{id}/{filename}",
+            super::interactions::CHANNEL_ID
+        );
+        let size = bytes.len() as u64;
+        lock(&self.state.hosted).insert(path.clone(), bytes);
+        super::interactions::OptValue::Attachment {
+            id,
+            filename: filename.to_owned(),
+            url: format!("{}{path}", self.api_base),
+            size,
+        }
     }
 
     /// Every REST call so far.
@@ -520,6 +541,24 @@ async fn rest_handler(
 ) -> Response {
     let path = uri.path().to_owned();
     let method = method.as_str().to_owned();
+    if path.starts_with("/attachments/") {
+        // The CDN, not the API: nothing to judge.
+        let file = lock(&state.hosted).get(&path).cloned();
+        let response = match file {
+            Some(bytes) => (StatusCode::OK, bytes).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+        lock(&state.calls).push(RestCall {
+            method,
+            path,
+            body: Value::Null,
+            status: response.status().as_u16(),
+            files: Vec::new(),
+            at: std::time::Instant::now(),
+        });
+        state.bump();
+        return response;
+    }
     let (received, files) = read_body(&headers, body).await;
     if state.judged {
         let found = conformance::check(&method, &path, &received);

@@ -28,6 +28,13 @@ pub enum OptValue {
     Role(u64),
     /// A channel id and its Discord channel type (0 text, 2 voice, …).
     Channel(u64, u8),
+    /// An uploaded file, as Discord resolves it (see `FakeDiscord::host_file`).
+    Attachment {
+        id: u64,
+        filename: String,
+        url: String,
+        size: u64,
+    },
 }
 
 impl From<&str> for OptValue {
@@ -158,6 +165,18 @@ pub fn command(
                 channels[c.to_string()] = json!({"id": c.to_string(), "name": format!("channel-{c}"),
                                                  "type": channel_type, "permissions": "0"});
                 (7, json!(c.to_string()))
+            }
+            OptValue::Attachment {
+                id,
+                filename,
+                url,
+                size,
+            } => {
+                let files = resolved.entry("attachments").or_insert_with(|| json!({}));
+                files[id.to_string()] = json!({"id": id.to_string(), "filename": filename,
+                    "size": size, "url": url, "proxy_url": url, "content_type": "text/csv; charset=utf-8",
+                    "ephemeral": true});
+                (11, json!(id.to_string()))
             }
         };
         let mut option = json!({"name": name, "type": kind, "value": v});

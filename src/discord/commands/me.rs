@@ -11,7 +11,7 @@ use crate::domain::{Stage, TimeZone};
 #[poise::command(
     slash_command,
     subcommands(
-        "timezone", "stage", "nudges", "matchday", "dm", "show", "export", "delete"
+        "timezone", "stage", "nudges", "matchday", "dm", "show", "export", "import", "delete"
     ),
     subcommand_required,
     install_context = "Guild|User",
@@ -400,6 +400,141 @@ async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
             )),
     )
     .await?;
+    Ok(())
+}
+
+/// How long downloading an imported sheet may take.
+const DOWNLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The bytes of an attachment, at most `max` of them (more is refused, not cut).
+async fn download(url: &str, max: u64) -> Result<Vec<u8>, CommandError> {
+    let failed = || {
+        CommandError::User(
+            "I could not download that file from Discord. Try the import again in a moment.".into(),
+        )
+    };
+    let client = reqwest::Client::builder()
+        .timeout(DOWNLOAD_TIMEOUT)
+        .build()
+        .map_err(|_| failed())?;
+    let mut response = client
+        .get(url)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|e| {
+            tracing::warn!(error = %e.without_url(), "downloading an imported sheet failed");
+            failed()
+        })?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|_| failed())? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() as u64 > max {
+            return Err(CommandError::User(
+                crate::domain::import::SheetError::TooBig {
+                    kb: bytes.len() as u64 / 1024,
+                }
+                .to_string(),
+            ));
+        }
+    }
+    Ok(bytes)
+}
+
+/// Add contacts from a CSV sheet (/me export's columns, or name, role, institution, where met, email)
+#[poise::command(slash_command)]
+async fn import(
+    ctx: Context<'_>,
+    #[description = "A .csv file: the columns of /me export's contacts.csv, or name, role, institution, where met, email"]
+    file: serenity::Attachment,
+) -> Result<(), CommandError> {
+    use crate::domain::import::{self, SheetError};
+    let owner = author(ctx);
+    // Refused from the declared size before anything is downloaded.
+    if u64::from(file.size) > import::MAX_BYTES {
+        return Err(CommandError::User(
+            SheetError::TooBig {
+                kb: u64::from(file.size) / 1024,
+            }
+            .to_string(),
+        ));
+    }
+    let bytes = download(&file.url, import::MAX_BYTES).await?;
+    let user = |e: SheetError| CommandError::User(e.to_string());
+    let text = import::decode(&bytes).map_err(user)?;
+    let today = today_for(ctx.data(), owner).await;
+    let sheet = import::read_sheet(text, today).map_err(user)?;
+    let mut ignored = String::new();
+    if !sheet.ignored_columns.is_empty() {
+        let names: Vec<String> = sheet
+            .ignored_columns
+            .iter()
+            .take(5)
+            .map(|c| format!("“{}”", reply::escape(c)))
+            .collect();
+        ignored = format!(
+            "\nColumns I don't know were ignored: {}{}.",
+            names.join(", "),
+            if sheet.ignored_columns.len() > 5 {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
+    if !sheet.errors.is_empty() {
+        let mut text = format!(
+            "Nothing was imported: {} of {} row{} can't be read. Fix {} and import the file again.\n",
+            sheet.errors.len(),
+            sheet.errors.len() + sheet.rows.len(),
+            if sheet.errors.len() + sheet.rows.len() == 1 { "" } else { "s" },
+            if sheet.errors.len() == 1 { "it" } else { "them" },
+        );
+        for e in sheet.errors.iter().take(5) {
+            text.push_str(&format!("- Row {}: {}\n", e.row, reply::escape(&e.why)));
+        }
+        if sheet.errors.len() > 5 {
+            text.push_str(&format!("- … and {} more.\n", sheet.errors.len() - 5));
+        }
+        text.push_str(&ignored);
+        reply::send(ctx, reply::ephemeral(text)).await?;
+        return Ok(());
+    }
+    if sheet.rows.is_empty() {
+        return Err(CommandError::User(
+            "That sheet has no rows under its column names, so nothing was imported.".into(),
+        ));
+    }
+    let done = ctx
+        .data()
+        .actions
+        .import_contacts(owner, sheet.rows)
+        .await?;
+    tracing::info!(
+        added = done.added,
+        duplicates = done.duplicates,
+        "a member imported contacts"
+    );
+    let mut text = format!(
+        "Imported **{}** contact{}.",
+        done.added,
+        if done.added == 1 { "" } else { "s" }
+    );
+    if done.duplicates > 0 {
+        text.push_str(&format!(
+            " {} row{} already in your list (same name, and the same email or institution where both have one) and {} skipped.",
+            done.duplicates,
+            if done.duplicates == 1 { " was" } else { "s were" },
+            if done.duplicates == 1 { "was" } else { "were" },
+        ));
+    }
+    if done.added > 0 {
+        text.push_str(
+            "\nNo follow-ups were scheduled for them, so you get no wave of nudges. Set one for anyone you want to stay in touch with: `/followup set`.",
+        );
+    }
+    text.push_str(&ignored);
+    reply::send(ctx, reply::ephemeral(text)).await?;
     Ok(())
 }
 
