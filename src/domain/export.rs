@@ -150,6 +150,33 @@ pub fn contacts_vcf(contacts: &[Contact]) -> String {
     out
 }
 
+/// The files of an export as one deflated `.zip`, each stamped with the export's time (UTC).
+pub fn zipped(
+    files: &[(&str, &[u8])],
+    at: chrono::DateTime<chrono::Utc>,
+) -> zip::result::ZipResult<Vec<u8>> {
+    use chrono::{Datelike, Timelike};
+    use std::io::Write;
+    let stamp = zip::DateTime::from_date_and_time(
+        u16::try_from(at.year()).unwrap_or(1980),
+        at.month() as u8,
+        at.day() as u8,
+        at.hour() as u8,
+        at.minute() as u8,
+        at.second() as u8,
+    )
+    .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(stamp);
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        writer.start_file(*name, options)?;
+        writer.write_all(bytes)?;
+    }
+    Ok(writer.finish()?.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +198,25 @@ mod tests {
         folded(&format!("NOTE:{}", vcard_text(&"é".repeat(60))), &mut out);
         assert!(out.lines().all(|l| l.len() <= 75), "{out}");
         assert_eq!(vcard_text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
+    }
+
+    #[test]
+    fn a_zipped_export_holds_each_file_unchanged() {
+        use std::io::Read;
+        let big = "Dr. Ana Lopez, Mercy\n".repeat(2_000);
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-30T09:15:42Z")
+            .expect("instant")
+            .to_utc();
+        let bytes = zipped(&[("a.csv", big.as_bytes()), ("b.json", b"{}")], at).expect("zip");
+        assert!(bytes.len() < big.len() / 10, "deflated: {}", bytes.len());
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("archive");
+        let mut text = String::new();
+        let mut file = archive.by_name("a.csv").expect("a.csv");
+        assert_eq!(
+            file.last_modified().map(|t| (t.hour(), t.minute())),
+            Some((9, 15))
+        );
+        file.read_to_string(&mut text).expect("read");
+        assert_eq!(text, big);
     }
 }

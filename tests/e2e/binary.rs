@@ -195,13 +195,7 @@ async fn the_binary_serves_commands_and_stops_cleanly_on_sigterm_without_logging
     fake.wait_for_registration().await;
 
     let id = fake.new_id();
-    let invoker = Invoker {
-        user_id: MEMBER_A,
-        guild_id: Some(GUILD_ID),
-        permissions: MEMBER_PERMISSIONS,
-        role: None,
-        app_permissions: interactions::APP_PERMISSIONS,
-    };
+    let invoker = Invoker::member(MEMBER_A);
     fake.dispatch(
         "INTERACTION_CREATE",
         interactions::command(
@@ -534,13 +528,7 @@ async fn run_on(
     options: &[(&str, crate::support::OptValue)],
 ) -> Reply {
     let id = fake.new_id();
-    let invoker = Invoker {
-        user_id: MEMBER_A,
-        guild_id: Some(GUILD_ID),
-        permissions: MEMBER_PERMISSIONS,
-        role: None,
-        app_permissions: interactions::APP_PERMISSIONS,
-    };
+    let invoker = Invoker::member(MEMBER_A);
     let options: Vec<(String, crate::support::OptValue)> = options
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))

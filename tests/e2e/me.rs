@@ -605,3 +605,64 @@ async fn export_holds_everything_of_the_member_and_nothing_of_anyone_else() {
     );
     assert!(vcf.contains("EMAIL:ana@example.org\r\n"), "{vcf}");
 }
+
+#[tokio::test]
+async fn an_export_too_big_to_attach_comes_as_one_zip_and_never_cut() {
+    let bot = TestBot::start().await;
+    let note = "Talked about ultrasound fellowships and the SLOE timeline. ".repeat(20);
+    for i in 0..30 {
+        bot.run_command(
+            "contact add",
+            [
+                ("name", format!("Dr. Person {i}").as_str()),
+                ("notes", note.as_str()),
+            ],
+        )
+        .await;
+    }
+    let limit = 40 * 1024;
+    let before = bot.fake.calls().len();
+    let reply = bot
+        .member(MEMBER_A)
+        .with_attachment_limit(limit)
+        .run_command::<&str>("me export", [])
+        .await;
+    assert!(reply.ephemeral);
+    assert!(reply.content.contains("one zip file"), "{}", reply.content);
+    let upload = bot.fake.calls()[before..]
+        .iter()
+        .find(|c| !c.files.is_empty())
+        .cloned()
+        .expect("an upload");
+    assert_eq!(upload.files.len(), 1);
+    let (name, bytes) = &upload.files[0];
+    assert_eq!(name, "emig-bot-export.zip");
+    assert!(bytes.len() as u64 <= limit, "{} bytes", bytes.len());
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).expect("a zip archive");
+    let mut total = 0;
+    for file in ["emig-bot-export.json", "contacts.csv", "contacts.vcf"] {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(file).expect(file), &mut text)
+            .expect("utf-8");
+        total += text.len();
+        if file == "contacts.csv" {
+            let rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+                .into_records()
+                .count();
+            assert_eq!(rows, 30, "every contact, none cut");
+            assert!(text.contains(note.trim()), "notes whole");
+        }
+    }
+    assert!(total as u64 > limit, "the files alone would not fit: {total}");
+
+    // Too big even zipped: refused, nothing attached, never cut.
+    let before = bot.fake.calls().len();
+    let reply = bot
+        .member(MEMBER_A)
+        .with_attachment_limit(1024)
+        .run_command::<&str>("me export", [])
+        .await;
+    assert!(reply.content.contains("even zipped"), "{}", reply.content);
+    assert!(bot.fake.calls()[before..].iter().all(|c| c.files.is_empty()));
+}

@@ -185,13 +185,7 @@ impl TestBot {
     pub fn member(&self, user_id: u64) -> Actor<'_> {
         Actor {
             bot: self,
-            invoker: Invoker {
-                user_id,
-                guild_id: Some(GUILD_ID),
-                permissions: MEMBER_PERMISSIONS,
-                role: None,
-                app_permissions: interactions::APP_PERMISSIONS,
-            },
+            invoker: Invoker::member(user_id),
         }
     }
 
@@ -270,6 +264,12 @@ impl<'a> Actor<'a> {
 
     pub fn with_permissions(mut self, permissions: u64) -> Self {
         self.invoker.permissions = permissions;
+        self
+    }
+
+    /// The most bytes a reply may attach where this member acts.
+    pub fn with_attachment_limit(mut self, bytes: u64) -> Self {
+        self.invoker.attachment_size_limit = bytes;
         self
     }
 

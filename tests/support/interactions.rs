@@ -72,6 +72,22 @@ pub struct Invoker {
     pub role: Option<u64>,
     /// What the bot may do there (Discord's `app_permissions`).
     pub app_permissions: u64,
+    /// The most bytes a reply may attach here (Discord's `attachment_size_limit`).
+    pub attachment_size_limit: u64,
+}
+
+impl Invoker {
+    /// A member with ordinary permissions in the test server.
+    pub fn member(user_id: u64) -> Invoker {
+        Invoker {
+            user_id,
+            guild_id: Some(GUILD_ID),
+            permissions: MEMBER_PERMISSIONS,
+            role: None,
+            app_permissions: APP_PERMISSIONS,
+            attachment_size_limit: 8_388_608,
+        }
+    }
 }
 
 /// The bot's permissions in the test server unless a test says otherwise: send messages,
@@ -104,7 +120,7 @@ fn envelope(kind: u8, id: &str, invoker: Invoker, data: Value) -> Value {
         "channel_id": CHANNEL_ID.to_string(),
         "locale": "en-US",
         "entitlements": [],
-        "attachment_size_limit": 8_388_608,
+        "attachment_size_limit": invoker.attachment_size_limit,
         "app_permissions": invoker.app_permissions.to_string(),
     });
     match invoker.guild_id {

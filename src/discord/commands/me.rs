@@ -370,36 +370,48 @@ async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
         poise::Context::Prefix(_) => 8 * 1024 * 1024,
     };
     let size = json.len() + csv.len() + vcf.len();
-    if limit > 0 && size > limit {
-        // Never cut: say so instead.
-        return Err(CommandError::User(format!(
-            "Your export is {} KB, more than Discord lets me attach here ({} KB). Nothing was cut; ask the bot's operator for a copy (see `/privacy`).",
-            size / 1024,
-            limit / 1024
-        )));
-    }
-    let text = format!(
+    let mut text = format!(
         "Everything I keep about you: `emig-bot-export.json` (every table, one array each), `contacts.csv` ({} contact{}, opens in any spreadsheet) and `contacts.vcf` (imports into a phone's address book).",
         contacts.len(),
         if contacts.len() == 1 { "" } else { "s" }
     );
-    reply::send(
-        ctx,
-        reply::ephemeral(text)
-            .attachment(poise::serenity_prelude::CreateAttachment::bytes(
-                json.into_bytes(),
-                "emig-bot-export.json",
-            ))
-            .attachment(poise::serenity_prelude::CreateAttachment::bytes(
-                csv.into_bytes(),
-                "contacts.csv",
-            ))
-            .attachment(poise::serenity_prelude::CreateAttachment::bytes(
-                vcf.into_bytes(),
-                "contacts.vcf",
-            )),
-    )
-    .await?;
+    let files: Vec<(&str, Vec<u8>)> = if limit > 0 && size > limit {
+        // Too big to attach as they are: one .zip, never a cut.
+        let zip = crate::domain::export::zipped(
+            &[
+                ("emig-bot-export.json", json.as_bytes()),
+                ("contacts.csv", csv.as_bytes()),
+                ("contacts.vcf", vcf.as_bytes()),
+            ],
+            data.clock.now(),
+        )
+        .map_err(|e| CommandError::User(format!("The export could not be zipped: {e}")))?;
+        if zip.len() > limit {
+            return Err(CommandError::User(format!(
+                "Your export is {} KB even zipped, more than Discord lets me attach here ({} KB). Nothing was cut; ask the bot's operator for a copy (see `/privacy`).",
+                zip.len() / 1024,
+                limit / 1024
+            )));
+        }
+        text.push_str(&format!(
+            " Together they are larger than Discord lets me attach here, so they come as one zip file ({} KB).",
+            zip.len().div_ceil(1024)
+        ));
+        vec![("emig-bot-export.zip", zip)]
+    } else {
+        vec![
+            ("emig-bot-export.json", json.into_bytes()),
+            ("contacts.csv", csv.into_bytes()),
+            ("contacts.vcf", vcf.into_bytes()),
+        ]
+    };
+    let mut answer = reply::ephemeral(text);
+    for (name, bytes) in files {
+        answer = answer.attachment(poise::serenity_prelude::CreateAttachment::bytes(
+            bytes, name,
+        ));
+    }
+    reply::send(ctx, answer).await?;
     Ok(())
 }
 
