@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::process::Command;
 
-use crate::support::interactions::{self, Invoker, GUILD_ID, MEMBER_PERMISSIONS};
+use crate::support::interactions::{self, Invoker};
 use crate::support::{FakeDiscord, Reply, MEMBER_A, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_emig-bot");
