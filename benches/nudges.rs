@@ -16,9 +16,11 @@ use emig_bot::clock::{ManualClock, SystemClock};
 use emig_bot::db;
 use emig_bot::domain::cadence::{Digest, QuietHours};
 use emig_bot::domain::{TimeZone, UserId};
-use emig_bot::scheduler::{Deliver, DeliverFuture, Scheduler, SchedulerSettings, Sent};
+use emig_bot::scheduler::{
+    Deliver, DeliverFuture, PostRemoval, Scheduler, SchedulerSettings, Sent,
+};
 use emig_bot::settings::DatabaseSettings;
-use emig_bot::store::Store;
+use emig_bot::store::{PostToDelete, Store};
 use emig_bot::{App, Deps};
 use support::bot::settings;
 use support::FakeDiscord;
@@ -57,6 +59,9 @@ impl Deliver for CountingDeliver {
     }
     fn tell_dms_closed<'a>(&'a self, _: UserId) -> DeliverFuture<'a, ()> {
         Box::pin(async { Ok(()) })
+    }
+    fn delete_post<'a>(&'a self, _: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval> {
+        Box::pin(async { Ok(PostRemoval::Gone) })
     }
 }
 

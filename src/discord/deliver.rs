@@ -17,8 +17,8 @@ use crate::domain::cadence::{Digest, DueStatus, FollowUp};
 use crate::domain::conference::{self, PlanId};
 use crate::domain::text;
 use crate::domain::{TimeZone, UserId};
-use crate::scheduler::{Deliver, DeliverError, DeliverFuture, Sent};
-use crate::store::{PlanReminder, Store};
+use crate::scheduler::{Deliver, DeliverError, DeliverFuture, PostRemoval, Sent};
+use crate::store::{PlanReminder, PostToDelete, Store};
 
 /// Spaces sends `interval` apart, whoever asks.
 pub struct Pacer {
@@ -726,7 +726,65 @@ fn is_digest(message: &serenity::Message, digest_id: i64) -> bool {
         })
 }
 
+/// How a request about a queued post ended: 404 (the message or channel is gone) counts as
+/// deleted, 403 as out of the bot's reach; anything else may be retried.
+fn post_removal<T>(
+    result: Result<T, serenity::Error>,
+) -> Result<Result<T, PostRemoval>, DeliverError> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)))
+            if r.status_code.as_u16() == 404 =>
+        {
+            Ok(Err(PostRemoval::Gone))
+        }
+        Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)))
+            if r.status_code.as_u16() == 403 =>
+        {
+            Ok(Err(PostRemoval::Unreachable))
+        }
+        Err(e) => Err(classify(e)),
+    }
+}
+
 impl Deliver for DiscordDeliver {
+    fn delete_post<'a>(&'a self, post: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval> {
+        Box::pin(async move {
+            let channel = serenity::ChannelId::new(post.channel_id);
+            let within = |what| {
+                DeliverError::Transient(format!(
+                    "no answer from Discord within {} s to {what}",
+                    self.timeout.as_secs_f32()
+                ))
+            };
+            let message = match post.message_id {
+                Some(id) => id,
+                None => {
+                    let look =
+                        channel.messages(&self.http, serenity::GetMessages::new().limit(100));
+                    let recent = tokio::time::timeout(self.timeout, look)
+                        .await
+                        .map_err(|_| within("a message lookup"))?;
+                    match post_removal(recent)? {
+                        Ok(recent) => match recent
+                            .iter()
+                            .find(|m| crate::discord::interaction::message_carries(m, &post.marker))
+                        {
+                            Some(m) => m.id.get(),
+                            None => return Ok(PostRemoval::NotFound),
+                        },
+                        Err(removal) => return Ok(removal),
+                    }
+                }
+            };
+            let delete = channel.delete_message(&self.http, serenity::MessageId::new(message));
+            let deleted = tokio::time::timeout(self.timeout, delete)
+                .await
+                .map_err(|_| within("a delete"))?;
+            Ok(post_removal(deleted)?.err().unwrap_or(PostRemoval::Gone))
+        })
+    }
+
     fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()> {
         Box::pin(async move {
             let Ok(Some(channel)) = self.store.fallback_channel_for(owner).await else {

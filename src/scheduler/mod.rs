@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::domain::cadence::{deliverable_from, local_instant, Digest, QuietHours, DIGEST_SIZE};
 use crate::domain::{DmPreferences, TimeZone, UserId};
-use crate::store::{Claim, Delivered, DueMember, Lease, Outcome, Store, StoreError};
+use crate::store::{Claim, Delivered, DueMember, Lease, Outcome, PostToDelete, Store, StoreError};
 
 /// Where a digest landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,25 @@ pub trait Deliver: Send + Sync + 'static {
     ) -> DeliverFuture<'a, Option<Sent>>;
     /// Tells the member, once, where they can see it (no contact detail): their DMs are closed.
     fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()>;
+    /// Deletes a channel post of an erased member (found by its button when its message id was
+    /// never recorded). An error means it may still be there: it is tried again.
+    fn delete_post<'a>(&'a self, post: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval>;
 }
+
+/// How deleting a queued post ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostRemoval {
+    /// Deleted now, or already gone.
+    Gone,
+    /// No recent message in the channel carries its button.
+    NotFound,
+    /// Discord refuses the bot there (no access any more): only a moderator can delete it.
+    Unreachable,
+}
+
+/// A queued post whose message id was never recorded, not found this long after the
+/// erasure, was never posted.
+const POST_IN_FLIGHT: Duration = Duration::minutes(2);
 
 #[derive(Debug, Clone, Copy)]
 pub struct SchedulerSettings {
@@ -156,6 +174,9 @@ impl Scheduler {
         if trimmed != crate::store::Trimmed::default() {
             tracing::debug!(?trimmed, "retention removed expired rows");
         }
+        if let Err(e) = self.retry_post_deletions(now).await {
+            tracing::error!(error = %e, "retrying queued post deletions failed; they stay queued");
+        }
         let taken = self
             .store
             .take_unfinished_digests(now, &self.lease(now), self.settings.members_per_run)
@@ -182,6 +203,36 @@ impl Scheduler {
             }
         }
         Ok(outcome)
+    }
+
+    /// Deletes the due posts of erased members that Discord had not confirmed deleted.
+    async fn retry_post_deletions(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        for queued in self.store.due_post_deletions(now, 50).await? {
+            let done = match self.deliver.delete_post(&queued.post).await {
+                Ok(PostRemoval::Gone) => true,
+                Ok(PostRemoval::Unreachable) => {
+                    tracing::warn!(
+                        channel = queued.post.channel_id,
+                        "an erased member's post can no longer be deleted by the bot; a moderator must"
+                    );
+                    true
+                }
+                Ok(PostRemoval::NotFound) => now - queued.queued_at >= POST_IN_FLIGHT,
+                Err(e) => {
+                    tracing::info!(error = %e, attempts = queued.attempts, "an erased member's post is not deleted yet");
+                    false
+                }
+            };
+            if done {
+                self.store.post_deletion_done(queued.id).await?;
+            } else {
+                let failures = u32::try_from(queued.attempts).unwrap_or(u32::MAX);
+                self.store
+                    .post_deletion_later(queued.id, now + backoff(failures))
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// A digest whose send was interrupted or whose outcome was unknown: it waits for the
@@ -477,10 +528,13 @@ impl Scheduler {
             // Nudges the run saw but could not send (quiet hours, backoff) are looked at
             // again at the cap; one that fell due after the run started, at once.
             let cap = run_at + self.settings.max_sleep;
-            let next = match self.store.next_nudge_due_after(run_at).await {
+            let mut next = match self.store.next_nudge_due_after(run_at).await {
                 Ok(Some(at)) => at.min(cap),
                 Ok(None) | Err(_) => cap,
             };
+            if let Ok(Some(at)) = self.store.next_post_deletion_at().await {
+                next = next.min(at.max(run_at + Duration::seconds(1)));
+            }
             if next <= self.clock.now() {
                 continue;
             }

@@ -264,9 +264,17 @@ impl Store {
             .collect())
     }
 
-    /// Erases everything the bot keeps about the member. Returns whether there was anything.
-    pub async fn delete_member(&self, user: UserId) -> StoreResult<bool> {
+    /// Erases everything the bot keeps about the member, and queues the channel posts made for
+    /// them that Discord has not confirmed deleted yet (without the member: see
+    /// `post_deletions`), in one transaction. Returns whether there was anything.
+    pub async fn delete_member(
+        &self,
+        user: UserId,
+        undeleted_posts: &[super::PostToDelete],
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
+        super::post_deletions::queue(&mut tx, undeleted_posts, now).await?;
         // Feedback they gave on others' stories is theirs too (everything else cascades).
         sqlx::query("DELETE FROM story_feedback WHERE rater_id = ?")
             .bind(sql_id(user.0))

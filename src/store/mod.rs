@@ -9,6 +9,7 @@ mod follow_ups;
 mod letters;
 mod members;
 mod nudges;
+mod post_deletions;
 mod practice;
 mod programs;
 mod retention;
@@ -24,6 +25,7 @@ pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSumma
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
 pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};
+pub use post_deletions::{PostToDelete, QueuedDeletion};
 pub use practice::PracticeSession;
 pub use retention::{Trimmed, DELIVERY_LOG_KEPT, PENDING_NOTE_KEPT};
 pub use stories::{FeedbackRefused, Share};

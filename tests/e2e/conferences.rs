@@ -1527,6 +1527,66 @@ async fn erasing_a_member_takes_down_their_shared_plan_and_erases_plans_and_targ
 }
 
 #[tokio::test]
+async fn an_erased_members_post_whose_answer_was_lost_is_found_and_deleted_by_the_queue() {
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    officer_adds(&bot, saem()).await;
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let channel = crate::support::interactions::CHANNEL_ID;
+    let messages = format!("/channels/{channel}/messages");
+    // Discord creates the post, but its answer is lost: the message id is never recorded.
+    bot.fake.fail(
+        "POST",
+        &messages,
+        crate::support::Fault::DoneThenServerError,
+        Some(1),
+    );
+    let a = bot.member(MEMBER_A);
+    let first = a
+        .run_command("conference share", [("conference", saem_id.as_str())])
+        .await;
+    assert!(
+        first.content.contains("did not confirm"),
+        "{}",
+        first.content
+    );
+    let post = post_containing(&bot, "is going to SAEM");
+    let message = bot
+        .fake
+        .message_with_component(&button_id(&post, "I'm going too"))
+        .expect("created on Discord");
+    // Erasing now: looking for the post fails too, so it is queued by its button.
+    bot.fake.fail(
+        "GET",
+        &messages,
+        crate::support::Fault::ServerError,
+        Some(1),
+    );
+    let ask = a.run_command::<&str>("me delete", []).await;
+    let done = a.click(&ask.button("Delete everything")).await;
+    assert!(
+        done.content
+            .contains("1 shared post could not be deleted just now"),
+        "{}",
+        done.content
+    );
+    // The queue finds it by its button and deletes it, with nothing left of the member.
+    let deleted = format!("{messages}/{message}");
+    bot.fake
+        .wait_for("the queued post deleted", |calls| {
+            calls
+                .iter()
+                .any(|c| c.method == "DELETE" && c.path.ends_with(&deleted) && c.status == 204)
+                .then_some(())
+        })
+        .await;
+    crate::support::bot::eventually("the queue to empty", || async {
+        bot.store.queued_post_deletions().await.expect("count") == 0
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_postponed_conference_reminds_again_and_leaving_after_a_reminder_breaks_nothing() {
     let bot = TestBot::start().await;
     set_up_chapter(&bot).await;

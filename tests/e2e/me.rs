@@ -499,11 +499,13 @@ async fn privacy_names_the_operator_and_the_retention_periods() {
         notice.content
     );
     assert!(notice.content.contains("365 days"), "{}", notice.content);
-    assert!(
-        notice.content.contains("`/me delete`"),
-        "{}",
-        notice.content
-    );
+    for command in ["`/me delete`", "`/me export`", "`/me import`"] {
+        assert!(
+            notice.content.contains(command),
+            "{command}: {}",
+            notice.content
+        );
+    }
 }
 
 #[tokio::test]
@@ -654,7 +656,10 @@ async fn an_export_too_big_to_attach_comes_as_one_zip_and_never_cut() {
             assert!(text.contains(note.trim()), "notes whole");
         }
     }
-    assert!(total as u64 > limit, "the files alone would not fit: {total}");
+    assert!(
+        total as u64 > limit,
+        "the files alone would not fit: {total}"
+    );
 
     // Too big even zipped: refused, nothing attached, never cut.
     let before = bot.fake.calls().len();
@@ -664,5 +669,7 @@ async fn an_export_too_big_to_attach_comes_as_one_zip_and_never_cut() {
         .run_command::<&str>("me export", [])
         .await;
     assert!(reply.content.contains("even zipped"), "{}", reply.content);
-    assert!(bot.fake.calls()[before..].iter().all(|c| c.files.is_empty()));
+    assert!(bot.fake.calls()[before..]
+        .iter()
+        .all(|c| c.files.is_empty()));
 }

@@ -560,7 +560,10 @@ async fn nonces_never_repeat_even_when_an_erasure_frees_a_digest_id() {
     h.clock.set(utc("2026-11-23T14:00:00Z"));
     let first = h.claimed_by_a_dead_process(A).await;
     assert!(first.nonce.len() <= 25, "{}", first.nonce);
-    h.store.delete_member(A).await.expect("erase");
+    h.store
+        .delete_member(A, &[], chrono::Utc::now())
+        .await
+        .expect("erase");
     h.met_at_conference(A, "Ana", day(11, 20)).await;
     let second = h.claimed_by_a_dead_process(A).await;
     // SQLite hands the freed id out again: only the nonce's random part keeps them apart.

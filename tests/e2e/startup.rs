@@ -254,6 +254,12 @@ impl emig_bot::scheduler::Deliver for PanickingDeliver {
     ) -> emig_bot::scheduler::DeliverFuture<'a, ()> {
         Box::pin(async { Ok(()) })
     }
+    fn delete_post<'a>(
+        &'a self,
+        _: &'a emig_bot::store::PostToDelete,
+    ) -> emig_bot::scheduler::DeliverFuture<'a, emig_bot::scheduler::PostRemoval> {
+        Box::pin(async { panic!("simulated bug in the sender") })
+    }
 }
 
 #[tokio::test]

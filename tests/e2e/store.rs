@@ -146,8 +146,14 @@ async fn deleting_a_member_erases_their_chapter_memberships_only() {
         .set_timezone(A, zone("Europe/Berlin"), now)
         .await
         .expect("write");
-    assert!(store.delete_member(A).await.expect("delete"));
-    assert!(!store.delete_member(A).await.expect("nothing left"));
+    assert!(store
+        .delete_member(A, &[], chrono::Utc::now())
+        .await
+        .expect("delete"));
+    assert!(!store
+        .delete_member(A, &[], chrono::Utc::now())
+        .await
+        .expect("nothing left"));
     assert_eq!(store.member(A).await.expect("read").timezone, None);
     assert!(store.chapters_of(A).await.expect("read").is_empty());
     assert_eq!(store.chapters_of(B).await.expect("read"), vec![G1]);

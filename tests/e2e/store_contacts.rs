@@ -390,7 +390,10 @@ async fn deleting_a_member_deletes_their_contacts() {
         .add_contact(B, &named("Bo"), test_start())
         .await
         .expect("add");
-    store.delete_member(A).await.expect("delete");
+    store
+        .delete_member(A, &[], chrono::Utc::now())
+        .await
+        .expect("delete");
     assert_eq!(store.count_contacts(A).await.expect("count"), 0);
     assert_eq!(store.count_contacts(B).await.expect("count"), 1);
 }

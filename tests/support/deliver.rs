@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use emig_bot::domain::cadence::Digest;
 use emig_bot::domain::UserId;
-use emig_bot::scheduler::{Deliver, DeliverError, DeliverFuture, Sent};
+use emig_bot::scheduler::{Deliver, DeliverError, DeliverFuture, PostRemoval, Sent};
+use emig_bot::store::PostToDelete;
 
 /// How the next send goes.
 #[derive(Debug, Clone)]
@@ -37,6 +38,8 @@ pub struct RecordingDeliver {
     pub channel: Mutex<Vec<(String, i64)>>,
     /// Members told that their DMs are closed.
     pub told_dms_closed: Mutex<Vec<UserId>>,
+    /// Posts of erased members it was asked to delete.
+    pub deleted_posts: Mutex<Vec<PostToDelete>>,
 }
 
 impl RecordingDeliver {
@@ -92,6 +95,13 @@ impl RecordingDeliver {
 }
 
 impl Deliver for RecordingDeliver {
+    fn delete_post<'a>(&'a self, post: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval> {
+        Box::pin(async move {
+            self.deleted_posts.lock().expect("lock").push(post.clone());
+            Ok(PostRemoval::Gone)
+        })
+    }
+
     fn tell_dms_closed<'a>(&'a self, owner: UserId) -> DeliverFuture<'a, ()> {
         Box::pin(async move {
             self.told_dms_closed.lock().expect("lock").push(owner);

@@ -62,6 +62,8 @@ pub enum Fault {
     UnknownChannel,
     /// Never answers: the request hangs until the caller gives up.
     Stall,
+    /// Does what was asked (a message is created), then answers 500: the answer is lost.
+    DoneThenServerError,
 }
 
 /// A token bucket on a route, as Discord limits: `capacity` requests at once, refilled at
@@ -578,6 +580,10 @@ async fn rest_handler(
         .or_else(|| over_limit(&state, &method, &path))
     {
         Some(Fault::Stall) => std::future::pending::<Response>().await,
+        Some(Fault::DoneThenServerError) => {
+            let _ = route(&state, &method, &path, &body);
+            fault_response(Fault::ServerError)
+        }
         Some(fault) => fault_response(fault),
         None => route(&state, &method, &path, &body),
     };
@@ -681,6 +687,7 @@ fn fault_response(fault: Fault) -> Response {
             json!({"message": "Unknown Message", "code": 10008}),
         ),
         Fault::Stall => StatusCode::GATEWAY_TIMEOUT.into_response(),
+        Fault::DoneThenServerError => fault_response(Fault::ServerError),
         Fault::ServerError => json_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({"message": "500: Internal Server Error", "code": 0}),

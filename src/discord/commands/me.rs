@@ -578,25 +578,35 @@ pub async fn on_component(
                 .await;
         }
     }
-    // Shared story posts first: once the data is gone, nothing could find them again.
-    let (pending, unreachable) = super::story::take_down_all_posts(ctx, data, owner).await?;
-    let (shares_pending, shares_unreachable) =
+    // Shared story posts first: once the data is gone, nothing could find them again. Those
+    // Discord does not confirm deleted now are queued (without the member) and retried.
+    let (mut undeleted, unreachable) = super::story::take_down_all_posts(ctx, data, owner).await?;
+    let (shares_undeleted, shares_unreachable) =
         super::conference::take_down_shares(ctx, data, owner).await?;
-    if pending + shares_pending > 0 {
-        return incoming
-            .update(
-                ctx,
-                "I could not delete your shared posts (stories or conference plans) right now, so nothing was erased. Try again in a moment.",
-                Vec::new(),
-            )
-            .await;
-    }
+    undeleted.extend(shares_undeleted);
     let unreachable = unreachable + shares_unreachable;
-    data.store.delete_member(owner).await?;
-    tracing::info!("a member erased their data");
+    data.store
+        .delete_member(owner, &undeleted, data.clock.now())
+        .await?;
+    if !undeleted.is_empty() {
+        data.actions.wake.notify_one();
+    }
+    tracing::info!(queued_posts = undeleted.len(), "a member erased their data");
     let mut text =
         "Done: everything the bot kept about you is erased. Using a command again starts afresh."
             .to_owned();
+    if !undeleted.is_empty() {
+        text.push_str(&format!(
+            " {} shared post{} could not be deleted just now: I keep trying until {} gone.",
+            undeleted.len(),
+            if undeleted.len() == 1 { "" } else { "s" },
+            if undeleted.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ));
+    }
     if unreachable > 0 {
         text.push_str(&format!(
             " {unreachable} shared post{} sit in channels I can no longer reach: ask a moderator there to delete {}.",

@@ -19,7 +19,7 @@ pub async fn privacy(ctx: Context<'_>) -> Result<(), CommandError> {
          **What is stored.** Your settings (time zone, stage, nudge hour, Match Day); the contacts you save and what you log with them (notes about other people: never patient information); your follow-ups and the delivery log of your nudges; your one-minute story versions and the feedback on shared ones; your conference plans and targets, letters, programs, season dates, fair interests and questions, practice sign-ups.\n\
          **Who sees it.** Only you: every reply about your data is visible to you alone, and DMs with contact details go to you only. The chapter sees only what you choose to share (a shared story, a shared plan, your name on a fair program) and officers see aggregates of 5 members or more, never a contact.\n\
          **How long.** Until you delete it. A message waiting to be saved as a note: {} minutes at most. The delivery log: {} days.\n\
-         **Your rights.** `/me delete` erases everything the bot keeps about you, including the channel posts it made for you. Officers' chapter items you created (a conference, a fair question) stay with the chapter without your name.\n\
+         **Your rights.** `/me export` gives you a copy of everything (JSON, your contacts as CSV and vCard); `/me import` brings contacts in from a CSV sheet. `/me delete` erases everything the bot keeps about you, including the channel posts it made for you (one Discord does not confirm deleted is retried until it is gone). Officers' chapter items you created (a conference, a fair question) stay with the chapter without your name.\n\
          **Who runs this bot.** {}",
         PENDING_NOTE_KEPT.num_minutes(),
         DELIVERY_LOG_KEPT.num_days(),

@@ -19,6 +19,23 @@ pub fn picked_id(value: &str) -> Option<i64> {
     value.trim().strip_prefix('#')?.parse().ok()
 }
 
+/// Whether a message carries a button with `custom_id` (how a post whose message id was never
+/// recorded is found again).
+pub fn message_carries(message: &poise::serenity_prelude::Message, custom_id: &str) -> bool {
+    use poise::serenity_prelude::{ActionRowComponent, ButtonKind};
+    message
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .any(|c| match c {
+            ActionRowComponent::Button(b) => matches!(
+                &b.data,
+                ButtonKind::NonLink { custom_id: id, .. } if id == custom_id
+            ),
+            _ => false,
+        })
+}
+
 /// Discord's limit on a custom id.
 pub const MAX_CUSTOM_ID: usize = 100;
 

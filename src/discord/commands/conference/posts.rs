@@ -8,7 +8,7 @@ use poise::serenity_prelude as serenity;
 use super::components::ConferenceComponent;
 use super::pick::{autocomplete_conference, chapter_today, require_officer, resolve};
 use crate::actions::CONFERENCE_GONE;
-use crate::discord::interaction::{Component, Incoming, STALE_BUTTON};
+use crate::discord::interaction::{message_carries, Component, Incoming, STALE_BUTTON};
 use crate::discord::{author, reply, CommandError, Context, Data};
 use crate::domain::conference::{self, dates_label, relative, Conference, Visibility};
 use crate::domain::{GuildId, UserId};
@@ -66,7 +66,7 @@ async fn publish(
         let recent = channel
             .messages(ctx, serenity::GetMessages::new().limit(100))
             .await?;
-        if let Some(found) = recent.iter().find(|m| carries(m, &ours)) {
+        if let Some(found) = recent.iter().find(|m| message_carries(m, &ours)) {
             return Ok(Some(found.id.get()));
         }
     }
@@ -105,21 +105,6 @@ fn unconfirmed() -> CommandError {
     CommandError::User(
         "Discord did not confirm the post. Run the same command again: it finds the post if it went out, and sends it once if not.".into(),
     )
-}
-
-/// Whether a message carries a component with `custom_id`.
-fn carries(message: &serenity::Message, custom_id: &str) -> bool {
-    message
-        .components
-        .iter()
-        .flat_map(|row| row.components.iter())
-        .any(|c| match c {
-            serenity::ActionRowComponent::Button(b) => matches!(
-                &b.data,
-                serenity::ButtonKind::NonLink { custom_id: id, .. } if id == custom_id
-            ),
-            _ => false,
-        })
 }
 
 /// Discord refused the request (4xx): nothing was done.
@@ -464,7 +449,7 @@ pub async fn take_down_shares(
     ctx: &serenity::Context,
     data: &Data,
     owner: UserId,
-) -> Result<(usize, usize), CommandError> {
+) -> Result<(Vec<crate::store::PostToDelete>, usize), CommandError> {
     take_down_shares_of(ctx, data, owner, None).await
 }
 
@@ -474,29 +459,34 @@ pub(super) async fn take_down_shares_of(
     data: &Data,
     owner: UserId,
     conference: Option<crate::domain::conference::ConferenceId>,
-) -> Result<(usize, usize), CommandError> {
-    let (mut pending, mut unreachable) = (0, 0);
+) -> Result<(Vec<crate::store::PostToDelete>, usize), CommandError> {
+    let (mut pending, mut unreachable) = (Vec::new(), 0);
     for post in data.store.live_conference_shares(owner).await? {
         if conference.is_some_and(|c| c != post.conference) {
             continue;
         }
         let channel = serenity::ChannelId::new(post.channel_id);
+        let ours = ConferenceComponent::GoingToo { post: post.id }.custom_id(UserId(0));
+        let undeleted = |message| crate::store::PostToDelete {
+            channel_id: post.channel_id,
+            message_id: message,
+            marker: ours.clone(),
+        };
         let message = match post.message_id {
             Some(id) => Some(id),
             None => {
-                let ours = ConferenceComponent::GoingToo { post: post.id }.custom_id(UserId(0));
                 let look = channel.messages(ctx, serenity::GetMessages::new().limit(100));
                 match tokio::time::timeout(data.request_timeout, look).await {
                     Ok(Ok(recent)) => recent
                         .iter()
-                        .find(|m| carries(m, &ours))
+                        .find(|m| message_carries(m, &ours))
                         .map(|m| m.id.get()),
                     Ok(Err(e)) if refused(&e) => {
                         unreachable += 1;
                         continue;
                     }
                     _ => {
-                        pending += 1;
+                        pending.push(undeleted(None));
                         continue;
                     }
                 }
@@ -510,7 +500,7 @@ pub(super) async fn take_down_shares_of(
                     if r.status_code.as_u16() == 404 => {}
                 Ok(Err(e)) if refused(&e) => unreachable += 1,
                 _ => {
-                    pending += 1;
+                    pending.push(undeleted(Some(message)));
                     continue;
                 }
             }

@@ -26,9 +26,9 @@ pub async fn take_down_all_posts(
     ctx: &poise::serenity_prelude::Context,
     data: &Data,
     owner: UserId,
-) -> Result<(usize, usize), CommandError> {
+) -> Result<(Vec<crate::store::PostToDelete>, usize), CommandError> {
     let done = posts::take_down_posts(ctx, data, owner, None).await?;
-    Ok((done.pending, done.unreachable))
+    Ok((done.undeleted, done.unreachable))
 }
 
 /// Your one-minute story: write it, check it, share it for feedback

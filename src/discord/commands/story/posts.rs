@@ -27,13 +27,28 @@ pub(super) struct Finished {
     pub pending: usize,
     /// Posts the bot can no longer delete: a moderator must.
     pub unreachable: usize,
+    /// The posts still to delete (`pending` of them), for an erasure to queue.
+    pub undeleted: Vec<crate::store::PostToDelete>,
 }
 
 impl Finished {
-    pub(super) fn count(&mut self, removal: Removal) {
+    /// Counts how removing `share`'s post (message `message`) ended.
+    pub(super) fn count(
+        &mut self,
+        removal: Removal,
+        share: &crate::store::Share,
+        message: Option<u64>,
+    ) {
         match removal {
             Removal::Gone | Removal::AlreadyGone => self.removed += 1,
-            Removal::Retry => self.pending += 1,
+            Removal::Retry => {
+                self.pending += 1;
+                self.undeleted.push(crate::store::PostToDelete {
+                    channel_id: share.channel_id,
+                    message_id: message,
+                    marker: StoryComponent::Feedback { share: share.id }.custom_id(UserId(0)),
+                });
+            }
             Removal::Unreachable => self.unreachable += 1,
         }
     }
@@ -75,7 +90,9 @@ pub(super) async fn finish_unfinished(
                 Ok(found) => found,
                 Err(e) => {
                     tracing::info!(error = %e, share = share.id, "could not look for a shared story post");
-                    finished.pending += usize::from(share.removed);
+                    if share.removed {
+                        finished.count(Removal::Retry, &share, None);
+                    }
                     continue;
                 }
             },
@@ -94,7 +111,8 @@ pub(super) async fn finish_unfinished(
                     message_id: Some(message),
                     ..share
                 };
-                finished.count(remove_post(ctx, data, &with_message).await?);
+                let removal = remove_post(ctx, data, &with_message).await?;
+                finished.count(removal, &with_message, Some(message));
             }
         }
     }
@@ -112,18 +130,7 @@ async fn find_post(
         .await?;
     Ok(recent
         .iter()
-        .find(|m| {
-            m.components
-                .iter()
-                .flat_map(|row| row.components.iter())
-                .any(|c| match c {
-                    serenity::ActionRowComponent::Button(b) => matches!(
-                        &b.data,
-                        serenity::ButtonKind::NonLink { custom_id, .. } if *custom_id == wanted
-                    ),
-                    _ => false,
-                })
-        })
+        .find(|m| crate::discord::interaction::message_carries(m, &wanted))
         .map(|m| m.id.get()))
 }
 
@@ -176,7 +183,8 @@ pub(super) async fn take_down_posts(
     shares.dedup_by_key(|s| s.id);
     for share in shares {
         if which.is_none() || Some(share.version) == which {
-            finished.count(remove_post(ctx, data, &share).await?);
+            let removal = remove_post(ctx, data, &share).await?;
+            finished.count(removal, &share, share.message_id);
         }
     }
     Ok(finished)

@@ -118,7 +118,8 @@ pub(super) async fn unshare(ctx: Context<'_>) -> Result<(), CommandError> {
         return Err(CommandError::User("You have no shared story posts.".into()));
     }
     for share in &shares {
-        finished.count(remove_post(serenity_ctx, data, share).await?);
+        let removal = remove_post(serenity_ctx, data, share).await?;
+        finished.count(removal, share, share.message_id);
     }
     let mut text = format!(
         "Removed {} shared post{}. Your feedback so far is kept: `/story feedback`.",
