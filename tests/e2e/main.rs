@@ -13,6 +13,7 @@ mod conformance;
 mod contacts;
 mod fairs;
 mod fake_discord;
+mod forgery;
 mod import;
 mod letters;
 mod limits;

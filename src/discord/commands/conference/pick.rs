@@ -10,7 +10,7 @@ use crate::domain::chapter::is_officer;
 use crate::domain::conference::{self, dates_label, Conference, ConferenceId, TargetId};
 use crate::domain::{GuildId, RoleId, TimeZone};
 
-pub(super) const NOT_OFFICER: &str = "Only chapter officers can change the calendar: the officer role chosen with `/chapter setup`, or Manage Server.";
+pub(super) const NOT_OFFICER: &str = "Only chapter officers can do this: the officer role chosen with `/chapter setup`, or Manage Server.";
 
 /// A conference stays offered this long after it ended (for linking contacts met there).
 const RECENT_DAYS: i64 = 60;

@@ -227,6 +227,10 @@ pub async fn on_note_component(
                 .await
         }
         NoteComponent::SomeoneElse { pending } => {
+            // The form only for the clicker's own note, still waiting (the id is untrusted).
+            if data.store.pending_note(owner, pending).await?.is_none() {
+                return Err(crate::actions::ActionError::NoteGone.into());
+            }
             let modal = serenity::CreateModal::new(
                 NoteComponent::NewContactForm { pending }.custom_id(owner),
                 "New contact for this note",
