@@ -43,6 +43,8 @@ pub enum AppError {
     GatewayEnded,
     #[error("the nudge loop stopped: {0}")]
     SchedulerEnded(String),
+    #[error("the database's storage is full, so nothing more can be saved; stopping (make room, then start the bot again): {0}")]
+    StorageFull(String),
     #[error("drafts.templates_dir: {0}")]
     Templates(#[from] crate::domain::draft::DraftError),
 }
@@ -151,6 +153,7 @@ impl App {
         let mut nudges = tokio::spawn(self.scheduler.run(async move {
             let _ = nudges_stopped.await;
         }));
+        let mut full = self.store.full();
         let outcome = {
             let start = self.client.start();
             tokio::pin!(start);
@@ -171,6 +174,11 @@ impl App {
                             Ok(()) => Err(AppError::GatewayEnded),
                             Err(e) => Err(AppError::Discord(e)),
                         };
+                    }
+                    Ok(()) = full.changed() => {
+                        let why = full.borrow().clone().unwrap_or_default();
+                        shards.shutdown_all().await;
+                        break Err(AppError::StorageFull(why));
                     }
                     () = &mut shutdown => {
                         tracing::info!("shutting down");

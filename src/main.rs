@@ -90,6 +90,12 @@ async fn main() -> ExitCode {
             }
         }
         Command::Run => {
+            // A database file grown past the process's size limit (RLIMIT_FSIZE) must fail
+            // its write — which the bot reports, then stops on — not kill the process
+            // mid-write with SIGXFSZ. Handling the signal replaces its default action.
+            #[cfg(target_os = "linux")]
+            let _file_too_big =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(25));
             let app = match App::build(&settings, Deps::default()).await {
                 Ok(app) => app,
                 Err(e) => {

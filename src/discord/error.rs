@@ -74,10 +74,16 @@ impl From<ActionError> for CommandError {
 pub const BUSY: &str =
     "The bot is busy saving something else right now, so nothing was changed. Try again in a moment.";
 
-/// The sentence for an error that is not the member's to fix.
-pub fn internal_text(error: &CommandError) -> &'static str {
+/// The sentence for an error that is not the member's to fix; a full storage is noted on the
+/// store (the app stops on it).
+pub fn internal_text(store: &crate::store::Store, error: &CommandError) -> &'static str {
+    if let CommandError::Store(e) = error {
+        store.note_failure(e);
+    }
     if is_busy(error) {
         BUSY
+    } else if matches!(error, CommandError::Store(e) if e.is_storage_full()) {
+        FULL
     } else {
         INTERNAL
     }
@@ -93,6 +99,10 @@ fn is_busy(error: &CommandError) -> bool {
         Some("5" | "6" | "517" | "261" | "262")
     )
 }
+
+/// What a member reads when the bot's storage is full (the bot then stops for its operator).
+pub const FULL: &str =
+    "The bot's storage is full, so nothing was saved. Its operator needs to make room; try again later.";
 
 /// What a member reads when the fault is ours.
 pub const INTERNAL: &str =
@@ -120,7 +130,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
                     error = %chain(&internal),
                     "command failed"
                 );
-                (ctx, internal_text(&internal).to_owned())
+                (ctx, internal_text(&ctx.data().store, &internal).to_owned())
             }
         },
         FrameworkError::CommandPanic { payload, ctx, .. } => {
@@ -189,7 +199,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
                     error = %chain(&internal),
                     "command check failed"
                 );
-                (ctx, internal_text(&internal).to_owned())
+                (ctx, internal_text(&ctx.data().store, &internal).to_owned())
             }
             None => (ctx, "You can't use this command here.".to_owned()),
         },

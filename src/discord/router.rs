@@ -152,7 +152,7 @@ pub async fn on_event(
         Err(internal) => {
             tracing::error!(component = %area, error = %super::error::chain(&internal), "component failed");
             incoming
-                .say(ctx, super::error::internal_text(&internal))
+                .say(ctx, super::error::internal_text(&data.store, &internal))
                 .await
         }
     }

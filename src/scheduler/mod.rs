@@ -175,6 +175,7 @@ impl Scheduler {
             tracing::debug!(?trimmed, "retention removed expired rows");
         }
         if let Err(e) = self.retry_post_deletions(now).await {
+            self.store.note_failure(&e);
             tracing::error!(error = %e, "retrying queued post deletions failed; they stay queued");
         }
         let taken = self
@@ -184,6 +185,7 @@ impl Scheduler {
         for digest in taken {
             outcome.recovered += 1;
             if let Err(e) = self.recover(&digest, now, &mut outcome).await {
+                self.store.note_failure(&e);
                 tracing::error!(digest = digest.id, error = %e, "recovering a digest failed; it stays unfinished");
             }
         }
@@ -199,6 +201,7 @@ impl Scheduler {
             // One batch's failure never stops the others; their nudges stay due, and digests
             // sent but not recorded are found again after their lease.
             if let Err(e) = self.serve_batch(batch, now, &mut outcome).await {
+                self.store.note_failure(&e);
                 tracing::error!(error = %e, "nudges for a batch of members failed; they stay due");
             }
         }
@@ -523,7 +526,10 @@ impl Scheduler {
                     "nudge run"
                 ),
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "nudge run failed; retrying after a pause"),
+                Err(e) => {
+                    self.store.note_failure(&e);
+                    tracing::error!(error = %e, "nudge run failed; retrying after a pause");
+                }
             }
             // Nudges the run saw but could not send (quiet hours, backoff) are looked at
             // again at the cap; one that fell due after the run started, at once.

@@ -35,6 +35,8 @@ pub use tx::Tx;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Set once a write failed because the storage is full: the app stops on it.
+    full: std::sync::Arc<tokio::sync::watch::Sender<Option<String>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,20 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// Whether the storage refused a write for lack of room: SQLite's FULL, or an I/O error
+    /// (a file over the size limit fails its write with EFBIG). Nothing can be saved until
+    /// an operator makes room, so the bot stops rather than answer every member with errors.
+    pub fn is_storage_full(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(db)) = self else {
+            return false;
+        };
+        db.code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 10 | 13))
+    }
+}
 
 /// Why a backup was not written.
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +76,30 @@ pub enum BackupError {
 
 impl Store {
     pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            full: std::sync::Arc::new(tokio::sync::watch::channel(None).0),
+        }
+    }
+
+    /// Notes a failed operation: a full storage is reported to whoever watches
+    /// [`Store::full`] (the app, which stops).
+    pub fn note_failure(&self, error: &StoreError) {
+        if error.is_storage_full() {
+            let why = error.to_string();
+            self.full.send_if_modified(|slot| {
+                let first = slot.is_none();
+                if first {
+                    *slot = Some(why);
+                }
+                first
+            });
+        }
+    }
+
+    /// Becomes `Some(why)` once a write failed for lack of storage.
+    pub fn full(&self) -> tokio::sync::watch::Receiver<Option<String>> {
+        self.full.subscribe()
     }
 
     pub fn pool(&self) -> &SqlitePool {

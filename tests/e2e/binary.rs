@@ -638,3 +638,101 @@ async fn logs_at_info_carry_no_contact_details_notes_or_story_text() {
     }
     assert!(!logs.contains("quokka"), "{logs}");
 }
+
+#[tokio::test]
+async fn a_full_disk_while_running_is_one_clear_line_a_failing_exit_and_nothing_half_written() {
+    use crate::support::OptValue;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let db_path = dir.path().join("bot.db");
+    let db_url = format!("sqlite://{}", db_path.display());
+    let env = [
+        ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+        ("EMIG_DISCORD_API_BASE", fake.api_base.as_str()),
+        ("EMIG_DATABASE_URL", db_url.as_str()),
+        ("EMIG_LOG", "info"),
+    ];
+    // The migrated database, then a file size limit a little above it: a full disk, for
+    // this process only (`ulimit -f` counts 512-byte blocks in POSIX sh).
+    let checked = finish(emig_bot(dir.path(), &env).arg("check")).await;
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    // The limit counts per file: above both the database and a write-ahead log `check` may
+    // have left behind, by a margin a few dozen contacts fill.
+    let size_of = |suffix: &str| {
+        std::fs::metadata(format!("{}{suffix}", db_path.display()))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let blocks = (size_of("").max(size_of("-wal")) + 1024 * 1024) / 512;
+    let log_path = dir.path().join("bot.log");
+    let mut cmd = Command::new("sh");
+    cmd.env_clear()
+        .current_dir(dir.path())
+        .envs(env.iter().copied())
+        .args(["-c", &format!("ulimit -f {blocks} && exec \"$0\" run"), BIN])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).expect("log"))
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().expect("spawn");
+    fake.wait_for_registration().await;
+
+    let note = "Talked through ultrasound fellowships, SLOE timing and how to ask. ".repeat(20);
+    let mut saved = 0;
+    let mut refused = None;
+    for i in 0..2_000 {
+        let reply = run_on(
+            &fake,
+            "contact add",
+            &[
+                ("name", OptValue::from(format!("Dr. Person {i}").as_str())),
+                ("notes", OptValue::from(note.as_str())),
+            ],
+        )
+        .await;
+        if reply.content.starts_with("Saved") {
+            saved += 1;
+        } else {
+            refused = Some(reply);
+            break;
+        }
+    }
+    let refused = refused.expect("the disk filled up");
+    assert!(refused.ephemeral);
+    assert!(
+        refused
+            .content
+            .contains("storage is full, so nothing was saved"),
+        "{}",
+        refused.content
+    );
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the bot stops on a full disk")
+        .expect("status");
+    let logs = std::fs::read_to_string(&log_path).expect("log");
+    assert!(!status.success(), "{logs}");
+    assert!(!logs.contains("panicked"), "{logs}");
+    let last = logs.trim().lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("emig-bot: the database's storage is full") && last.contains("make room"),
+        "{logs}"
+    );
+
+    // Opened without the limit: whole, and holding exactly the contacts answered "Saved".
+    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("open");
+    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .expect("check");
+    assert_eq!(check, "ok");
+    let (contacts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM contacts")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        contacts, saved,
+        "no answered write lost, no refused one kept"
+    );
+    assert!(saved > 10, "{saved} saved before the disk was full");
+}
