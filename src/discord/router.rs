@@ -45,6 +45,17 @@ impl Routed {
             .or_else(|| decode(raw).map(Routed::Fair))
     }
 
+    /// Whether its answer may be a form: Discord takes a form only as the first answer, so
+    /// such a component is never deferred (its handler reads little before opening it).
+    fn may_open_form(&self) -> bool {
+        matches!(
+            self,
+            Routed::Contact(ContactComponent::Details { .. })
+                | Routed::Note(NoteComponent::SomeoneElse { .. })
+                | Routed::Story(StoryComponent::Feedback { .. })
+        )
+    }
+
     fn public_because(&self) -> Option<&'static str> {
         match self {
             Routed::Me(c) => c.public_because(),
@@ -110,12 +121,12 @@ pub async fn on_event(
     };
     let (incoming, custom_id, stale) = match interaction {
         serenity::Interaction::Component(click) => (
-            Incoming::Click(click),
+            Incoming::click(click),
             click.data.custom_id.as_str(),
             STALE_BUTTON,
         ),
         serenity::Interaction::Modal(form) => (
-            Incoming::Form(form),
+            Incoming::form(form),
             form.data.custom_id.as_str(),
             STALE_FORM,
         ),
@@ -134,16 +145,36 @@ pub async fn on_event(
         return incoming.say(ctx, NOT_YOURS).await;
     }
     let area = format!("{routed:?}");
-    let outcome = match routed {
-        Routed::Me(c) => me::on_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Contact(c) => contact::on_contact_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Note(c) => contact::on_note_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Nudge(c) => followup::on_nudge_button(ctx, data, &incoming, clicker, c).await,
-        Routed::Story(c) => story::on_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Conference(c) => conference::on_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Letter(c) => letter::on_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Program(c) => program::on_component(ctx, data, &incoming, clicker, c).await,
-        Routed::Fair(c) => fair::on_component(ctx, data, &incoming, clicker, c).await,
+    let deferrable = !routed.may_open_form();
+    let handle = async {
+        match routed {
+            Routed::Me(c) => me::on_component(ctx, data, &incoming, clicker, c).await,
+            Routed::Contact(c) => {
+                contact::on_contact_component(ctx, data, &incoming, clicker, c).await
+            }
+            Routed::Note(c) => contact::on_note_component(ctx, data, &incoming, clicker, c).await,
+            Routed::Nudge(c) => followup::on_nudge_button(ctx, data, &incoming, clicker, c).await,
+            Routed::Story(c) => story::on_component(ctx, data, &incoming, clicker, c).await,
+            Routed::Conference(c) => {
+                conference::on_component(ctx, data, &incoming, clicker, c).await
+            }
+            Routed::Letter(c) => letter::on_component(ctx, data, &incoming, clicker, c).await,
+            Routed::Program(c) => program::on_component(ctx, data, &incoming, clicker, c).await,
+            Routed::Fair(c) => fair::on_component(ctx, data, &incoming, clicker, c).await,
+        }
+    };
+    tokio::pin!(handle);
+    // Still working after `defer_after` (a busy database): acknowledge now, while the handler
+    // is suspended, so Discord keeps the interaction; its answer follows as an edit or a
+    // follow-up (see `Incoming`).
+    let outcome = match tokio::time::timeout(data.defer_after, &mut handle).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            if deferrable {
+                incoming.defer(ctx).await;
+            }
+            handle.await
+        }
     };
     match outcome {
         Ok(()) => Ok(()),

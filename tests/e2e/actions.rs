@@ -432,6 +432,90 @@ async fn a_command_kept_waiting_by_another_writer_answers_thinking_first_then_sa
 }
 
 #[tokio::test]
+async fn a_click_or_form_kept_waiting_by_another_writer_is_acknowledged_first_then_answered() {
+    let bot = TestBot::start_with(&[
+        ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "20000"),
+        ("EMIG_DISCORD_DEFER_AFTER_MS", "100"),
+    ])
+    .await;
+    let a = bot.member(MEMBER_A);
+    a.run_command("contact add", [("name", "Dr. Gone Soon")])
+        .await;
+    a.run_command("contact add", [("name", "Dr. Edited")]).await;
+    let ask = a
+        .run_command("contact delete", [("contact", "Dr. Gone Soon")])
+        .await;
+    let form = a
+        .run_command("contact edit", [("contact", "Dr. Edited")])
+        .await;
+    let url = format!("sqlite://{}", db_file(&bot.db_url).display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    let lock = |sql: &'static str| sqlx::query(sql);
+    lock("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("lock");
+
+    // A click: acknowledged as "updating the message", then the message is edited.
+    let click = a.start_click(&ask.button("Delete"));
+    let callback = bot.callback_to(&click).await;
+    assert_eq!(callback["type"], 6, "{callback}");
+    // A form opened by a command (no message to update): an ephemeral "thinking…".
+    let mut fields: Vec<(String, String)> = form.modal_fields();
+    for (id, value) in &mut fields {
+        if id == "notes" {
+            *value = "Mercy".into();
+        }
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let submitted = a.start_form(&form.modal_id(), &fields);
+    let callback = bot.callback_to(&submitted).await;
+    assert_eq!(callback["type"], 5, "{callback}");
+    assert_eq!(callback["data"]["flags"], 64, "{callback}");
+    lock("COMMIT").execute(&mut other).await.expect("release");
+
+    let edited = format!(
+        "/api/v10/webhooks/{}/{}/messages/@original",
+        crate::support::fake_discord::APP_ID,
+        crate::support::interactions::token_for(&click)
+    );
+    let edit = bot
+        .fake
+        .wait_for("the clicked message edited", |calls| {
+            calls
+                .iter()
+                .find(|c| c.is("PATCH", &edited))
+                .map(|c| c.body.clone())
+        })
+        .await;
+    assert!(
+        edit["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("Deleted")),
+        "{edit}"
+    );
+    let answer = bot.followups_to(&submitted, 1).await.remove(0);
+    assert!(answer.ephemeral);
+    assert!(answer.content.contains("Mercy"), "{}", answer.content);
+    assert_eq!(contacts_of(&bot, MEMBER_A).await, vec!["Dr. Edited"]);
+    // One initial response each: the acknowledgements.
+    for id in [&click, &submitted] {
+        let initial = bot
+            .fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "POST" && c.path.contains(&format!("/interactions/{id}/")))
+            .count();
+        assert_eq!(initial, 1, "{id}");
+    }
+}
+
+#[tokio::test]
 async fn a_quick_command_is_answered_directly_not_deferred() {
     let bot = TestBot::start_with(&[("EMIG_DISCORD_DEFER_AFTER_MS", "2500")]).await;
     let id = bot

@@ -378,6 +378,33 @@ impl<'a> Actor<'a> {
         reply
     }
 
+    /// Clicks the button `custom_id` without waiting for an answer; returns the interaction's
+    /// id.
+    pub fn start_click(self, custom_id: &str) -> String {
+        let message_id = self
+            .bot
+            .fake
+            .message_with_component(custom_id)
+            .unwrap_or_else(|| self.bot.fake.new_id());
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::button_click(&id, self.invoker, custom_id, &message_id),
+        );
+        id
+    }
+
+    /// Submits the form `custom_id` without waiting for an answer; returns the interaction's
+    /// id.
+    pub fn start_form(self, custom_id: &str, fields: &[(&str, &str)]) -> String {
+        let id = self.bot.fake.new_id();
+        self.bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            interactions::modal_submit(&id, self.invoker, custom_id, fields, None),
+        );
+        id
+    }
+
     /// Picks `values` in the select menu `custom_id`.
     pub async fn select(self, custom_id: &str, values: &[&str]) -> Reply {
         let id = self.bot.fake.new_id();

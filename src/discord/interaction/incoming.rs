@@ -1,5 +1,7 @@
 //! The click or form being answered, and where it came from.
 
+use std::sync::atomic::{AtomicU8, Ordering};
+
 use poise::serenity_prelude as serenity;
 
 use crate::discord::CommandError;
@@ -16,29 +18,132 @@ pub struct Origin {
     pub message: Option<u64>,
 }
 
-/// An interaction we answer: a click/select or a submitted form.
-pub enum Incoming<'a> {
+/// An interaction we answer: a click/select or a submitted form, and how far its answer got.
+pub struct Incoming<'a> {
+    pub kind: Kind<'a>,
+    /// [`FRESH`], [`ANSWERED`] or [`DEFERRED`].
+    phase: AtomicU8,
+}
+
+/// What kind of interaction it is.
+#[derive(Clone, Copy)]
+pub enum Kind<'a> {
     Click(&'a serenity::ComponentInteraction),
     Form(&'a serenity::ModalInteraction),
 }
 
-impl Incoming<'_> {
+/// Not answered yet.
+const FRESH: u8 = 0;
+/// Its first answer was sent (or is being sent).
+const ANSWERED: u8 = 1;
+/// Acknowledged without an answer ("thinking…"): answers go as edits and follow-ups.
+const DEFERRED: u8 = 2;
+
+/// What a member reads when a form could not open because the click was already
+/// acknowledged (Discord takes a form only as the first answer).
+pub const FORM_TOO_LATE: &str =
+    "That took me too long, so the form could not open. Click the button again.";
+
+impl<'a> Incoming<'a> {
+    pub fn click(click: &'a serenity::ComponentInteraction) -> Self {
+        Incoming {
+            kind: Kind::Click(click),
+            phase: AtomicU8::new(FRESH),
+        }
+    }
+
+    pub fn form(form: &'a serenity::ModalInteraction) -> Self {
+        Incoming {
+            kind: Kind::Form(form),
+            phase: AtomicU8::new(FRESH),
+        }
+    }
+
+    /// The click, when it is one.
+    pub fn as_click(&self) -> Option<&'a serenity::ComponentInteraction> {
+        match self.kind {
+            Kind::Click(c) => Some(c),
+            Kind::Form(_) => None,
+        }
+    }
+
+    /// The submitted form, when it is one.
+    pub fn as_form(&self) -> Option<&'a serenity::ModalInteraction> {
+        match self.kind {
+            Kind::Form(f) => Some(f),
+            Kind::Click(_) => None,
+        }
+    }
+
+    /// Acknowledges the interaction without answering yet, unless its first answer has begun:
+    /// a click (or a form opened from a message) as "updating the message", another form as
+    /// an ephemeral "thinking…". Called only while the handler is suspended.
+    pub async fn defer(&self, ctx: &serenity::Context) {
+        if self
+            .phase
+            .compare_exchange(FRESH, DEFERRED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            return;
+        }
+        let ack = match self.kind {
+            Kind::Click(_) => serenity::CreateInteractionResponse::Acknowledge,
+            Kind::Form(f) if f.message.is_some() => {
+                serenity::CreateInteractionResponse::Acknowledge
+            }
+            Kind::Form(_) => serenity::CreateInteractionResponse::Defer(
+                serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        };
+        let sent = match self.kind {
+            Kind::Click(c) => c.create_response(ctx, ack).await,
+            Kind::Form(f) => f.create_response(ctx, ack).await,
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "could not acknowledge a slow click or form");
+            self.phase.store(FRESH, Ordering::SeqCst);
+        }
+    }
+
+    /// Marks the first answer as begun; whether the interaction was deferred instead.
+    fn begin_answer(&self) -> bool {
+        match self
+            .phase
+            .compare_exchange(FRESH, ANSWERED, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => false,
+            Err(phase) => phase == DEFERRED,
+        }
+    }
+
+    async fn followup(
+        &self,
+        ctx: &serenity::Context,
+        message: serenity::CreateInteractionResponseFollowup,
+    ) -> Result<(), CommandError> {
+        match self.kind {
+            Kind::Click(c) => c.create_followup(ctx, message).await?,
+            Kind::Form(f) => f.create_followup(ctx, message).await?,
+        };
+        Ok(())
+    }
+
     pub fn user(&self) -> UserId {
-        match self {
-            Incoming::Click(c) => UserId(c.user.id.get()),
-            Incoming::Form(f) => UserId(f.user.id.get()),
+        match self.kind {
+            Kind::Click(c) => UserId(c.user.id.get()),
+            Kind::Form(f) => UserId(f.user.id.get()),
         }
     }
 
     /// Where it came from.
     pub fn origin(&self) -> Origin {
-        match self {
-            Incoming::Click(c) => Origin {
+        match self.kind {
+            Kind::Click(c) => Origin {
                 guild: c.guild_id.map(|g| g.get()),
                 channel: c.channel_id.get(),
                 message: Some(c.message.id.get()),
             },
-            Incoming::Form(f) => Origin {
+            Kind::Form(f) => Origin {
                 guild: f.guild_id.map(|g| g.get()),
                 channel: f.channel_id.get(),
                 message: f.message.as_ref().map(|m| m.id.get()),
@@ -48,28 +153,58 @@ impl Incoming<'_> {
 
     /// What the bot itself may do where the interaction came from.
     pub fn app_permissions(&self) -> Option<serenity::Permissions> {
-        match self {
-            Incoming::Click(c) => c.app_permissions,
-            Incoming::Form(f) => f.app_permissions,
+        match self.kind {
+            Kind::Click(c) => c.app_permissions,
+            Kind::Form(f) => f.app_permissions,
         }
     }
 
     /// The member's server profile (roles, permissions), when it came from a server.
     pub fn member(&self) -> Option<&serenity::Member> {
-        match self {
-            Incoming::Click(c) => c.member.as_ref(),
-            Incoming::Form(f) => f.member.as_ref(),
+        match self.kind {
+            Kind::Click(c) => c.member.as_ref(),
+            Kind::Form(f) => f.member.as_ref(),
         }
     }
 
-    pub async fn respond(
+    /// Opens a form: only as the first answer (a component that opens one is never deferred).
+    pub async fn open_form(
         &self,
         ctx: &serenity::Context,
-        response: serenity::CreateInteractionResponse,
+        modal: serenity::CreateModal,
     ) -> Result<(), CommandError> {
-        match self {
-            Incoming::Click(c) => c.create_response(ctx, response).await?,
-            Incoming::Form(f) => f.create_response(ctx, response).await?,
+        if self.begin_answer() {
+            return Err(CommandError::User(FORM_TOO_LATE.into()));
+        }
+        let response = serenity::CreateInteractionResponse::Modal(modal);
+        match self.kind {
+            Kind::Click(c) => c.create_response(ctx, response).await?,
+            Kind::Form(f) => f.create_response(ctx, response).await?,
+        }
+        Ok(())
+    }
+
+    /// The first answer as a new ephemeral message (a follow-up once deferred).
+    async fn first_message(
+        &self,
+        ctx: &serenity::Context,
+        text: String,
+        components: Vec<serenity::CreateActionRow>,
+    ) -> Result<(), CommandError> {
+        if self.begin_answer() {
+            let message = serenity::CreateInteractionResponseFollowup::new()
+                .content(text)
+                .ephemeral(true)
+                .components(components)
+                .allowed_mentions(serenity::CreateAllowedMentions::new());
+            return self.followup(ctx, message).await;
+        }
+        let response = serenity::CreateInteractionResponse::Message(
+            super::forms::ephemeral_message(text).components(components),
+        );
+        match self.kind {
+            Kind::Click(c) => c.create_response(ctx, response).await?,
+            Kind::Form(f) => f.create_response(ctx, response).await?,
         }
         Ok(())
     }
@@ -80,11 +215,8 @@ impl Incoming<'_> {
         ctx: &serenity::Context,
         text: impl Into<String>,
     ) -> Result<(), CommandError> {
-        self.respond(
-            ctx,
-            serenity::CreateInteractionResponse::Message(super::forms::ephemeral_message(text)),
-        )
-        .await
+        self.first_message(ctx, crate::discord::reply::fit(text.into()), Vec::new())
+            .await
     }
 
     /// `text` as one ephemeral reply, or as several when one message cannot hold it (split at
@@ -104,9 +236,7 @@ impl Incoming<'_> {
                 Vec::new()
             };
             if i == 0 {
-                let first = super::forms::ephemeral_message(page).components(rows);
-                self.respond(ctx, serenity::CreateInteractionResponse::Message(first))
-                    .await?;
+                self.first_message(ctx, page, rows).await?;
                 continue;
             }
             let more = serenity::CreateInteractionResponseFollowup::new()
@@ -114,29 +244,39 @@ impl Incoming<'_> {
                 .ephemeral(true)
                 .components(rows)
                 .allowed_mentions(serenity::CreateAllowedMentions::new());
-            match self {
-                Incoming::Click(c) => c.create_followup(ctx, more).await?,
-                Incoming::Form(f) => f.create_followup(ctx, more).await?,
-            };
+            self.followup(ctx, more).await?;
         }
         Ok(())
     }
 
-    /// Replaces the message the component was on.
+    /// Replaces the message the component was on (once deferred: edits it).
     pub async fn update(
         &self,
         ctx: &serenity::Context,
         text: impl Into<String>,
         components: Vec<serenity::CreateActionRow>,
     ) -> Result<(), CommandError> {
+        let text = crate::discord::reply::fit(text.into());
+        if self.begin_answer() {
+            let edit = serenity::EditInteractionResponse::new()
+                .content(text)
+                .components(components)
+                .allowed_mentions(serenity::CreateAllowedMentions::new());
+            match self.kind {
+                Kind::Click(c) => c.edit_response(ctx, edit).await?,
+                Kind::Form(f) => f.edit_response(ctx, edit).await?,
+            };
+            return Ok(());
+        }
         let update = serenity::CreateInteractionResponseMessage::new()
-            .content(crate::discord::reply::fit(text.into()))
+            .content(text)
             .components(components)
             .allowed_mentions(serenity::CreateAllowedMentions::new());
-        self.respond(
-            ctx,
-            serenity::CreateInteractionResponse::UpdateMessage(update),
-        )
-        .await
+        let response = serenity::CreateInteractionResponse::UpdateMessage(update);
+        match self.kind {
+            Kind::Click(c) => c.create_response(ctx, response).await?,
+            Kind::Form(f) => f.create_response(ctx, response).await?,
+        }
+        Ok(())
     }
 }

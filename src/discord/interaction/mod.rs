@@ -8,7 +8,7 @@ mod forms;
 mod incoming;
 
 pub use defer::{defer_now, defer_when_slow, is_deferring, mark_answering};
-pub use forms::{ephemeral_message, form_values, kept_or_typed, open_modal, text_input};
+pub use forms::{form_values, kept_or_typed, open_modal, text_input};
 pub use incoming::{Incoming, Origin};
 
 use crate::domain::UserId;

@@ -254,7 +254,7 @@ pub(super) async fn on_after_menu(
     plan: i64,
 ) -> Result<(), CommandError> {
     let stale = || CommandError::User(STALE_BUTTON.into());
-    let Incoming::Click(click) = incoming else {
+    let Some(click) = incoming.as_click() else {
         return Err(stale());
     };
     let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind else {
@@ -296,7 +296,7 @@ pub(super) async fn on_before_menu(
     plan: i64,
 ) -> Result<(), CommandError> {
     let stale = || CommandError::User(STALE_BUTTON.into());
-    let Incoming::Click(click) = incoming else {
+    let Some(click) = incoming.as_click() else {
         return Err(stale());
     };
     let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind else {

@@ -171,10 +171,9 @@ fn not_found() -> CommandError {
 pub(super) fn form<'a>(
     incoming: &'a Incoming<'_>,
 ) -> Result<&'a serenity::ModalInteraction, CommandError> {
-    match incoming {
-        Incoming::Form(form) => Ok(form),
-        Incoming::Click(_) => Err(CommandError::User(STALE_BUTTON.into())),
-    }
+    incoming
+        .as_form()
+        .ok_or_else(|| CommandError::User(STALE_BUTTON.into()))
 }
 
 /// Buttons and forms of the contact area.
@@ -193,12 +192,7 @@ pub async fn on_contact_component(
                 .contact(owner, contact)
                 .await?
                 .ok_or_else(not_found)?;
-            incoming
-                .respond(
-                    ctx,
-                    serenity::CreateInteractionResponse::Modal(details_modal(owner, &c)),
-                )
-                .await
+            incoming.open_form(ctx, details_modal(owner, &c)).await
         }
         ContactComponent::DetailsForm { contact, opened_at } => {
             let values = form_values(form(incoming)?);

@@ -200,7 +200,7 @@ pub async fn on_note_component(
     let stale = || CommandError::User(STALE_BUTTON.into());
     match component {
         NoteComponent::Target { pending } => {
-            let Incoming::Click(click) = incoming else {
+            let Some(click) = incoming.as_click() else {
                 return Err(CommandError::User(STALE_FORM.into()));
             };
             let serenity::ComponentInteractionDataKind::StringSelect { values } = &click.data.kind
@@ -243,9 +243,7 @@ pub async fn on_note_component(
                 limits::NAME,
                 true,
             )]);
-            incoming
-                .respond(ctx, serenity::CreateInteractionResponse::Modal(modal))
-                .await
+            incoming.open_form(ctx, modal).await
         }
         NoteComponent::NewContactForm { pending } => {
             let values = form_values(form(incoming)?);

@@ -142,12 +142,7 @@ pub(super) async fn on_feedback(
             .say(ctx, "You can't rate your own story: ask a peer to.")
             .await;
     }
-    incoming
-        .respond(
-            ctx,
-            serenity::CreateInteractionResponse::Modal(feedback_modal(share_id)),
-        )
-        .await
+    incoming.open_form(ctx, feedback_modal(share_id)).await
 }
 
 /// The feedback form submitted (public): stored once per peer and version.
@@ -160,7 +155,7 @@ pub(super) async fn on_feedback_form(
 ) -> Result<(), CommandError> {
     let stale = || CommandError::User(STALE_BUTTON.into());
     let now = data.clock.now();
-    let Incoming::Form(form) = incoming else {
+    let Some(form) = incoming.as_form() else {
         return Err(stale());
     };
     let share = share_clicked(data, incoming, share_id, STALE_FORM).await?;

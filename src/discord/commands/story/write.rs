@@ -6,8 +6,7 @@ use poise::serenity_prelude as serenity;
 use super::render::analysis_text;
 use super::StoryComponent;
 use crate::discord::interaction::{
-    self, ephemeral_message, form_values, kept_or_typed, text_input, Component, Incoming,
-    STALE_BUTTON,
+    self, form_values, kept_or_typed, text_input, Component, Incoming, STALE_BUTTON,
 };
 use crate::discord::{author, CommandError, Context, Data};
 use crate::domain::story::{Part, StoryText, EVENT_MAX_CHARS, PART_MAX_CHARS};
@@ -79,7 +78,7 @@ pub(super) async fn on_form(
 ) -> Result<(), CommandError> {
     let stale = || CommandError::User(STALE_BUTTON.into());
     let now = data.clock.now();
-    let Incoming::Form(form) = incoming else {
+    let Some(form) = incoming.as_form() else {
         return Err(stale());
     };
     let values = form_values(form);
@@ -114,13 +113,13 @@ pub(super) async fn on_form(
     )?;
     let story = data.store.save_story(owner, &text, now).await?;
     incoming
-        .respond(
+        .say(
             ctx,
-            serenity::CreateInteractionResponse::Message(ephemeral_message(format!(
+            format!(
                 "Saved as version {}.\n\n{}",
                 story.version,
                 analysis_text(&story)
-            ))),
+            ),
         )
         .await
 }
