@@ -148,6 +148,7 @@ async fn throughput() {
             lease: Duration::seconds(120),
             max_sleep: Duration::seconds(60),
             members_per_run: 500,
+            retry_base: chrono::Duration::minutes(1),
         },
         Arc::new(tokio::sync::Notify::new()),
     );

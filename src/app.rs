@@ -126,6 +126,7 @@ impl App {
                 lease: chrono::Duration::seconds(i64::from(settings.nudges.lease_seconds)),
                 max_sleep: chrono::Duration::seconds(60),
                 members_per_run: 500,
+                retry_base: chrono::Duration::seconds(i64::from(settings.nudges.retry_seconds)),
             },
             wake,
         );

@@ -32,6 +32,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_NUDGES_QUIET_END", "nudges.quiet_end"),
     ("EMIG_NUDGES_SEND_RATE", "nudges.send_rate"),
     ("EMIG_NUDGES_LEASE_SECONDS", "nudges.lease_seconds"),
+    ("EMIG_NUDGES_RETRY_SECONDS", "nudges.retry_seconds"),
     (
         "EMIG_NUDGES_REQUEST_TIMEOUT_SECONDS",
         "nudges.request_timeout_seconds",
@@ -115,6 +116,8 @@ pub struct NudgeSettings {
     /// DMs per second at most.
     pub send_rate: u32,
     pub lease_seconds: u32,
+    /// The first wait after a failed or unknown send (doubling, to 60 times it).
+    pub retry_seconds: u32,
     /// The longest one Discord call of the nudge sender may take.
     pub request_timeout_seconds: u32,
 }
@@ -195,6 +198,7 @@ struct RawNudges {
     quiet_end: i64,
     send_rate: i64,
     lease_seconds: i64,
+    retry_seconds: i64,
     request_timeout_seconds: i64,
 }
 
@@ -466,6 +470,10 @@ impl Settings {
                 .ok()
                 .filter(|s| (1..=3600).contains(s))
                 .ok_or_else(|| layers.invalid("nudges.lease_seconds", "use 1 to 3600 seconds"))?,
+            retry_seconds: u32::try_from(raw.nudges.retry_seconds)
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| layers.invalid("nudges.retry_seconds", "use 1 to 3600 seconds"))?,
             request_timeout_seconds: u32::try_from(raw.nudges.request_timeout_seconds)
                 .ok()
                 .filter(|s| (1..=300).contains(s))
@@ -587,6 +595,11 @@ impl fmt::Display for Settings {
             f,
             "nudges.lease_seconds     = {}",
             self.nudges.lease_seconds
+        )?;
+        writeln!(
+            f,
+            "nudges.retry_seconds     = {}",
+            self.nudges.retry_seconds
         )?;
         writeln!(
             f,

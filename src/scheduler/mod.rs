@@ -95,6 +95,8 @@ pub struct SchedulerSettings {
     pub max_sleep: Duration,
     /// Members handled per run.
     pub members_per_run: u32,
+    /// The first wait after a failure; it doubles with each failure in a row, to 60 times this.
+    pub retry_base: Duration,
 }
 
 /// Whether a member's due nudges may go out now.
@@ -132,9 +134,10 @@ pub struct Scheduler {
 /// Members whose digests are claimed, and then recorded, in one transaction.
 const BATCH: usize = 50;
 
-/// Backoff after `failures` transient failures in a row: 1, 2, 4 … minutes, at most an hour.
-pub fn backoff(failures: u32) -> Duration {
-    Duration::minutes((1i64 << failures.min(6)).min(60))
+/// Backoff after `failures` transient failures in a row: `base`, then doubling, at most 60
+/// times `base` (1, 2, 4 … minutes up to an hour with the default base of a minute).
+pub fn backoff(base: Duration, failures: u32) -> Duration {
+    base * i32::try_from((1i64 << failures.min(6)).min(60)).unwrap_or(60)
 }
 
 impl Scheduler {
@@ -231,7 +234,10 @@ impl Scheduler {
             } else {
                 let failures = u32::try_from(queued.attempts).unwrap_or(u32::MAX);
                 self.store
-                    .post_deletion_later(queued.id, now + backoff(failures))
+                    .post_deletion_later(
+                        queued.id,
+                        now + backoff(self.settings.retry_base, failures),
+                    )
                     .await?;
             }
         }
@@ -294,7 +300,7 @@ impl Scheduler {
             Err(e) => {
                 // Not knowing is no reason to send: look again later.
                 let attempts = self.store.digest_attempts(digest.id).await?;
-                let until = now + backoff(attempts);
+                let until = now + backoff(self.settings.retry_base, attempts);
                 tracing::warn!(digest = digest.id, error = %e, %until, "could not look for a digest; it waits");
                 self.store.postpone_digest(digest, &lease, until).await?;
                 outcome.not_sent += 1;
@@ -473,7 +479,7 @@ impl Scheduler {
             e @ (DeliverError::RateLimited | DeliverError::Refused(_)) => {
                 // Discord did not create it: the nudges wait for a later digest.
                 let failures = self.store.dm_failures(digest.owner).await?;
-                let retry_at = now + backoff(failures);
+                let retry_at = now + backoff(self.settings.retry_base, failures);
                 tracing::warn!(digest = digest.id, error = %e, %retry_at, "digest refused; its nudges wait");
                 let kind = if e == DeliverError::RateLimited {
                     Outcome::RateLimited
@@ -492,7 +498,7 @@ impl Scheduler {
             e @ DeliverError::Transient(_) => {
                 // It may exist: keep it, its nudges and its nonce; look for it before resending.
                 let attempts = self.store.digest_attempts(digest.id).await?;
-                let retry_at = now + backoff(attempts);
+                let retry_at = now + backoff(self.settings.retry_base, attempts);
                 tracing::warn!(digest = digest.id, error = %e, %retry_at, "digest outcome unknown; kept for a retry");
                 if !self
                     .store
@@ -559,8 +565,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {
-        assert_eq!(backoff(0), Duration::minutes(1));
-        assert_eq!(backoff(3), Duration::minutes(8));
-        assert_eq!(backoff(30), Duration::minutes(60));
+        let minute = Duration::minutes(1);
+        assert_eq!(backoff(minute, 0), Duration::minutes(1));
+        assert_eq!(backoff(minute, 3), Duration::minutes(8));
+        assert_eq!(backoff(minute, 30), Duration::minutes(60));
+        assert_eq!(backoff(Duration::seconds(2), 30), Duration::seconds(120));
     }
 }

@@ -736,3 +736,150 @@ async fn a_full_disk_while_running_is_one_clear_line_a_failing_exit_and_nothing_
     );
     assert!(saved > 10, "{saved} saved before the disk was full");
 }
+
+/// `total` follow-ups due an hour ago over `members` members (real time: the binary uses the
+/// system clock), as evenly as may be. Returns the follow-up ids.
+async fn seed_many_due(db_url: &str, members: u64, total: u64) -> Vec<i64> {
+    use emig_bot::domain::cadence;
+    use emig_bot::domain::contact::{ContactName, MetKind, NewContact};
+    use emig_bot::domain::UserId;
+    use emig_bot::settings::DatabaseSettings;
+    use emig_bot::store::Store;
+
+    let pool = emig_bot::db::connect(&DatabaseSettings {
+        url: db_url.to_owned(),
+        max_connections: 1,
+        busy_timeout_ms: 5000,
+    })
+    .await
+    .expect("open");
+    let store = Store::new(pool);
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for n in 0..total {
+        let owner = UserId(300_000_000_000_000_000 + n % members);
+        if n < members {
+            store
+                .record_presence(owner, None, now)
+                .await
+                .expect("member");
+        }
+        let mut new = NewContact::named(
+            ContactName::parse(&format!("Contact {n}")).expect("name"),
+            now.date_naive(),
+        );
+        new.met.kind = Some(MetKind::Conference);
+        let c = store.add_contact(owner, &new, now).await.expect("contact");
+        let f = store
+            .schedule_follow_up(
+                owner,
+                c.id,
+                &cadence::custom(now.date_naive()),
+                now - chrono::Duration::hours(1),
+                now,
+            )
+            .await
+            .expect("schedule")
+            .expect("owned");
+        ids.push(f.id);
+    }
+    store.close().await;
+    ids
+}
+
+#[tokio::test]
+async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_once() {
+    let fake = FakeDiscord::start().await;
+    // Discord honours a nonce for minutes; a short window here shows the bot never relies on
+    // it alone: a resend after it would be a second message.
+    fake.set_nonce_window(Duration::from_secs(2));
+    fake.chaos(16, 100, "POST", "/messages");
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let due = seed_many_due(&db_url, 300, 1_000).await;
+    let start = |n: usize| {
+        let log = std::fs::File::create(dir.path().join(format!("run-{n}.log"))).expect("log");
+        emig_bot(
+            dir.path(),
+            &[
+                ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                ("EMIG_DISCORD_API_BASE", &fake.api_base),
+                ("EMIG_DATABASE_URL", &db_url),
+                ("EMIG_NUDGES_QUIET_START", "0"),
+                ("EMIG_NUDGES_QUIET_END", "0"),
+                ("EMIG_NUDGES_SEND_RATE", "40"),
+                ("EMIG_NUDGES_LEASE_SECONDS", "1"),
+                ("EMIG_NUDGES_RETRY_SECONDS", "1"),
+                ("EMIG_NUDGES_REQUEST_TIMEOUT_SECONDS", "1"),
+                ("EMIG_LOG", "info"),
+            ],
+        )
+        .stderr(log)
+        .spawn()
+        .expect("spawn")
+    };
+    let registrations = |calls: &[crate::support::fake_discord::RestCall]| {
+        calls
+            .iter()
+            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .count()
+    };
+    let mut rng = fastrand::Rng::with_seed(20_261_130);
+    let kills = 20;
+    for run in 0..kills {
+        let mut bot = start(run);
+        fake.wait_for("the bot registered", |calls| {
+            (registrations(calls) > run).then_some(())
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(rng.u64(50..1_200))).await;
+        bot.start_kill().expect("SIGKILL");
+        let _ = bot.wait().await;
+    }
+    let killed_at = std::time::Instant::now();
+    let mut last = start(kills);
+    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("open");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
+    loop {
+        let (open,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
+                  + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+        if open == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{open} nudges or digests still open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recovery = killed_at.elapsed();
+    last.start_kill().expect("stop");
+    let _ = last.wait().await;
+
+    let messages = fake.created_messages();
+    let mut per_nudge: std::collections::HashMap<i64, usize> = Default::default();
+    for m in &messages {
+        for id in nudges_in(m) {
+            *per_nudge.entry(id).or_default() += 1;
+        }
+    }
+    let lost = due.iter().filter(|id| !per_nudge.contains_key(id)).count();
+    let duplicates: usize = per_nudge.values().map(|n| n - 1).sum();
+    let (digests,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM digests")
+        .fetch_one(&pool)
+        .await
+        .expect("digests");
+    println!(
+        "chaos: {} nudges over 300 members, {kills} SIGKILLs, 10% faulty sends; {} DMs created, {digests} digests, {duplicates} duplicates, {lost} lost; the last run finished in {:.1} s",
+        due.len(),
+        messages.len(),
+        recovery.as_secs_f64(),
+    );
+    assert_eq!((duplicates, lost), (0, 0));
+    assert_eq!(per_nudge.len(), due.len());
+}

@@ -54,6 +54,7 @@ fn scheduler_on(
             lease: Duration::seconds(120),
             max_sleep: Duration::seconds(60),
             members_per_run: 100,
+            retry_base: chrono::Duration::minutes(1),
         },
         Arc::new(tokio::sync::Notify::new()),
     )

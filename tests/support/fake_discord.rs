@@ -66,6 +66,25 @@ pub enum Fault {
     DoneThenServerError,
 }
 
+/// Random faults on one route, from a seeded generator.
+struct Chaos {
+    rng: fastrand::Rng,
+    per_mille: u32,
+    method: String,
+    path_contains: String,
+}
+
+/// What a chaotic send does instead of answering at once.
+#[derive(Debug, Clone, Copy)]
+enum Chaotic {
+    /// Waits this long, then does it and answers.
+    Delay(std::time::Duration),
+    /// Does it, then never answers (a connection lost after Discord created the message).
+    DoneThenSilent,
+    /// Answers 500 without doing it.
+    ServerError,
+}
+
 /// A token bucket on a route, as Discord limits: `capacity` requests at once, refilled at
 /// `per_second`; beyond it, 429 with `retry_after`.
 struct RateLimit {
@@ -103,14 +122,18 @@ struct State {
     seq: AtomicU64,
     next_id: AtomicU64,
     dm_channels: Mutex<HashMap<String, String>>,
-    /// (channel, nonce) → the message created with it, for `enforce_nonce`.
-    nonces: Mutex<HashMap<(String, String), Value>>,
+    /// (channel, nonce) → the message created with it and when, for `enforce_nonce`.
+    nonces: Mutex<HashMap<(String, String), (Value, std::time::Instant)>>,
     /// Messages created per channel, oldest first (for GET channel messages).
     channel_messages: Mutex<HashMap<String, Vec<Value>>>,
     /// Messages deleted since: a member's client may still show one and click its buttons.
     deleted_messages: Mutex<Vec<Value>>,
     /// Users who left the server: a member lookup answers Unknown Member (10007).
     left_members: Mutex<std::collections::HashSet<String>>,
+    /// How long a nonce is honoured (Discord: a few minutes); `None`: for ever.
+    nonce_window: Mutex<Option<std::time::Duration>>,
+    /// Random faults on message sends: (rng, chance out of 1,000, route).
+    chaos: Mutex<Option<Chaos>>,
     /// Files members uploaded, by path (`/attachments/…`), as Discord's CDN serves them.
     hosted: Mutex<HashMap<String, Vec<u8>>>,
     /// Whether requests are judged by Discord's API description (benches turn it off).
@@ -200,6 +223,8 @@ impl FakeDiscord {
             deleted_messages: Mutex::new(Vec::new()),
             left_members: Mutex::new(std::collections::HashSet::new()),
             hosted: Mutex::new(HashMap::new()),
+            nonce_window: Mutex::new(None),
+            chaos: Mutex::new(None),
             judged,
             violations: Mutex::new(Vec::new()),
         });
@@ -237,6 +262,35 @@ impl FakeDiscord {
             "{}",
             describe_violations(&violations)
         );
+    }
+
+    /// How long a nonce is honoured, like Discord's few minutes (default: for ever). A resend
+    /// after it creates a second message.
+    pub fn set_nonce_window(&self, window: std::time::Duration) {
+        *lock(&self.state.nonce_window) = Some(window);
+    }
+
+    /// From now on, `per_mille` of the `method` requests to paths containing `path_contains`
+    /// (seeded, reproducible) are delayed up to 2 s, done but never answered, or answered 500
+    /// without being done, in equal parts.
+    pub fn chaos(&self, seed: u64, per_mille: u32, method: &str, path_contains: &str) {
+        *lock(&self.state.chaos) = Some(Chaos {
+            rng: fastrand::Rng::with_seed(seed),
+            per_mille,
+            method: method.to_owned(),
+            path_contains: path_contains.to_owned(),
+        });
+    }
+
+    /// Every message created in any channel (deleted ones too), oldest first per channel.
+    pub fn created_messages(&self) -> Vec<Value> {
+        let mut all: Vec<Value> = lock(&self.state.channel_messages)
+            .values()
+            .flatten()
+            .cloned()
+            .collect();
+        all.extend(lock(&self.state.deleted_messages).iter().cloned());
+        all
     }
 
     /// A file a member uploads with a command, served where Discord's CDN would serve it: the
@@ -576,6 +630,32 @@ async fn rest_handler(
         Body::Json(v) | Body::Multipart(Some(v)) => v,
         Body::NotJson(raw) => json!({ "raw": raw }),
     };
+    let chaotic = {
+        let mut chaos = lock(&state.chaos);
+        chaos.as_mut().and_then(|c| {
+            if c.method != method || !path.contains(&c.path_contains) {
+                return None;
+            }
+            if c.rng.u32(0..1000) >= c.per_mille {
+                return None;
+            }
+            Some(match c.rng.u32(0..3) {
+                0 => Chaotic::Delay(std::time::Duration::from_millis(c.rng.u64(200..2_000))),
+                1 => Chaotic::DoneThenSilent,
+                _ => Chaotic::ServerError,
+            })
+        })
+    };
+    match chaotic {
+        Some(Chaotic::Delay(wait)) => tokio::time::sleep(wait).await,
+        Some(Chaotic::DoneThenSilent) => {
+            let _ = route(&state, &method, &path, &body);
+            state.bump();
+            return std::future::pending::<Response>().await;
+        }
+        Some(Chaotic::ServerError) => return fault_response(Fault::ServerError),
+        None => {}
+    }
     let response = match injected_fault(&state, &method, &path)
         .or_else(|| over_limit(&state, &method, &path))
     {
@@ -828,12 +908,15 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
             let nonce = body["nonce"].as_str().map(str::to_owned);
             if let (Some(nonce), Some(true)) = (&nonce, body["enforce_nonce"].as_bool()) {
                 let key = ((*channel).to_owned(), nonce.clone());
+                let window = *lock(&state.nonce_window);
                 let mut nonces = lock(&state.nonces);
-                if let Some(existing) = nonces.get(&key) {
-                    return json_response(StatusCode::OK, existing.clone());
+                if let Some((existing, at)) = nonces.get(&key) {
+                    if window.is_none_or(|w| at.elapsed() < w) {
+                        return json_response(StatusCode::OK, existing.clone());
+                    }
                 }
                 let created = message(&state.id(), channel, body);
-                nonces.insert(key, created.clone());
+                nonces.insert(key, (created.clone(), std::time::Instant::now()));
                 remember(state, channel, &created);
                 return json_response(StatusCode::OK, created);
             }
