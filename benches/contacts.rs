@@ -6,99 +6,16 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::time::{Duration, Instant};
+mod common;
 
-use emig_bot::db;
-use emig_bot::settings::DatabaseSettings;
+use std::time::Duration;
+
+use common::{seed_contacts, Lcg, FIRST, FIRST_MEMBER};
 use support::{OptValue, TestBot};
 
 const MEMBERS: u64 = 1_000;
 const CONTACTS_PER_MEMBER: u64 = 1_000;
 const SAMPLES: usize = 400;
-const FIRST_MEMBER: u64 = 200_000_000_000_000_000;
-
-const FIRST: [&str; 16] = [
-    "Ana", "Ben", "Chris", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jo", "Kofi", "Lena",
-    "Mo", "Nia", "Omar", "Priya",
-];
-const LAST: [&str; 16] = [
-    "Lopez", "Park", "Smith", "Okafor", "Nguyen", "Rossi", "Khan", "Berg", "Silva", "Cohen",
-    "Mensah", "Ito", "Novak", "Garcia", "Reyes", "Haddad",
-];
-const PLACES: [&str; 8] = [
-    "County General",
-    "Mercy Hospital",
-    "State University",
-    "Children's Hospital",
-    "Regional Medical Center",
-    "Harbor EM",
-    "Lakeside Health",
-    "Valley Trauma Center",
-];
-
-/// A small deterministic generator, so every run seeds the same data.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() as usize) % items.len()]
-    }
-}
-
-async fn seed(db_url: &str) -> Duration {
-    let started = Instant::now();
-    let pool = db::connect(&DatabaseSettings {
-        url: db_url.to_owned(),
-        max_connections: 1,
-        busy_timeout_ms: 5000,
-    })
-    .await
-    .expect("open");
-    let mut rng = Lcg(7);
-    let mut tx = pool.begin().await.expect("tx");
-    for m in 0..MEMBERS {
-        let owner = (FIRST_MEMBER + m) as i64;
-        sqlx::query("INSERT INTO members (user_id, created_at, updated_at) VALUES (?, 0, 0)")
-            .bind(owner)
-            .execute(&mut *tx)
-            .await
-            .expect("member");
-        for c in 0..CONTACTS_PER_MEMBER {
-            let name = format!("{} {} {c}", rng.pick(&FIRST), rng.pick(&LAST));
-            let place = rng.pick(&PLACES);
-            let folded = name.to_lowercase();
-            let search = format!("{folded} {}", place.to_lowercase());
-            sqlx::query(
-                "INSERT INTO contacts (owner_id, name, name_folded, search_text, institution, met_on, tags,
-                     created_at, updated_at, last_used_at)
-                 VALUES (?, ?, ?, ?, ?, '2026-10-01', ',ultrasound,', 0, 0, ?)",
-            )
-            .bind(owner)
-            .bind(&name)
-            .bind(&folded)
-            .bind(&search)
-            .bind(place)
-            .bind(c as i64)
-            .execute(&mut *tx)
-            .await
-            .expect("contact");
-        }
-    }
-    tx.commit().await.expect("commit");
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&pool)
-        .await
-        .expect("checkpoint");
-    pool.close().await;
-    started.elapsed()
-}
 
 fn report(what: &str, mut samples: Vec<Duration>) {
     samples.sort();
@@ -118,7 +35,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("contacts-bench.db");
     let db_url = format!("sqlite://{}", file.display());
-    let seeded_in = seed(&db_url).await;
+    let seeded_in = seed_contacts(&db_url, MEMBERS, CONTACTS_PER_MEMBER).await;
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     println!(
         "seeded {} members × {} contacts = {} contacts in {:.1} s",

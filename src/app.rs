@@ -59,10 +59,13 @@ pub struct App {
 impl App {
     /// Opens and migrates the database and prepares the Discord client (no connection yet).
     pub async fn build(settings: &Settings, deps: Deps) -> Result<App, AppError> {
+        let started = std::time::Instant::now();
         let drafts = Arc::new(crate::domain::draft::Drafts::load(
             settings.templates_dir.as_deref(),
         )?);
+        tracing::debug!(elapsed = ?started.elapsed(), "draft templates loaded");
         let pool = db::connect(&settings.database).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "database open and migrated");
         let store = Store::new(pool);
         let wake = Arc::new(tokio::sync::Notify::new());
         let data = Data {
@@ -130,6 +133,7 @@ impl App {
             },
             wake,
         );
+        tracing::debug!(elapsed = ?started.elapsed(), "app built");
         Ok(App {
             client,
             store,

@@ -152,6 +152,11 @@ impl Tx {
     }
 }
 
+/// How often a member's presence (last seen in a chapter) is written at most.
+pub const PRESENCE_REFRESH: chrono::Duration = chrono::Duration::hours(1);
+/// Presences remembered by one process before the memory starts over.
+const PRESENCE_CACHE_MAX: usize = 100_000;
+
 impl Store {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
     pub async fn member(&self, user: UserId) -> StoreResult<Member> {
@@ -173,14 +178,55 @@ impl Store {
     }
 
     /// Notes that `user` ran a command, in `guild` when it was in a server: this is how a
-    /// chapter knows its members without the privileged member-list intent.
+    /// chapter knows its members without the privileged member-list intent. Written at most
+    /// once per [`PRESENCE_REFRESH`] by this process while the rows still exist (checked by a
+    /// read, so an erasure or another process's removal is seen at once).
     pub async fn record_presence(
         &self,
         user: UserId,
         guild: Option<GuildId>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
+        let key = (user.0, guild.map_or(0, |g| g.0));
         let now = sql_instant(now);
+        let written = self
+            .presence_written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .copied();
+        if written.is_some_and(|at| now - at < PRESENCE_REFRESH.num_seconds()) {
+            let (present,): (bool,) = sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ?1)
+                    AND (?2 IS NULL OR EXISTS (SELECT 1 FROM chapter_members
+                                               WHERE guild_id = ?2 AND user_id = ?1))",
+            )
+            .bind(sql_id(user.0))
+            .bind(guild.map(|g| sql_id(g.0)))
+            .fetch_one(&self.pool)
+            .await?;
+            if present {
+                return Ok(());
+            }
+        }
+        self.write_presence(user, guild, now).await?;
+        let mut cache = self
+            .presence_written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= PRESENCE_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(key, now);
+        Ok(())
+    }
+
+    async fn write_presence(
+        &self,
+        user: UserId,
+        guild: Option<GuildId>,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO members (user_id, created_at, updated_at) VALUES (?, ?, ?)

@@ -37,6 +37,9 @@ pub struct Store {
     pool: SqlitePool,
     /// Set once a write failed because the storage is full: the app stops on it.
     full: std::sync::Arc<tokio::sync::watch::Sender<Option<String>>>,
+    /// When this process last wrote each (member, server) presence (unix seconds; server 0
+    /// for none), so a member's every command is not a write.
+    presence_written: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(u64, u64), i64>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +82,7 @@ impl Store {
         Self {
             pool,
             full: std::sync::Arc::new(tokio::sync::watch::channel(None).0),
+            presence_written: std::sync::Arc::default(),
         }
     }
 

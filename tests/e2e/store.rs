@@ -202,3 +202,62 @@ async fn the_database_uses_wal_and_enforces_foreign_keys() {
         "a membership without member and chapter is refused"
     );
 }
+
+#[tokio::test]
+async fn presence_is_written_once_an_hour_yet_rows_removed_since_are_written_again() {
+    let (store, _dir) = store().await;
+    let last_seen = |store: &Store| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT last_seen_at FROM chapter_members WHERE guild_id = 10 AND user_id = 1",
+            )
+            .fetch_optional(&pool)
+            .await
+            .expect("read")
+        }
+    };
+    let t0 = test_start();
+    store.record_presence(A, Some(G1), t0).await.expect("first");
+    let first = last_seen(&store).await.expect("written");
+    store
+        .record_presence(A, Some(G1), t0 + Duration::minutes(30))
+        .await
+        .expect("again");
+    assert_eq!(
+        last_seen(&store).await,
+        Some(first),
+        "no write within the hour"
+    );
+    store
+        .record_presence(A, Some(G1), t0 + Duration::minutes(61))
+        .await
+        .expect("later");
+    assert_eq!(
+        last_seen(&store).await,
+        Some(first + 61 * 60),
+        "refreshed after the hour"
+    );
+    // Erased meanwhile: the next command within the hour writes the member again.
+    store
+        .delete_member(A, &[], t0 + Duration::minutes(62))
+        .await
+        .expect("erase");
+    assert_eq!(last_seen(&store).await, None);
+    store
+        .record_presence(A, Some(G1), t0 + Duration::minutes(63))
+        .await
+        .expect("back");
+    assert!(last_seen(&store).await.is_some());
+    assert!(store
+        .add_contact(
+            A,
+            &emig_bot::domain::contact::NewContact::named(
+                emig_bot::domain::contact::ContactName::parse("Dr. Back").expect("name"),
+                t0.date_naive(),
+            ),
+            t0,
+        )
+        .await
+        .is_ok());
+}
