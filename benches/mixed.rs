@@ -190,7 +190,7 @@ const STORY: [(&str, &str); 5] = [
     ("event", "SAEM residency fair"),
 ];
 
-/// One follow-up due an hour ago (real time) for every member.
+/// One follow-up due an hour ago (real time) for every member, whose DM channel is known.
 async fn seed_due_nudges(db_url: &str) {
     use emig_bot::domain::cadence;
     use emig_bot::domain::contact::{ContactName, NewContact};
@@ -208,6 +208,11 @@ async fn seed_due_nudges(db_url: &str) {
     let now = chrono::Utc::now();
     for m in 0..MEMBERS {
         let owner = UserId(FIRST_MEMBER + m);
+        // A known DM channel, so each DM is one request (as for members nudged before).
+        store
+            .cache_dm_channel(owner, 700_000_000_000_000_000 + m)
+            .await
+            .expect("dm channel");
         let new = NewContact::named(
             ContactName::parse(&format!("Due Contact {m}")).expect("name"),
             now.date_naive(),

@@ -1527,6 +1527,42 @@ async fn erasing_a_member_takes_down_their_shared_plan_and_erases_plans_and_targ
 }
 
 #[tokio::test]
+async fn a_server_event_made_though_its_answer_was_lost_is_found_and_removed_with_the_conference() {
+    use crate::support::interactions::{APP_PERMISSIONS, PERM_CREATE_EVENTS};
+    let bot = TestBot::start().await;
+    set_up_chapter(&bot).await;
+    let officer = bot
+        .member(OFFICER)
+        .with_role(OFFICERS)
+        .with_app_permissions(APP_PERMISSIONS | PERM_CREATE_EVENTS);
+    bot.fake.fail(
+        "POST",
+        "/scheduled-events",
+        crate::support::Fault::DoneThenServerError,
+        Some(1),
+    );
+    let mut options = saem();
+    options.push(("create-event", OptValue::Bool(true)));
+    let added = officer.run_command("conference add", options).await;
+    assert!(
+        added.content.contains("Events tab too"),
+        "found after the lost answer: {}",
+        added.content
+    );
+    let events = bot.fake.scheduled_events();
+    assert_eq!(events.len(), 1, "one event, not a second made by a retry");
+    let saem_id = conference_value(&bot, "SAEM").await;
+    let asked = officer
+        .run_command("conference remove", [("conference", saem_id.as_str())])
+        .await;
+    officer.click(&asked.button("Remove")).await;
+    assert!(
+        bot.fake.scheduled_events().is_empty(),
+        "no orphan left in the Events tab"
+    );
+}
+
+#[tokio::test]
 async fn an_erased_members_post_whose_answer_was_lost_is_found_and_deleted_by_the_queue() {
     let bot = TestBot::start().await;
     set_up_chapter(&bot).await;

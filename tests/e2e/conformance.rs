@@ -167,6 +167,29 @@ fn the_most_literal_route_wins_and_bodies_are_judged_by_it() {
 }
 
 #[test]
+fn a_message_that_would_ping_everyone_or_a_role_is_reported() {
+    let path = "/api/v10/channels/1/messages";
+    let judge = |body: Value| check("POST", path, &Body::Json(body));
+    let text = "Hi @everyone, and <@&42>";
+    assert_eq!(
+        judge(json!({"content": text})).len(),
+        1,
+        "no allowed_mentions"
+    );
+    assert_eq!(
+        judge(json!({"content": text, "allowed_mentions": {"parse": ["everyone"]}})).len(),
+        1
+    );
+    assert_eq!(
+        judge(json!({"content": "<@&42>", "allowed_mentions": {"parse": [], "roles": ["42"]}}))
+            .len(),
+        1
+    );
+    assert!(judge(json!({"content": text, "allowed_mentions": {"parse": []}})).is_empty());
+    assert!(judge(json!({"content": "no mention"})).is_empty());
+}
+
+#[test]
 fn documented_limits_outside_the_description_are_checked() {
     let callback = "/api/v10/interactions/1/tok/callback";
     // Six action rows without the components-v2 flag.

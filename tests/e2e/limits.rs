@@ -12,7 +12,8 @@ const MEMBER_C: u64 = 100_000_000_000_000_003;
 /// Exactly `n` characters of what members paste: emoji (one of several code points), accents
 /// (one decomposed), markdown and a mention, ending on a letter so trimming keeps all of it.
 fn rich(n: usize) -> String {
-    const PATTERN: &str = "Zoë **Ñúñez** 😀 _e\u{301}_ `x` ~~y~~ > #1 <@1> 👩🏽‍⚕️ ";
+    const PATTERN: &str =
+        "Zoë **Ñúñez** 😀 _e\u{301}_ `x` ~~y~~ > #1 <@1> @everyone <@&2> @here 👩🏽‍⚕️ ";
     let mut s: String = PATTERN.chars().cycle().take(n - 1).collect();
     s.push('z');
     assert_eq!(s.chars().count(), n);

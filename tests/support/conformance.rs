@@ -437,6 +437,34 @@ fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+/// This bot's own rule beyond Discord's: text members typed may say `@everyone`, `@here` or
+/// name a role, and must never ping them. Without `allowed_mentions` Discord pings whatever
+/// the content names, so such a message must carry one that parses neither.
+fn mass_mentions(message: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    let content = message["content"].as_str().unwrap_or_default();
+    let names_everyone = content.contains("@everyone") || content.contains("@here");
+    let names_role = content.contains("<@&");
+    if !names_everyone && !names_role {
+        return;
+    }
+    let allowed = &message["allowed_mentions"];
+    let parses = |what: &str| {
+        allowed["parse"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|v| v == what))
+    };
+    let pings = !allowed.is_object()
+        || (names_everyone && parses("everyone"))
+        || (names_role
+            && (parses("roles") || allowed["roles"].as_array().is_some_and(|r| !r.is_empty())));
+    if pings {
+        out.push((
+            format!("{at}/allowed_mentions"),
+            "the message names @everyone, @here or a role and would ping them (the bot never pings them)".to_owned(),
+        ));
+    }
+}
+
 fn documented_limits(method: &str, template: &str, body: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     match (method, template) {
@@ -472,6 +500,7 @@ fn documented_limits(method: &str, template: &str, body: &Value) -> Vec<(String,
 }
 
 fn message_limits(message: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    mass_mentions(message, at, out);
     if let Some(content) = message["content"].as_str() {
         let n = utf16_len(content);
         if n > 2000 {

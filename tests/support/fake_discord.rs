@@ -130,6 +130,8 @@ struct State {
     deleted_messages: Mutex<Vec<Value>>,
     /// Users who left the server: a member lookup answers Unknown Member (10007).
     left_members: Mutex<std::collections::HashSet<String>>,
+    /// Scheduled events by guild, as created and edited.
+    scheduled_events: Mutex<Vec<(String, Value)>>,
     /// How long a nonce is honoured (Discord: a few minutes); `None`: for ever.
     nonce_window: Mutex<Option<std::time::Duration>>,
     /// Random faults on message sends: (rng, chance out of 1,000, route).
@@ -223,6 +225,7 @@ impl FakeDiscord {
             deleted_messages: Mutex::new(Vec::new()),
             left_members: Mutex::new(std::collections::HashSet::new()),
             hosted: Mutex::new(HashMap::new()),
+            scheduled_events: Mutex::new(Vec::new()),
             nonce_window: Mutex::new(None),
             chaos: Mutex::new(None),
             judged,
@@ -280,6 +283,14 @@ impl FakeDiscord {
             method: method.to_owned(),
             path_contains: path_contains.to_owned(),
         });
+    }
+
+    /// The scheduled events the server has now.
+    pub fn scheduled_events(&self) -> Vec<Value> {
+        lock(&self.state.scheduled_events)
+            .iter()
+            .map(|(_, e)| e.clone())
+            .collect()
     }
 
     /// Every message created in any channel (deleted ones too), oldest first per channel.
@@ -875,12 +886,30 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> Response {
             )
         }
         ("POST", ["guilds", guild, "scheduled-events"]) => {
-            json_response(StatusCode::OK, scheduled_event(&state.id(), guild, body))
+            let event = scheduled_event(&state.id(), guild, body);
+            lock(&state.scheduled_events).push(((*guild).to_owned(), event.clone()));
+            json_response(StatusCode::OK, event)
+        }
+        ("GET", ["guilds", guild, "scheduled-events"]) => {
+            let events: Vec<Value> = lock(&state.scheduled_events)
+                .iter()
+                .filter(|(g, _)| g == guild)
+                .map(|(_, e)| e.clone())
+                .collect();
+            json_response(StatusCode::OK, Value::Array(events))
         }
         ("PATCH", ["guilds", guild, "scheduled-events", id]) => {
-            json_response(StatusCode::OK, scheduled_event(id, guild, body))
+            let event = scheduled_event(id, guild, body);
+            let mut events = lock(&state.scheduled_events);
+            if let Some(stored) = events.iter_mut().find(|(_, e)| e["id"] == *id) {
+                stored.1 = event.clone();
+            }
+            json_response(StatusCode::OK, event)
         }
-        ("DELETE", ["guilds", _, "scheduled-events", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("DELETE", ["guilds", _, "scheduled-events", id]) => {
+            lock(&state.scheduled_events).retain(|(_, e)| e["id"] != *id);
+            StatusCode::NO_CONTENT.into_response()
+        }
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["webhooks", _, _]) => json_response(
             StatusCode::OK,

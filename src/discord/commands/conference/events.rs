@@ -101,14 +101,59 @@ pub(super) async fn create(
     .location(crate::domain::text::cut(&c.details.city, 100).into_owned())
     .description(description(&c.details));
     let call = serenity::GuildId::new(guild.get()).create_scheduled_event(ctx, builder);
-    match tokio::time::timeout(data.request_timeout, call).await {
-        Ok(Ok(event)) => Mirrored::Done(event.id.get()),
-        Ok(Err(e)) => {
+    let unknown = match tokio::time::timeout(data.request_timeout, call).await {
+        Ok(Ok(event)) => return Mirrored::Done(event.id.get()),
+        Ok(Err(e)) if refused(&e) => {
             tracing::warn!(error = %e, "could not create a scheduled event");
-            failed(&e)
+            return failed(&e);
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "a scheduled event's creation got no clear answer");
+            Mirrored::Failed("Discord refused or did not answer".to_owned())
         }
         Err(_) => Mirrored::Failed("Discord did not answer in time".to_owned()),
+    };
+    // Discord may have made it anyway: find it, so it is kept up to date and removed with the
+    // conference instead of left behind in the Events tab.
+    match find_ours(ctx, data, guild, &c.details.name, start).await {
+        Some(id) => Mirrored::Done(id),
+        None => unknown,
     }
+}
+
+/// Discord answered with a refusal (4xx): it did nothing.
+fn refused(e: &serenity::Error) -> bool {
+    matches!(e, serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) if r.status_code.is_client_error())
+}
+
+/// The event the bot created for a conference named `name` starting at `start`, if the
+/// server has one (looked up after a creation whose answer was lost).
+async fn find_ours(
+    ctx: &serenity::Context,
+    data: &Data,
+    guild: GuildId,
+    name: &str,
+    start: DateTime<Utc>,
+) -> Option<u64> {
+    let me = ctx.cache.current_user().id;
+    let name = crate::domain::text::cut(name, 100).into_owned();
+    let look = serenity::GuildId::new(guild.get()).scheduled_events(ctx, false);
+    let events = match tokio::time::timeout(data.request_timeout, look).await {
+        Ok(Ok(events)) => events,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not look for a scheduled event");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    events
+        .iter()
+        .find(|e| {
+            e.creator_id == Some(me)
+                && e.name == name
+                && e.start_time.unix_timestamp() == start.timestamp()
+        })
+        .map(|e| e.id.get())
 }
 
 /// Updates the event of an edited conference.
