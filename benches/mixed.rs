@@ -38,7 +38,7 @@ async fn main() {
     let file = dir.path().join("mixed.db");
     let db_url = format!("sqlite://{}", file.display());
     let seeded = seed_contacts(&db_url, MEMBERS, CONTACTS_PER_MEMBER).await;
-    seed_due_nudges(&db_url).await;
+    support::seed::due_follow_ups(&db_url, FIRST_MEMBER, MEMBERS, MEMBERS, true).await;
     println!(
         "seeded {MEMBERS} members × {CONTACTS_PER_MEMBER} contacts in {:.0} s, and one nudge due for each member",
         seeded.as_secs_f64()
@@ -189,46 +189,3 @@ const STORY: [(&str, &str); 5] = [
     ("hope", "Today I hope to meet residents from programs with strong ultrasound fellowships and ask how they found research mentors early."),
     ("event", "SAEM residency fair"),
 ];
-
-/// One follow-up due an hour ago (real time) for every member, whose DM channel is known.
-async fn seed_due_nudges(db_url: &str) {
-    use emig_bot::domain::cadence;
-    use emig_bot::domain::contact::{ContactName, NewContact};
-    use emig_bot::domain::UserId;
-    use emig_bot::settings::DatabaseSettings;
-    use emig_bot::store::Store;
-    let pool = emig_bot::db::connect(&DatabaseSettings {
-        url: db_url.to_owned(),
-        max_connections: 1,
-        busy_timeout_ms: 5000,
-    })
-    .await
-    .expect("open");
-    let store = Store::new(pool);
-    let now = chrono::Utc::now();
-    for m in 0..MEMBERS {
-        let owner = UserId(FIRST_MEMBER + m);
-        // A known DM channel, so each DM is one request (as for members nudged before).
-        store
-            .cache_dm_channel(owner, 700_000_000_000_000_000 + m)
-            .await
-            .expect("dm channel");
-        let new = NewContact::named(
-            ContactName::parse(&format!("Due Contact {m}")).expect("name"),
-            now.date_naive(),
-        );
-        let c = store.add_contact(owner, &new, now).await.expect("contact");
-        store
-            .schedule_follow_up(
-                owner,
-                c.id,
-                &cadence::custom(now.date_naive()),
-                now - chrono::Duration::hours(1),
-                now,
-            )
-            .await
-            .expect("schedule")
-            .expect("owned");
-    }
-    store.close().await;
-}

@@ -253,7 +253,7 @@ async fn bench() {
 async fn crash_cost(dir: &std::path::Path) {
     const MEMBERS: u64 = 300;
     let url = format!("sqlite://{}", dir.join("crash.db").display());
-    seed_due(&url, MEMBERS).await;
+    support::seed::due_follow_ups(&url, common::FIRST_MEMBER, MEMBERS, MEMBERS, false).await;
     let fake = FakeDiscord::start_unjudged().await;
     let env = [
         ("EMIG_NUDGES_QUIET_START", "0"),
@@ -311,46 +311,4 @@ async fn crash_cost(dir: &std::path::Path) {
 
 fn fake_dms(fake: &FakeDiscord) -> usize {
     fake.created_messages().len()
-}
-
-/// One follow-up due an hour ago (real time) for each of `members` members.
-async fn seed_due(db_url: &str, members: u64) {
-    use emig_bot::domain::cadence;
-    use emig_bot::domain::contact::{ContactName, NewContact};
-    use emig_bot::domain::UserId;
-    use emig_bot::settings::DatabaseSettings;
-    use emig_bot::store::Store;
-    let pool = emig_bot::db::connect(&DatabaseSettings {
-        url: db_url.to_owned(),
-        max_connections: 1,
-        busy_timeout_ms: 5000,
-    })
-    .await
-    .expect("open");
-    let store = Store::new(pool);
-    let now = chrono::Utc::now();
-    for m in 0..members {
-        let owner = UserId(common::FIRST_MEMBER + m);
-        store
-            .record_presence(owner, None, now)
-            .await
-            .expect("member");
-        let new = NewContact::named(
-            ContactName::parse(&format!("Contact {m}")).expect("name"),
-            now.date_naive(),
-        );
-        let c = store.add_contact(owner, &new, now).await.expect("contact");
-        store
-            .schedule_follow_up(
-                owner,
-                c.id,
-                &cadence::custom(now.date_naive()),
-                now - chrono::Duration::hours(1),
-                now,
-            )
-            .await
-            .expect("schedule")
-            .expect("owned");
-    }
-    store.close().await;
 }

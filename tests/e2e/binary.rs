@@ -247,51 +247,6 @@ async fn the_binary_serves_commands_and_stops_cleanly_on_sigterm_without_logging
     }
 }
 
-/// Seeds `members` members with one conference contact each, whose follow-up nudge is due
-/// an hour ago (real time: the binary uses the system clock). Returns the follow-up ids.
-async fn seed_due_nudges(db_url: &str, members: u64) -> Vec<i64> {
-    use emig_bot::domain::cadence::{self, Window};
-    use emig_bot::domain::contact::{ContactName, MetKind, NewContact};
-    use emig_bot::domain::UserId;
-    use emig_bot::settings::DatabaseSettings;
-    use emig_bot::store::Store;
-
-    let pool = emig_bot::db::connect(&DatabaseSettings {
-        url: db_url.to_owned(),
-        max_connections: 1,
-        busy_timeout_ms: 5000,
-    })
-    .await
-    .expect("open");
-    let store = Store::new(pool);
-    let now = chrono::Utc::now();
-    let mut ids = Vec::new();
-    for m in 0..members {
-        let owner = UserId(300_000_000_000_000_000 + m);
-        store
-            .record_presence(owner, None, now)
-            .await
-            .expect("member");
-        let mut new = NewContact::named(
-            ContactName::parse(&format!("Contact {m}")).expect("name"),
-            now.date_naive(),
-        );
-        new.met.kind = Some(MetKind::Conference);
-        let c = store.add_contact(owner, &new, now).await.expect("contact");
-        let planned = cadence::custom(now.date_naive());
-        let window = Window::new(now.date_naive(), 2);
-        assert_eq!(planned.window, window);
-        let f = store
-            .schedule_follow_up(owner, c.id, &planned, now - chrono::Duration::hours(1), now)
-            .await
-            .expect("schedule")
-            .expect("owned");
-        ids.push(f.id);
-    }
-    store.close().await;
-    ids
-}
-
 fn run_bot(dir: &Path, fake: &FakeDiscord, db_url: &str, log: &str) -> tokio::process::Child {
     let log = std::fs::File::create(dir.join(log)).expect("log file");
     emig_bot(
@@ -333,7 +288,8 @@ async fn killing_the_binary_mid_run_neither_drops_nor_duplicates_a_nudge() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("dir");
     let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
-    let due = seed_due_nudges(&db_url, 30).await;
+    let due =
+        crate::support::seed::due_follow_ups(&db_url, 300_000_000_000_000_000, 30, 30, false).await;
 
     let sent_messages = |calls: &[crate::support::fake_discord::RestCall]| {
         calls
@@ -737,56 +693,6 @@ async fn a_full_disk_while_running_is_one_clear_line_a_failing_exit_and_nothing_
     assert!(saved > 10, "{saved} saved before the disk was full");
 }
 
-/// `total` follow-ups due an hour ago over `members` members (real time: the binary uses the
-/// system clock), as evenly as may be. Returns the follow-up ids.
-async fn seed_many_due(db_url: &str, members: u64, total: u64) -> Vec<i64> {
-    use emig_bot::domain::cadence;
-    use emig_bot::domain::contact::{ContactName, MetKind, NewContact};
-    use emig_bot::domain::UserId;
-    use emig_bot::settings::DatabaseSettings;
-    use emig_bot::store::Store;
-
-    let pool = emig_bot::db::connect(&DatabaseSettings {
-        url: db_url.to_owned(),
-        max_connections: 1,
-        busy_timeout_ms: 5000,
-    })
-    .await
-    .expect("open");
-    let store = Store::new(pool);
-    let now = chrono::Utc::now();
-    let mut ids = Vec::new();
-    for n in 0..total {
-        let owner = UserId(300_000_000_000_000_000 + n % members);
-        if n < members {
-            store
-                .record_presence(owner, None, now)
-                .await
-                .expect("member");
-        }
-        let mut new = NewContact::named(
-            ContactName::parse(&format!("Contact {n}")).expect("name"),
-            now.date_naive(),
-        );
-        new.met.kind = Some(MetKind::Conference);
-        let c = store.add_contact(owner, &new, now).await.expect("contact");
-        let f = store
-            .schedule_follow_up(
-                owner,
-                c.id,
-                &cadence::custom(now.date_naive()),
-                now - chrono::Duration::hours(1),
-                now,
-            )
-            .await
-            .expect("schedule")
-            .expect("owned");
-        ids.push(f.id);
-    }
-    store.close().await;
-    ids
-}
-
 #[tokio::test]
 async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_once() {
     let fake = FakeDiscord::start().await;
@@ -796,7 +702,9 @@ async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_onc
     fake.chaos(16, 100, "POST", "/messages");
     let dir = tempfile::tempdir().expect("dir");
     let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
-    let due = seed_many_due(&db_url, 300, 1_000).await;
+    let due =
+        crate::support::seed::due_follow_ups(&db_url, 300_000_000_000_000_000, 300, 1_000, false)
+            .await;
     let start = |n: usize| {
         let log = std::fs::File::create(dir.path().join(format!("run-{n}.log"))).expect("log");
         emig_bot(

@@ -7,6 +7,7 @@ pub mod conformance;
 pub mod deliver;
 pub mod fake_discord;
 pub mod interactions;
+pub mod seed;
 
 pub use bot::{TestBot, MEMBER_A, MEMBER_B, TEST_TOKEN};
 pub use fake_discord::{FakeDiscord, Fault};
