@@ -6,9 +6,8 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use sqlx::{Connection, Row};
 
-use crate::support::bot::{at, db_file};
+use crate::support::bot::at;
 use crate::support::interactions::{MEMBER_PERMISSIONS, PERM_MANAGE_GUILD};
 use crate::support::{OptValue, Reply, TestBot, MEMBER_A, MEMBER_B};
 
@@ -26,43 +25,6 @@ const SECRETS: [&str; 7] = [
     "Secret target of A",
     "point-of-care ultrasound",
 ];
-
-/// Every row of every table, as text, except rows that name `except` (B's own presence).
-async fn rows_without(db_url: &str, except: u64) -> BTreeSet<String> {
-    let url = format!("sqlite://{}", db_file(db_url).display());
-    let mut db = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("connect");
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table'
-           AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
-    )
-    .fetch_all(&mut db)
-    .await
-    .expect("tables");
-    let mut rows = BTreeSet::new();
-    for table in tables {
-        let columns: Vec<String> = sqlx::query(&format!("PRAGMA table_info({table})"))
-            .fetch_all(&mut db)
-            .await
-            .expect("columns")
-            .iter()
-            .map(|c| c.get::<String, _>("name"))
-            .collect();
-        let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();
-        let sql = format!("SELECT {} FROM {table}", quoted.join(" || '|' || "));
-        for text in sqlx::query_scalar::<_, String>(&sql)
-            .fetch_all(&mut db)
-            .await
-            .expect("rows")
-        {
-            if !text.contains(&except.to_string()) {
-                rows.insert(format!("{table}: {text}"));
-            }
-        }
-    }
-    rows
-}
 
 /// A component of ours found in what the bot sent: its custom id, its kind (2 button, 3
 /// select, 9 form) and, for a select, an option's value; for a form, its inputs.
@@ -348,7 +310,7 @@ async fn member_b_reaches_nothing_of_member_a_by_any_id() {
             }
         }
     }
-    let before = rows_without(&bot.db_url, MEMBER_B).await;
+    let before = crate::support::bot::rows_without(&bot.db_url, MEMBER_B).await;
 
     let contact = values_of(&bot, "contact show", "contact").await.remove(0);
     let letter = values_of(&bot, "letter update", "letter").await.remove(0);
@@ -529,7 +491,7 @@ async fn member_b_reaches_nothing_of_member_a_by_any_id() {
         }
     }
 
-    let after = rows_without(&bot.db_url, MEMBER_B).await;
+    let after = crate::support::bot::rows_without(&bot.db_url, MEMBER_B).await;
     let changed: Vec<&String> = before.symmetric_difference(&after).collect();
     assert!(changed.is_empty(), "A's data changed: {changed:#?}");
 }

@@ -19,6 +19,7 @@ mod letters;
 mod limits;
 mod me;
 mod nudges;
+mod overlong;
 mod programs;
 mod scheduler;
 mod season;

@@ -557,3 +557,41 @@ impl TestBot {
 pub fn db_file(db_url: &str) -> PathBuf {
     PathBuf::from(db_url.trim_start_matches("sqlite://"))
 }
+
+/// Every row of every table, as text, except rows that name `except` (a member's own
+/// presence, say): what a test compares to see that nothing changed.
+pub async fn rows_without(db_url: &str, except: u64) -> std::collections::BTreeSet<String> {
+    let url = format!("sqlite://{}", db_file(db_url).display());
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("connect");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+           AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("tables");
+    let mut rows = std::collections::BTreeSet::new();
+    for table in tables {
+        let columns: Vec<String> = sqlx::query(&format!("PRAGMA table_info({table})"))
+            .fetch_all(&mut db)
+            .await
+            .expect("columns")
+            .iter()
+            .map(|c| sqlx::Row::get::<String, _>(c, "name"))
+            .collect();
+        let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();
+        let sql = format!("SELECT {} FROM {table}", quoted.join(" || '|' || "));
+        for text in sqlx::query_scalar::<_, String>(&sql)
+            .fetch_all(&mut db)
+            .await
+            .expect("rows")
+        {
+            if !text.contains(&except.to_string()) {
+                rows.insert(format!("{table}: {text}"));
+            }
+        }
+    }
+    rows
+}
