@@ -177,10 +177,6 @@ impl Scheduler {
         if trimmed != crate::store::Trimmed::default() {
             tracing::debug!(?trimmed, "retention removed expired rows");
         }
-        if let Err(e) = self.retry_post_deletions(now).await {
-            self.store.note_failure(&e);
-            tracing::error!(error = %e, "retrying queued post deletions failed; they stay queued");
-        }
         let taken = self
             .store
             .take_unfinished_digests(now, &self.lease(now), self.settings.members_per_run)
@@ -207,6 +203,12 @@ impl Scheduler {
                 self.store.note_failure(&e);
                 tracing::error!(error = %e, "nudges for a batch of members failed; they stay due");
             }
+        }
+        // Erased members' posts last, on the clock as it is now: their Discord calls may be
+        // slow, and must not age the leases the nudges above were claimed with.
+        if let Err(e) = self.retry_post_deletions(self.clock.now()).await {
+            self.store.note_failure(&e);
+            tracing::error!(error = %e, "retrying queued post deletions failed; they stay queued");
         }
         Ok(outcome)
     }

@@ -53,16 +53,18 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
-    /// Whether the storage refused a write for lack of room: SQLite's FULL, or an I/O error
-    /// (a file over the size limit fails its write with EFBIG). Nothing can be saved until
-    /// an operator makes room, so the bot stops rather than answer every member with errors.
+    /// Whether the storage refused a write for lack of room: SQLite's FULL (ENOSPC), or a
+    /// write that failed (a file over the size limit fails its write with EFBIG, which SQLite
+    /// reports as IOERR_WRITE). Nothing can be saved until an operator makes room, so the bot
+    /// stops rather than answer every member with errors. Other I/O errors (a failed read, a
+    /// lock, memory) are not this.
     pub fn is_storage_full(&self) -> bool {
         let StoreError::Database(sqlx::Error::Database(db)) = self else {
             return false;
         };
         db.code()
             .and_then(|c| c.parse::<i32>().ok())
-            .is_some_and(|code| matches!(code & 0xff, 10 | 13))
+            .is_some_and(|code| matches!(code, 13 | 778))
     }
 }
 

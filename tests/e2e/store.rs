@@ -261,3 +261,99 @@ async fn presence_is_written_once_an_hour_yet_rows_removed_since_are_written_aga
         .await
         .is_ok());
 }
+
+#[tokio::test]
+async fn post_ids_are_never_reused_and_their_rebuild_keeps_every_row() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+    // The database as it was before the rebuild: every migration up to it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = dir.path().join("migrations");
+    std::fs::create_dir(&before).expect("folder");
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).expect("ls")
+    {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if name.as_str() < "20261130000013" {
+            std::fs::copy(&path, before.join(&name)).expect("copy");
+        }
+    }
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let options = SqliteConnectOptions::from_str(&url)
+        .expect("url")
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("open");
+    sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .expect("migrations")
+        .run(&pool)
+        .await
+        .expect("old schema");
+    for sql in [
+        "INSERT INTO members (user_id, created_at, updated_at) VALUES (1, 0, 0), (5, 0, 0)",
+        "INSERT INTO stories (id, owner_id, version, who, why_em, interest, hope, created_at)
+         VALUES (1, 1, 1, 'w', 'y', 'i', 'h', 0)",
+        "INSERT INTO story_shares (id, story_id, owner_id, guild_id, channel_id, shared_at)
+         VALUES (1, 1, 1, 10, 20, 0), (2, 1, 1, 10, 20, 0)",
+        "INSERT INTO story_feedback (story_id, share_id, rater_id, clear, specific, on_time, created_at)
+         VALUES (1, 2, 5, 'yes', 'yes', 'yes', 0)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.expect(sql);
+    }
+    pool.close().await;
+
+    // Opened by the bot: the rebuild runs, and every row is kept.
+    let pool = db::connect(&DatabaseSettings {
+        url,
+        max_connections: 1,
+        busy_timeout_ms: 1000,
+    })
+    .await
+    .expect("migrated");
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .expect(sql)
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM story_shares").await, 2);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM story_feedback WHERE share_id = 2").await,
+        1
+    );
+    // The largest id erased: the next share gets a new one, never 2 again; and the feedback
+    // still cascades with its share.
+    sqlx::query("DELETE FROM story_shares WHERE id = 2")
+        .execute(&pool)
+        .await
+        .expect("erase");
+    assert_eq!(count("SELECT COUNT(*) FROM story_feedback").await, 0);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO story_shares (story_id, owner_id, guild_id, channel_id, shared_at)
+         VALUES (1, 1, 10, 20, 0) RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("share");
+    assert_eq!(id, 3);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'conference_posts'
+               AND sql LIKE '%AUTOINCREMENT%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM pragma_foreign_key_check").await,
+        0
+    );
+}

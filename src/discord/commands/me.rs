@@ -584,6 +584,11 @@ pub async fn on_component(
     let (shares_undeleted, shares_unreachable) =
         super::conference::take_down_shares(ctx, data, owner).await?;
     undeleted.extend(shares_undeleted);
+    // A post found twice (finishing an earlier removal, then taking it down) is queued once.
+    undeleted.sort_by(|a, b| {
+        (a.channel_id, a.message_id, &a.marker).cmp(&(b.channel_id, b.message_id, &b.marker))
+    });
+    undeleted.dedup();
     let unreachable = unreachable + shares_unreachable;
     data.store
         .delete_member(owner, &undeleted, data.clock.now())

@@ -101,7 +101,12 @@ impl<'a> Incoming<'a> {
         };
         if let Err(e) = sent {
             tracing::warn!(error = %e, "could not acknowledge a slow click or form");
-            self.phase.store(FRESH, Ordering::SeqCst);
+            // Refused (4xx): Discord has no acknowledgement, so the first answer is still to
+            // come. Any other failure may have reached Discord: answers go as follow-ups.
+            if matches!(&e, serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) if r.status_code.is_client_error())
+            {
+                self.phase.store(FRESH, Ordering::SeqCst);
+            }
         }
     }
 

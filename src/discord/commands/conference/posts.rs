@@ -477,10 +477,19 @@ pub(super) async fn take_down_shares_of(
             None => {
                 let look = channel.messages(ctx, serenity::GetMessages::new().limit(100));
                 match tokio::time::timeout(data.request_timeout, look).await {
-                    Ok(Ok(recent)) => recent
-                        .iter()
-                        .find(|m| message_carries(m, &ours))
-                        .map(|m| m.id.get()),
+                    Ok(Ok(recent)) => {
+                        let found = recent
+                            .iter()
+                            .find(|m| message_carries(m, &ours))
+                            .map(|m| m.id.get());
+                        // Not there yet, but its send may still be on its way: look again
+                        // later instead of forgetting it.
+                        if found.is_none() && data.clock.now() - post.created_at < IN_FLIGHT {
+                            pending.push(undeleted(None));
+                            continue;
+                        }
+                        found
+                    }
                     Ok(Err(e)) if refused(&e) => {
                         unreachable += 1;
                         continue;
