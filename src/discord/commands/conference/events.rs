@@ -101,7 +101,7 @@ pub(super) async fn create(
     .location(crate::domain::text::cut(&c.details.city, 100).into_owned())
     .description(description(&c.details));
     let call = serenity::GuildId::new(guild.get()).create_scheduled_event(ctx, builder);
-    let unknown = match tokio::time::timeout(data.request_timeout, call).await {
+    let (unknown, timed_out) = match tokio::time::timeout(data.request_timeout, call).await {
         Ok(Ok(event)) => return Mirrored::Done(event.id.get()),
         Ok(Err(e)) if refused(&e) => {
             tracing::warn!(error = %e, "could not create a scheduled event");
@@ -109,17 +109,33 @@ pub(super) async fn create(
         }
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "a scheduled event's creation got no clear answer");
-            Mirrored::Failed("Discord refused or did not answer".to_owned())
+            (
+                Mirrored::Failed("Discord refused or did not answer".to_owned()),
+                false,
+            )
         }
-        Err(_) => Mirrored::Failed("Discord did not answer in time".to_owned()),
+        Err(_) => (
+            Mirrored::Failed("Discord did not answer in time".to_owned()),
+            true,
+        ),
     };
     // Discord may have made it anyway: find it, so it is kept up to date and removed with the
-    // conference instead of left behind in the Events tab.
-    match find_ours(ctx, data, guild, &c.details.name, start).await {
-        Some(id) => Mirrored::Done(id),
-        None => unknown,
+    // conference instead of left behind in the Events tab. A request that timed out may still
+    // be finishing: look once more a little later.
+    for attempt in 0..2 {
+        if let Some(id) = find_ours(ctx, data, guild, &c.details.name, start).await {
+            return Mirrored::Done(id);
+        }
+        if !timed_out || attempt == 1 {
+            break;
+        }
+        tokio::time::sleep(LOOK_AGAIN_AFTER).await;
     }
+    unknown
 }
+
+/// How long after a timed-out creation the bot looks for the event a second time.
+const LOOK_AGAIN_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Discord answered with a refusal (4xx): it did nothing.
 fn refused(e: &serenity::Error) -> bool {
