@@ -147,8 +147,17 @@ pub fn spawn_bot(
         ),
         Err(_) => ("warn".to_owned(), Stdio::null()),
     };
+    // `BENCH_BOT_ENV=K=V,K=V` adds settings (or allocator variables) to the bot's
+    // environment, to compare variants.
+    let extra: Vec<(String, String)> = std::env::var("BENCH_BOT_ENV")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
     tokio::process::Command::new(BIN)
         .env_clear()
+        .envs(extra)
         .current_dir(dir)
         .env("EMIG_DISCORD_TOKEN", TEST_TOKEN)
         .env("EMIG_DISCORD_API_BASE", &fake.api_base)
