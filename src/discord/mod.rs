@@ -163,6 +163,11 @@ async fn record_presence(ctx: Context<'_>) -> Result<(), CommandError> {
 
 /// What a member is told once, after the command that first finds it true.
 async fn after_command(ctx: Context<'_>) {
+    match ctx.data().store.notices_may_wait(author(ctx)).await {
+        Ok(false) => return,
+        Ok(true) => {}
+        Err(e) => tracing::warn!(error = %e, "could not read the waiting notices"),
+    }
     tell_if_zone_assumed(ctx).await;
     tell_if_dms_closed(ctx).await;
 }

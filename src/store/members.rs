@@ -165,6 +165,20 @@ impl Store {
 
     /// True once for a member whose time zone is only assumed (none set): the first time it
     /// is asked, so they are told once.
+    /// Whether a once-only notice may be waiting for the member (the zone assumed for them,
+    /// their DMs closed): one read, so a command with nothing to tell writes nothing. The
+    /// notices are still taken by their own conditional update.
+    pub async fn notices_may_wait(&self, user: UserId) -> StoreResult<bool> {
+        let waiting: Option<bool> = sqlx::query_scalar(
+            "SELECT (timezone IS NULL AND zone_notice_at IS NULL) OR dms_closed_notice
+             FROM members WHERE user_id = ?",
+        )
+        .bind(sql_id(user.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(waiting.unwrap_or(false))
+    }
+
     pub async fn take_zone_notice(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<bool> {
         let taken = sqlx::query(
             "UPDATE members SET zone_notice_at = ?
