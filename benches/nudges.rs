@@ -74,7 +74,10 @@ async fn seed(db_url: &str, members: u64, per_member: u64, due: DateTime<Utc>) -
         busy_timeout_ms: 5000,
     })
     .await
-    .expect("open");
+    .expect("open")
+    .as_sqlite()
+    .expect("SQLite")
+    .clone();
     let mut tx = pool.begin().await.expect("tx");
     for m in 0..members {
         let owner = (400_000_000_000_000_000 + m) as i64;
@@ -121,7 +124,7 @@ async fn seed(db_url: &str, members: u64, per_member: u64, due: DateTime<Utc>) -
         }
     }
     tx.commit().await.expect("commit");
-    Store::new(pool)
+    Store::new(emig_bot::db::Pool::Sqlite(pool))
 }
 
 async fn throughput() {

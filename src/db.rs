@@ -1,19 +1,83 @@
-//! The connection pool (SQLite: WAL, foreign keys, busy timeout) and the embedded migrations.
+//! The connection pool and the embedded migrations, on either engine: SQLite (one file, WAL,
+//! foreign keys, busy timeout: the embedded default) or PostgreSQL (a server several bot
+//! processes share). `database.url`'s scheme decides.
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 
 use crate::settings::DatabaseSettings;
+
+/// The database the store runs on. Each variant is a pool of that engine's connections; the
+/// store's queries are written once and run on either (see `store::on!`).
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which engine a pool or URL is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// The engine `url` names, by its scheme.
+    pub fn of_url(url: &str) -> Option<Engine> {
+        let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+        match scheme.as_str() {
+            "sqlite" => Some(Engine::Sqlite),
+            "postgres" | "postgresql" => Some(Engine::Postgres),
+            _ => None,
+        }
+    }
+}
+
+impl Pool {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// The SQLite pool, for what only SQLite has (a file to copy, PRAGMAs); `None` on
+    /// PostgreSQL.
+    pub fn as_sqlite(&self) -> Option<&SqlitePool> {
+        match self {
+            Pool::Sqlite(p) => Some(p),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL pool; `None` on SQLite.
+    pub fn as_postgres(&self) -> Option<&PgPool> {
+        match self {
+            Pool::Sqlite(_) => None,
+            Pool::Postgres(p) => Some(p),
+        }
+    }
+
+    /// Waits for running queries and closes every connection.
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error(
-        "database.url `{url}` is not a SQLite URL (use e.g. sqlite://data/emig-bot.db): {source}"
+        "database.url `{url}` is not a database URL (use sqlite://data/emig-bot.db, or postgres://user@host/db): {why}"
     )]
-    BadUrl { url: String, source: sqlx::Error },
+    BadUrl { url: String, why: String },
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
         path: String,
@@ -25,13 +89,40 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating if missing) the database and brings its schema up to date.
-pub async fn connect(settings: &DatabaseSettings) -> Result<SqlitePool, DbError> {
-    let options = SqliteConnectOptions::from_str(&settings.url)
-        .map_err(|source| DbError::BadUrl {
-            url: settings.url.clone(),
-            source,
-        })?
+/// Opens (creating a SQLite file if missing) the database and brings its schema up to date
+/// with that engine's migrations.
+pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
+    let bad = |why: String| DbError::BadUrl {
+        url: redact(&settings.url),
+        why,
+    };
+    match Engine::of_url(&settings.url) {
+        Some(Engine::Sqlite) => {
+            let options =
+                SqliteConnectOptions::from_str(&settings.url).map_err(|e| bad(e.to_string()))?;
+            connect_sqlite(settings, options).await
+        }
+        Some(Engine::Postgres) => {
+            let options =
+                PgConnectOptions::from_str(&settings.url).map_err(|e| bad(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(settings.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(DbError::Open)?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Ok(Pool::Postgres(pool))
+        }
+        None => Err(bad("the scheme must be sqlite: or postgres:".into())),
+    }
+}
+
+async fn connect_sqlite(
+    settings: &DatabaseSettings,
+    options: SqliteConnectOptions,
+) -> Result<Pool, DbError> {
+    let options = options
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         // With WAL, NORMAL never loses a committed transaction when the process is killed;
@@ -55,6 +146,51 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<SqlitePool, DbError>
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    Ok(Pool::Sqlite(pool))
+}
+
+/// `url` with any password replaced, fit for a message or a log line.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
+            let slash = if rest.contains('/') { "/" } else { "" };
+            format!("{scheme}://{user}:***@{host}{slash}{path}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_names_the_engine() {
+        assert_eq!(Engine::of_url("sqlite://data/x.db"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("sqlite::memory:"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("postgres://u@h/db"), Some(Engine::Postgres));
+        assert_eq!(
+            Engine::of_url("postgresql://u@h/db"),
+            Some(Engine::Postgres)
+        );
+        assert_eq!(Engine::of_url("mysql://u@h/db"), None);
+        assert_eq!(Engine::of_url("data/x.db"), None);
+    }
+
+    #[test]
+    fn a_password_never_reaches_a_message() {
+        assert_eq!(
+            redact("postgres://bot:s3cret@db:5432/emig"),
+            "postgres://bot:***@db:5432/emig"
+        );
+        assert_eq!(redact("postgres://bot@db/emig"), "postgres://bot@db/emig");
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+        assert!(!redact("postgres://a:p@ss@h/d").contains("p@ss"));
+    }
 }

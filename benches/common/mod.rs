@@ -60,7 +60,10 @@ pub async fn seed_contacts(db_url: &str, members: u64, per_member: u64) -> Durat
         busy_timeout_ms: 5000,
     })
     .await
-    .expect("open");
+    .expect("open")
+    .as_sqlite()
+    .expect("SQLite")
+    .clone();
     let mut rng = Lcg(7);
     let mut tx = pool.begin().await.expect("tx");
     for m in 0..members {

@@ -1,5 +1,6 @@
 //! Chapters (servers) and the settings their officers chose.
 
+use super::engine::on;
 use chrono::{DateTime, Utc};
 
 use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
@@ -20,16 +21,16 @@ struct ChapterRow {
 
 impl Store {
     pub async fn chapter(&self, guild: GuildId) -> StoreResult<Option<Chapter>> {
-        let row: Option<ChapterRow> = sqlx::query_as(
+        let row: Option<ChapterRow> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT c.guild_id, c.officer_role_id, c.fallback_channel_id, c.configured_by,
                     c.configured_at, c.timezone, c.match_day, c.members_add_programs,
                     (SELECT COUNT(*) FROM chapter_members m WHERE m.guild_id = c.guild_id)
                         AS member_count
-             FROM chapters c WHERE c.guild_id = ?",
+             FROM chapters c WHERE c.guild_id = $1",
         )
         .bind(sql_id(guild.0))
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         row.map(|r| {
             Ok(Chapter {
                 guild_id: GuildId(from_sql_id(r.guild_id)),
@@ -103,33 +104,35 @@ impl Store {
                 u32::try_from(row.1).unwrap_or(0),
             )
         };
-        let (members,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM chapter_members WHERE guild_id = ?")
-                .bind(g)
-                .fetch_one(&self.pool)
-                .await?;
-        let contacts: (i64, i64) = sqlx::query_as(
+        let (members,): (i64,) = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM chapter_members WHERE guild_id = $1"
+        )
+        .bind(g)
+        .fetch_one(c)
+        .await)?;
+        let contacts: (i64, i64) = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT c.owner_id) FROM contacts c
-             JOIN chapter_members m ON m.user_id = c.owner_id AND m.guild_id = ?
-             WHERE c.created_at >= ?",
+             JOIN chapter_members m ON m.user_id = c.owner_id AND m.guild_id = $1
+             WHERE c.created_at >= $2",
         )
         .bind(g)
         .bind(sql_instant(month_start))
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await)?;
         let done = |days: i64| {
             let pool = self.pool.clone();
             let since = sql_instant(now - chrono::Duration::days(days));
             async move {
-                let rows: Vec<(i64, chrono::NaiveDate, i64)> = sqlx::query_as(
-                    "SELECT f.closed_at, f.latest_on, f.owner_id FROM follow_ups f
-                     JOIN chapter_members m ON m.user_id = f.owner_id AND m.guild_id = ?
-                     WHERE f.state = 'done' AND f.closed_at >= ?",
-                )
-                .bind(g)
-                .bind(since)
-                .fetch_all(&pool)
-                .await?;
+                let rows: Vec<(i64, chrono::NaiveDate, i64)> =
+                    on!(pool & pool, |c| sqlx::query_as(
+                        "SELECT f.closed_at, f.latest_on, f.owner_id FROM follow_ups f
+                     JOIN chapter_members m ON m.user_id = f.owner_id AND m.guild_id = $1
+                     WHERE f.state = 'done' AND f.closed_at >= $2",
+                    )
+                    .bind(g)
+                    .bind(since)
+                    .fetch_all(c)
+                    .await)?;
                 // On time: closed no later than its latest day (read in UTC).
                 let on_time = rows
                     .iter()
@@ -148,36 +151,36 @@ impl Store {
                 ))
             }
         };
-        let stories: (i64, i64) = sqlx::query_as(
+        let stories: (i64, i64) = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT s.owner_id) FROM stories s
-             JOIN chapter_members m ON m.user_id = s.owner_id AND m.guild_id = ?",
+             JOIN chapter_members m ON m.user_id = s.owner_id AND m.guild_id = $1",
         )
         .bind(g)
-        .fetch_one(&self.pool)
-        .await?;
-        let shares: (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT owner_id) FROM story_shares WHERE guild_id = ?",
+        .fetch_one(c)
+        .await)?;
+        let shares: (i64, i64) = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT owner_id) FROM story_shares WHERE guild_id = $1",
         )
         .bind(g)
-        .fetch_one(&self.pool)
-        .await?;
-        let sign_ups: (i64, i64) = sqlx::query_as(
+        .fetch_one(c)
+        .await)?;
+        let sign_ups: (i64, i64) = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT p.owner_id) FROM conference_plans p
              JOIN conferences c ON c.id = p.conference_id
-             WHERE c.guild_id = ?",
+             WHERE c.guild_id = $1",
         )
         .bind(g)
-        .fetch_one(&self.pool)
-        .await?;
-        let fair_interests: (i64, i64) = sqlx::query_as(
+        .fetch_one(c)
+        .await)?;
+        let fair_interests: (i64, i64) = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT i.owner_id) FROM fair_interests i
              JOIN fair_programs p ON p.id = i.fair_program_id
              JOIN fairs f ON f.id = p.fair_id
-             WHERE f.guild_id = ?",
+             WHERE f.guild_id = $1",
         )
         .bind(g)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await)?;
         Ok(ChapterFigures {
             fair_interests: pair(fair_interests),
             members: u32::try_from(members).unwrap_or(0),
@@ -203,10 +206,10 @@ impl super::Tx {
         by: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        on!(self, |c| sqlx::query(
             "INSERT INTO chapters (guild_id, officer_role_id, fallback_channel_id, timezone,
                                    configured_by, configured_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (guild_id) DO UPDATE SET
                  officer_role_id = excluded.officer_role_id,
                  fallback_channel_id = excluded.fallback_channel_id,
@@ -221,8 +224,9 @@ impl super::Tx {
         .bind(sql_id(by.0))
         .bind(sql_instant(now))
         .bind(sql_instant(now))
-        .execute(self.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -234,16 +238,17 @@ impl super::Tx {
         match_day: Option<chrono::NaiveDate>,
         members_add_programs: Option<bool>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE chapters SET match_day = COALESCE(?, match_day),
-                    members_add_programs = COALESCE(?, members_add_programs)
-             WHERE guild_id = ?",
+        on!(self, |c| sqlx::query(
+            "UPDATE chapters SET match_day = COALESCE($1, match_day),
+                    members_add_programs = COALESCE($2, members_add_programs)
+             WHERE guild_id = $3",
         )
         .bind(match_day)
         .bind(members_add_programs)
         .bind(sql_id(guild.0))
-        .execute(self.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }
@@ -265,74 +270,87 @@ impl Store {
         let mut tx = self.begin().await?;
         // Follow-ups nudged together for one of its conferences, while that common nudge
         // still waits, get nudges of their own: the member keeps them.
-        sqlx::query(
+        on!(tx, |c| sqlx::query(
             "INSERT INTO nudges (owner_id, subject, subject_id, ideal_on, latest_on, due_at,
                                  state, created_at)
              SELECT f.owner_id, 'follow_up', f.id, f.ideal_on, f.latest_on, f.due_at,
-                    'waiting', ?
+                    'waiting', $1
              FROM follow_ups f
              JOIN contacts c ON c.id = f.contact_id
              JOIN conference_plans p ON p.conference_id = c.conference_id
                                     AND p.owner_id = f.owner_id
              JOIN conferences k ON k.id = p.conference_id
-             WHERE k.guild_id = ? AND f.state = 'pending' AND f.kind = 'after_meeting'
+             WHERE k.guild_id = $2 AND f.state = 'pending' AND f.kind = 'after_meeting'
                AND EXISTS (SELECT 1 FROM nudges g WHERE g.owner_id = f.owner_id
-                           AND g.subject = ? AND g.subject_id = p.id AND g.state = 'waiting')
+                           AND g.subject = $3 AND g.subject_id = p.id AND g.state = 'waiting')
                AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.subject = 'follow_up'
                                AND n.subject_id = f.id AND n.state <> 'cancelled')",
         )
         .bind(sql_instant(now))
         .bind(g)
         .bind(crate::domain::conference::AFTER)
-        .execute(tx.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         // Nudges name their subject by id only: those about the server's plans go first.
-        sqlx::query(
-            "DELETE FROM nudges WHERE subject IN (?, ?, ?) AND subject_id IN
+        on!(tx, |c| sqlx::query(
+            "DELETE FROM nudges WHERE subject IN ($1, $2, $3) AND subject_id IN
                (SELECT p.id FROM conference_plans p JOIN conferences c ON c.id = p.conference_id
-                WHERE c.guild_id = ?)",
+                WHERE c.guild_id = $4)",
         )
         .bind(crate::domain::conference::WEEK_BEFORE)
         .bind(crate::domain::conference::DAY_BEFORE)
         .bind(crate::domain::conference::AFTER)
         .bind(g)
-        .execute(tx.conn())
-        .await?;
-        sqlx::query(
-            "DELETE FROM nudges WHERE subject = ? AND subject_id IN
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on!(tx, |c| sqlx::query(
+            "DELETE FROM nudges WHERE subject = $1 AND subject_id IN
                (SELECT n.id FROM conference_notices n
                 JOIN conference_plans p ON p.id = n.plan_id
-                JOIN conferences c ON c.id = p.conference_id WHERE c.guild_id = ?)",
+                JOIN conferences c ON c.id = p.conference_id WHERE c.guild_id = $2)",
         )
         .bind(crate::domain::conference::CHANGED)
         .bind(g)
-        .execute(tx.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         // Follow-ups nudged together for one of its conferences get their own nudges back:
         // the member keeps them, so they are simply no longer grouped.
-        sqlx::query(
+        on!(tx, |c| sqlx::query(
             "UPDATE contacts SET conference_id = NULL
-             WHERE conference_id IN (SELECT id FROM conferences WHERE guild_id = ?)",
+             WHERE conference_id IN (SELECT id FROM conferences WHERE guild_id = $1)",
         )
         .bind(g)
-        .execute(tx.conn())
-        .await?;
-        let shares = sqlx::query("DELETE FROM story_shares WHERE guild_id = ?")
-            .bind(g)
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("DELETE FROM conference_posts WHERE guild_id = ?")
-            .bind(g)
-            .execute(tx.conn())
-            .await?;
-        let chapter = sqlx::query("DELETE FROM chapters WHERE guild_id = ?")
-            .bind(g)
-            .execute(tx.conn())
-            .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let shares = on!(tx, |c| sqlx::query(
+            "DELETE FROM story_shares WHERE guild_id = $1"
+        )
+        .bind(g)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on!(tx, |c| sqlx::query(
+            "DELETE FROM conference_posts WHERE guild_id = $1"
+        )
+        .bind(g)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let chapter = on!(tx, |c| sqlx::query(
+            "DELETE FROM chapters WHERE guild_id = $1"
+        )
+        .bind(g)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(Forgotten {
-            chapter: chapter.rows_affected() == 1,
-            story_shares: shares.rows_affected(),
+            chapter: chapter == 1,
+            story_shares: shares,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Conferences on a chapter's calendar (keyed by the server), members' plans and their private
 //! targets (keyed by the member who owns them).
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
@@ -146,14 +147,14 @@ impl Store {
         guild: GuildId,
         id: ConferenceId,
     ) -> StoreResult<Option<Conference>> {
-        let row: Option<ConferenceRow> = sqlx::query_as(&format!(
+        let row: Option<ConferenceRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-             WHERE c.guild_id = ? AND c.id = ? AND c.removed_at IS NULL"
+             WHERE c.guild_id = $1 AND c.id = $2 AND c.removed_at IS NULL"
         ))
         .bind(sql_id(guild.0))
         .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         row.map(Conference::try_from).transpose()
     }
 
@@ -164,16 +165,16 @@ impl Store {
         from: NaiveDate,
         limit: u32,
     ) -> StoreResult<Vec<Conference>> {
-        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+        let rows: Vec<ConferenceRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-             WHERE c.guild_id = ? AND c.removed_at IS NULL AND c.ends_on >= ?
-             ORDER BY c.starts_on, c.name, c.id LIMIT ?"
+             WHERE c.guild_id = $1 AND c.removed_at IS NULL AND c.ends_on >= $2
+             ORDER BY c.starts_on, c.name, c.id LIMIT $3"
         ))
         .bind(sql_id(guild.0))
         .bind(from)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Conference::try_from).collect()
     }
 
@@ -185,18 +186,18 @@ impl Store {
         from: NaiveDate,
         limit: u32,
     ) -> StoreResult<Vec<Conference>> {
-        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+        let rows: Vec<ConferenceRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-             WHERE c.guild_id = ? AND c.removed_at IS NULL AND c.ends_on >= ?
-               AND LOWER(c.name) LIKE ? ESCAPE '\\'
-             ORDER BY c.starts_on, c.id LIMIT ?"
+             WHERE c.guild_id = $1 AND c.removed_at IS NULL AND c.ends_on >= $2
+               AND LOWER(c.name) LIKE $3 ESCAPE '\\'
+             ORDER BY c.starts_on, c.id LIMIT $4"
         ))
         .bind(sql_id(guild.0))
         .bind(from)
         .bind(super::contacts::like_anywhere(&typed.trim().to_lowercase()))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Conference::try_from).collect()
     }
 
@@ -207,17 +208,17 @@ impl Store {
         name: &str,
         from: NaiveDate,
     ) -> StoreResult<Vec<Conference>> {
-        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+        let rows: Vec<ConferenceRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-             WHERE c.guild_id = ? AND c.removed_at IS NULL AND c.ends_on >= ?
-               AND LOWER(c.name) = ?
+             WHERE c.guild_id = $1 AND c.removed_at IS NULL AND c.ends_on >= $2
+               AND LOWER(c.name) = $3
              ORDER BY c.starts_on, c.id"
         ))
         .bind(sql_id(guild.0))
         .bind(from)
         .bind(name.trim().to_lowercase())
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Conference::try_from).collect()
     }
 
@@ -228,7 +229,7 @@ impl Store {
         owner: UserId,
         id: ConferenceId,
     ) -> StoreResult<Option<Conference>> {
-        conference_for_member(&self.pool, owner, id).await
+        conference_for_member(&mut self.held().await?.engine(), owner, id).await
     }
 
     /// Conferences to link a contact to: `guild`'s, or in a DM (`None`) those of every chapter
@@ -241,12 +242,12 @@ impl Store {
         from: NaiveDate,
         limit: u32,
     ) -> StoreResult<Vec<Conference>> {
-        let rows: Vec<ConferenceRow> = sqlx::query_as(&format!(
+        let rows: Vec<ConferenceRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-             JOIN chapter_members m ON m.guild_id = c.guild_id AND m.user_id = ?
-             WHERE c.removed_at IS NULL AND c.ends_on >= ? AND (? IS NULL OR c.guild_id = ?)
-               AND LOWER(c.name) LIKE ? ESCAPE '\\'
-             ORDER BY c.starts_on DESC, c.id LIMIT ?"
+             JOIN chapter_members m ON m.guild_id = c.guild_id AND m.user_id = $1
+             WHERE c.removed_at IS NULL AND c.ends_on >= $2 AND ($3 IS NULL OR c.guild_id = $4)
+               AND LOWER(c.name) LIKE $5 ESCAPE '\\'
+             ORDER BY c.starts_on DESC, c.id LIMIT $6"
         ))
         .bind(sql_id(owner.0))
         .bind(from)
@@ -254,8 +255,8 @@ impl Store {
         .bind(guild.map(|g| sql_id(g.0)))
         .bind(super::contacts::like_anywhere(&typed.trim().to_lowercase()))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Conference::try_from).collect()
     }
 
@@ -265,18 +266,18 @@ impl Store {
         owner: UserId,
         conference: ConferenceId,
     ) -> StoreResult<Option<ConferencePlan>> {
-        plan(&self.pool, owner, conference).await
+        plan(&mut self.held().await?.engine(), owner, conference).await
     }
 
     /// Members going to a conference who chose to let the chapter see it.
     pub async fn going_visibly(&self, conference: ConferenceId) -> StoreResult<Vec<UserId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
+        let rows: Vec<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT owner_id FROM conference_plans
-             WHERE conference_id = ? AND visibility = 'chapter' ORDER BY joined_at, id",
+             WHERE conference_id = $1 AND visibility = 'chapter' ORDER BY joined_at, id",
         )
         .bind(conference.0)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(id,)| UserId(from_sql_id(id)))
@@ -300,20 +301,20 @@ impl Store {
             targets: i64,
             targets_done: i64,
         }
-        let rows: Vec<Row> = sqlx::query_as(&format!(
+        let rows: Vec<Row> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS}, p.id AS plan_id, p.visibility, c.removed_at,
                     (SELECT COUNT(*) FROM conference_targets t WHERE t.plan_id = p.id) AS targets,
                     (SELECT COUNT(*) FROM conference_targets t
                       WHERE t.plan_id = p.id AND t.done) AS targets_done
              FROM conference_plans p JOIN conferences c ON c.id = p.conference_id
-             WHERE p.owner_id = ? AND c.guild_id = ? AND c.ends_on >= ?
+             WHERE p.owner_id = $1 AND c.guild_id = $2 AND c.ends_on >= $3
              ORDER BY c.starts_on, c.id"
         ))
         .bind(sql_id(owner.0))
         .bind(sql_id(guild.0))
         .bind(from)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter()
             .map(|r| {
                 let conference = Conference::try_from(r.conference)?;
@@ -348,18 +349,18 @@ impl Store {
             targets: i64,
             targets_done: i64,
         }
-        let row: Option<Row> = sqlx::query_as(&format!(
+        let row: Option<Row> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS}, p.visibility, c.removed_at,
                     (SELECT COUNT(*) FROM conference_targets t WHERE t.plan_id = p.id) AS targets,
                     (SELECT COUNT(*) FROM conference_targets t
                       WHERE t.plan_id = p.id AND t.done) AS targets_done
              FROM conference_plans p JOIN conferences c ON c.id = p.conference_id
-             WHERE p.owner_id = ? AND p.id = ?"
+             WHERE p.owner_id = $1 AND p.id = $2"
         ))
         .bind(sql_id(owner.0))
         .bind(plan.0)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         row.map(|r| {
             let conference = Conference::try_from(r.conference)?;
             Ok(PlanSummary {
@@ -387,13 +388,13 @@ impl Store {
     ) -> StoreResult<Vec<(i64, PlanSummary)>> {
         let mut out = Vec::new();
         for notice in notices {
-            let plan: Option<(i64,)> = sqlx::query_as(
-                "SELECT plan_id FROM conference_notices WHERE owner_id = ? AND id = ?",
+            let plan: Option<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
+                "SELECT plan_id FROM conference_notices WHERE owner_id = $1 AND id = $2",
             )
             .bind(sql_id(owner.0))
             .bind(notice)
-            .fetch_optional(&self.pool)
-            .await?;
+            .fetch_optional(c)
+            .await)?;
             if let Some((plan,)) = plan {
                 if let Some(summary) = self.plan_by_id(owner, PlanId(plan)).await? {
                     out.push((*notice, summary));
@@ -429,35 +430,37 @@ impl Store {
         owner: UserId,
         id: TargetId,
     ) -> StoreResult<Option<(PlanId, Target)>> {
-        target(&self.pool, owner, id).await
+        target(&mut self.held().await?.engine(), owner, id).await
     }
 
     /// The owner's targets in one of their plans, in the order they were added.
     pub async fn targets(&self, owner: UserId, plan: PlanId) -> StoreResult<Vec<Target>> {
-        let rows: Vec<TargetRow> = sqlx::query_as(
+        let rows: Vec<TargetRow> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT id, kind, name, note, contact_id, done FROM conference_targets
-             WHERE owner_id = ? AND plan_id = ? ORDER BY id",
+             WHERE owner_id = $1 AND plan_id = $2 ORDER BY id",
         )
         .bind(sql_id(owner.0))
         .bind(plan.0)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Target::try_from).collect()
     }
 
     /// The before-conference nudges of the owner's plan.
     pub async fn plan_nudges(&self, owner: UserId, plan: PlanId) -> StoreResult<Vec<PlanNudge>> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String)> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
             "SELECT id, subject, state FROM nudges
-             WHERE owner_id = ? AND subject_id = ? AND subject IN (?, ?) AND state <> 'cancelled'
+             WHERE owner_id = $1 AND subject_id = $2 AND subject IN ($3, $4) AND state <> 'cancelled'
              ORDER BY ideal_on",
         )
         .bind(sql_id(owner.0))
         .bind(plan.0)
         .bind(crate::domain::conference::WEEK_BEFORE)
         .bind(crate::domain::conference::DAY_BEFORE)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         Ok(rows
             .into_iter()
             .map(|(id, subject, state)| PlanNudge { id, subject, state })
@@ -465,26 +468,26 @@ impl Store {
     }
 }
 
-async fn conference_for_member<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn conference_for_member(
+    conn: &mut Conn<'_>,
     owner: UserId,
     id: ConferenceId,
 ) -> StoreResult<Option<Conference>> {
-    let row: Option<ConferenceRow> = sqlx::query_as(&format!(
+    let row: Option<ConferenceRow> = on!(conn, |c| sqlx::query_as(&format!(
         "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-         JOIN chapter_members m ON m.guild_id = c.guild_id AND m.user_id = ?
-         WHERE c.id = ? AND c.removed_at IS NULL"
+         JOIN chapter_members m ON m.guild_id = c.guild_id AND m.user_id = $1
+         WHERE c.id = $2 AND c.removed_at IS NULL"
     ))
     .bind(sql_id(owner.0))
     .bind(id.0)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     row.map(Conference::try_from).transpose()
 }
 
 /// One of the owner's targets, with the plan it belongs to.
-async fn target<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn target(
+    conn: &mut Conn<'_>,
     owner: UserId,
     target: TargetId,
 ) -> StoreResult<Option<(PlanId, Target)>> {
@@ -494,31 +497,31 @@ async fn target<'e>(
         #[sqlx(flatten)]
         target: TargetRow,
     }
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = on!(conn, |c| sqlx::query_as(
         "SELECT plan_id, id, kind, name, note, contact_id, done FROM conference_targets
-         WHERE owner_id = ? AND id = ?",
+         WHERE owner_id = $1 AND id = $2",
     )
     .bind(sql_id(owner.0))
     .bind(target.0)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     row.map(|r| Ok((PlanId(r.plan_id), Target::try_from(r.target)?)))
         .transpose()
 }
 
-async fn plan<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn plan(
+    conn: &mut Conn<'_>,
     owner: UserId,
     conference: ConferenceId,
 ) -> StoreResult<Option<ConferencePlan>> {
-    let row: Option<PlanRow> = sqlx::query_as(
+    let row: Option<PlanRow> = on!(conn, |c| sqlx::query_as(
         "SELECT id, owner_id, conference_id, visibility FROM conference_plans
-         WHERE owner_id = ? AND conference_id = ?",
+         WHERE owner_id = $1 AND conference_id = $2",
     )
     .bind(sql_id(owner.0))
     .bind(conference.0)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     row.map(ConferencePlan::try_from).transpose()
 }
 
@@ -534,14 +537,15 @@ pub enum Joined {
 impl Tx {
     /// The chapter row for `guild`, created when missing (a calendar needs one).
     pub async fn ensure_chapter(&mut self, guild: GuildId, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO chapters (guild_id, created_at) VALUES (?, ?)
+        on!(self, |c| sqlx::query(
+            "INSERT INTO chapters (guild_id, created_at) VALUES ($1, $2)
              ON CONFLICT (guild_id) DO NOTHING",
         )
         .bind(sql_id(guild.0))
         .bind(sql_instant(now))
-        .execute(self.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -553,10 +557,10 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> StoreResult<ConferenceId> {
         self.ensure_chapter(guild, now).await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO conferences (guild_id, name, starts_on, ends_on, city, url, kind,
                                       created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(sql_id(guild.0))
         .bind(&details.name)
@@ -568,8 +572,8 @@ impl Tx {
         .bind(sql_id(by.0))
         .bind(sql_instant(now))
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(ConferenceId(id))
     }
 
@@ -579,14 +583,14 @@ impl Tx {
         guild: GuildId,
         id: ConferenceId,
     ) -> StoreResult<Option<Conference>> {
-        let row: Option<ConferenceRow> = sqlx::query_as(&format!(
+        let row: Option<ConferenceRow> = on!(self, |c| sqlx::query_as(&format!(
             "SELECT {CONFERENCE_COLUMNS} FROM conferences c
-             WHERE c.guild_id = ? AND c.id = ? AND c.removed_at IS NULL"
+             WHERE c.guild_id = $1 AND c.id = $2 AND c.removed_at IS NULL"
         ))
         .bind(sql_id(guild.0))
         .bind(id.0)
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         row.map(Conference::try_from).transpose()
     }
 
@@ -598,10 +602,12 @@ impl Tx {
         details: &ConferenceDetails,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE conferences SET name = ?, starts_on = ?, ends_on = ?, city = ?, url = ?,
-                    kind = ?, updated_at = ?
-             WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        let done =
+            on!(self, |c| {
+                sqlx::query(
+            "UPDATE conferences SET name = $1, starts_on = $2, ends_on = $3, city = $4, url = $5,
+                    kind = $6, updated_at = $7
+             WHERE guild_id = $8 AND id = $9 AND removed_at IS NULL",
         )
         .bind(&details.name)
         .bind(details.starts_on)
@@ -612,9 +618,10 @@ impl Tx {
         .bind(sql_instant(now))
         .bind(sql_id(guild.0))
         .bind(id.0)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected())
+            })?;
+        Ok(done == 1)
     }
 
     /// Takes a conference off the calendar; members' plans stay as their history. False if
@@ -625,17 +632,18 @@ impl Tx {
         id: ConferenceId,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE conferences SET removed_at = ?, updated_at = ?
-             WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        let done = on!(self, |c| sqlx::query(
+            "UPDATE conferences SET removed_at = $1, updated_at = $2
+             WHERE guild_id = $3 AND id = $4 AND removed_at IS NULL",
         )
         .bind(sql_instant(now))
         .bind(sql_instant(now))
         .bind(sql_id(guild.0))
         .bind(id.0)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Remembers (or forgets) the Discord scheduled event mirroring a conference.
@@ -645,12 +653,15 @@ impl Tx {
         id: ConferenceId,
         event: Option<u64>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE conferences SET event_id = ? WHERE guild_id = ? AND id = ?")
-            .bind(event.map(sql_id))
-            .bind(sql_id(guild.0))
-            .bind(id.0)
-            .execute(self.conn())
-            .await?;
+        on!(self, |c| sqlx::query(
+            "UPDATE conferences SET event_id = $1 WHERE guild_id = $2 AND id = $3"
+        )
+        .bind(event.map(sql_id))
+        .bind(sql_id(guild.0))
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -659,13 +670,13 @@ impl Tx {
         &mut self,
         conference: ConferenceId,
     ) -> StoreResult<Vec<ConferencePlan>> {
-        let rows: Vec<PlanRow> = sqlx::query_as(
+        let rows: Vec<PlanRow> = on!(self, |c| sqlx::query_as(
             "SELECT id, owner_id, conference_id, visibility FROM conference_plans
-             WHERE conference_id = ? ORDER BY id",
+             WHERE conference_id = $1 ORDER BY id",
         )
         .bind(conference.0)
-        .fetch_all(self.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         rows.into_iter().map(ConferencePlan::try_from).collect()
     }
 
@@ -674,7 +685,7 @@ impl Tx {
         owner: UserId,
         conference: ConferenceId,
     ) -> StoreResult<Option<ConferencePlan>> {
-        plan(self.conn(), owner, conference).await
+        plan(&mut self.conn(), owner, conference).await
     }
 
     /// Tells the member going (their plan) that the dates changed, by a nudge due at `due`;
@@ -687,29 +698,30 @@ impl Tx {
         due: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        on!(self, |c| sqlx::query(
             "UPDATE nudges SET state = 'cancelled'
-             WHERE owner_id = ? AND subject = ? AND state = 'waiting'
+             WHERE owner_id = $1 AND subject = $2 AND state = 'waiting'
                AND subject_id IN (SELECT id FROM conference_notices
-                                  WHERE owner_id = ? AND plan_id = ?)",
+                                  WHERE owner_id = $3 AND plan_id = $4)",
         )
         .bind(sql_id(owner.0))
         .bind(crate::domain::conference::CHANGED)
         .bind(sql_id(owner.0))
         .bind(plan.0)
-        .execute(self.conn())
-        .await?;
-        let (notice,): (i64,) = sqlx::query_as(
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let (notice,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO conference_notices (owner_id, plan_id, created_at)
-             VALUES (?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(sql_id(owner.0))
         .bind(plan.0)
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         super::follow_ups::insert_nudge(
-            self.conn(),
+            &mut self.conn(),
             owner,
             crate::domain::conference::CHANGED,
             notice,
@@ -728,15 +740,15 @@ impl Tx {
         subject: &str,
         subject_id: i64,
     ) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as(
+        let row: Option<(String,)> = on!(self, |c| sqlx::query_as(
             "SELECT state FROM nudges
-             WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
+             WHERE owner_id = $1 AND subject = $2 AND subject_id = $3 AND state <> 'cancelled'",
         )
         .bind(sql_id(owner.0))
         .bind(subject)
         .bind(subject_id)
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         Ok(row.map(|(state,)| state))
     }
 
@@ -746,7 +758,7 @@ impl Tx {
         owner: UserId,
         id: ConferenceId,
     ) -> StoreResult<Option<Conference>> {
-        conference_for_member(self.conn(), owner, id).await
+        conference_for_member(&mut self.conn(), owner, id).await
     }
 
     /// The owner's plan for a conference they met someone at: theirs already, or a new
@@ -757,18 +769,18 @@ impl Tx {
         conference: ConferenceId,
         now: DateTime<Utc>,
     ) -> StoreResult<PlanId> {
-        if let Some(existing) = plan(self.conn(), owner, conference).await? {
+        if let Some(existing) = plan(&mut self.conn(), owner, conference).await? {
             return Ok(existing.id);
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO conference_plans (conference_id, owner_id, visibility, joined_at)
-             VALUES (?, ?, 'private', ?) RETURNING id",
+             VALUES ($1, $2, 'private', $3) RETURNING id",
         )
         .bind(conference.0)
         .bind(sql_id(owner.0))
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(PlanId(id))
     }
 
@@ -780,28 +792,31 @@ impl Tx {
         visibility: Visibility,
         now: DateTime<Utc>,
     ) -> StoreResult<Joined> {
-        if let Some(existing) = plan(self.conn(), owner, conference).await? {
-            sqlx::query("UPDATE conference_plans SET visibility = ? WHERE owner_id = ? AND id = ?")
-                .bind(visibility.code())
-                .bind(sql_id(owner.0))
-                .bind(existing.id.0)
-                .execute(self.conn())
-                .await?;
+        if let Some(existing) = plan(&mut self.conn(), owner, conference).await? {
+            on!(self, |c| sqlx::query(
+                "UPDATE conference_plans SET visibility = $1 WHERE owner_id = $2 AND id = $3"
+            )
+            .bind(visibility.code())
+            .bind(sql_id(owner.0))
+            .bind(existing.id.0)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
             return Ok(Joined::Already {
                 plan: existing.id,
                 was: existing.visibility,
             });
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO conference_plans (conference_id, owner_id, visibility, joined_at)
-             VALUES (?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(conference.0)
         .bind(sql_id(owner.0))
         .bind(visibility.code())
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(Joined::New(PlanId(id)))
     }
 
@@ -812,61 +827,70 @@ impl Tx {
         owner: UserId,
         conference: ConferenceId,
     ) -> StoreResult<Option<u32>> {
-        let Some(existing) = plan(self.conn(), owner, conference).await? else {
+        let Some(existing) = plan(&mut self.conn(), owner, conference).await? else {
             return Ok(None);
         };
-        let (targets,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM conference_targets WHERE owner_id = ? AND plan_id = ?",
+        let (targets,): (i64,) = on!(self, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM conference_targets WHERE owner_id = $1 AND plan_id = $2",
         )
         .bind(sql_id(owner.0))
         .bind(existing.id.0)
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         // Every nudge about the plan goes with it, whatever its state (nudges name their
         // subject by id only).
-        sqlx::query(
-            "DELETE FROM nudges WHERE owner_id = ? AND subject IN (?, ?, ?) AND subject_id = ?",
+        on!(self, |c| {
+            sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = $1 AND subject IN ($2, $3, $4) AND subject_id = $5",
         )
         .bind(sql_id(owner.0))
         .bind(crate::domain::conference::WEEK_BEFORE)
         .bind(crate::domain::conference::DAY_BEFORE)
         .bind(crate::domain::conference::AFTER)
         .bind(existing.id.0)
-        .execute(self.conn())
-        .await?;
-        sqlx::query(
-            "DELETE FROM nudges WHERE owner_id = ? AND subject = ?
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected())
+        })?;
+        on!(self, |c| sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = $1 AND subject = $2
                AND subject_id IN (SELECT id FROM conference_notices
-                                  WHERE owner_id = ? AND plan_id = ?)",
+                                  WHERE owner_id = $3 AND plan_id = $4)",
         )
         .bind(sql_id(owner.0))
         .bind(crate::domain::conference::CHANGED)
         .bind(sql_id(owner.0))
         .bind(existing.id.0)
-        .execute(self.conn())
-        .await?;
-        sqlx::query("DELETE FROM conference_targets WHERE owner_id = ? AND plan_id = ?")
-            .bind(sql_id(owner.0))
-            .bind(existing.id.0)
-            .execute(self.conn())
-            .await?;
-        sqlx::query("DELETE FROM conference_plans WHERE owner_id = ? AND id = ?")
-            .bind(sql_id(owner.0))
-            .bind(existing.id.0)
-            .execute(self.conn())
-            .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on!(self, |c| sqlx::query(
+            "DELETE FROM conference_targets WHERE owner_id = $1 AND plan_id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(existing.id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on!(self, |c| sqlx::query(
+            "DELETE FROM conference_plans WHERE owner_id = $1 AND id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(existing.id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(Some(u32::try_from(targets).unwrap_or(0)))
     }
 
     /// How many targets the owner's plan holds.
     pub async fn target_count(&mut self, owner: UserId, plan: PlanId) -> StoreResult<u32> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM conference_targets WHERE owner_id = ? AND plan_id = ?",
+        let (n,): (i64,) = on!(self, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM conference_targets WHERE owner_id = $1 AND plan_id = $2",
         )
         .bind(sql_id(owner.0))
         .bind(plan.0)
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(u32::try_from(n).unwrap_or(0))
     }
 
@@ -881,10 +905,10 @@ impl Tx {
         contact: Option<ContactId>,
         now: DateTime<Utc>,
     ) -> StoreResult<TargetId> {
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO conference_targets (plan_id, owner_id, kind, name, note, contact_id,
                                              done, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, FALSE, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) RETURNING id",
         )
         .bind(plan.0)
         .bind(sql_id(owner.0))
@@ -893,8 +917,8 @@ impl Tx {
         .bind(note)
         .bind(contact.map(|c| c.0))
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(TargetId(id))
     }
 
@@ -905,24 +929,29 @@ impl Tx {
         target: TargetId,
         done: bool,
     ) -> StoreResult<bool> {
-        let changed =
-            sqlx::query("UPDATE conference_targets SET done = ? WHERE owner_id = ? AND id = ?")
-                .bind(done)
-                .bind(sql_id(owner.0))
-                .bind(target.0)
-                .execute(self.conn())
-                .await?;
-        Ok(changed.rows_affected() == 1)
+        let changed = on!(self, |c| sqlx::query(
+            "UPDATE conference_targets SET done = $1 WHERE owner_id = $2 AND id = $3"
+        )
+        .bind(done)
+        .bind(sql_id(owner.0))
+        .bind(target.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(changed == 1)
     }
 
     /// Deletes one of the owner's targets; false if it is not theirs.
     pub async fn remove_target(&mut self, owner: UserId, target: TargetId) -> StoreResult<bool> {
-        let gone = sqlx::query("DELETE FROM conference_targets WHERE owner_id = ? AND id = ?")
-            .bind(sql_id(owner.0))
-            .bind(target.0)
-            .execute(self.conn())
-            .await?;
-        Ok(gone.rows_affected() == 1)
+        let gone = on!(self, |c| sqlx::query(
+            "DELETE FROM conference_targets WHERE owner_id = $1 AND id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(target.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(gone == 1)
     }
 
     /// Schedules (or moves, or cancels with `None`) the owner's live nudge about `subject`
@@ -962,43 +991,45 @@ impl Tx {
         now: DateTime<Utc>,
         rearm_sent: bool,
     ) -> StoreResult<()> {
-        let live: Option<(i64, String)> = sqlx::query_as(
+        let live: Option<(i64, String)> = on!(self, |c| sqlx::query_as(
             "SELECT id, state FROM nudges
-             WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
+             WHERE owner_id = $1 AND subject = $2 AND subject_id = $3 AND state <> 'cancelled'",
         )
         .bind(sql_id(owner.0))
         .bind(subject)
         .bind(subject_id)
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         match (live, due) {
             (Some((id, state)), Some((window, at))) if state == "waiting" => {
-                sqlx::query(
-                    "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?
-                     WHERE owner_id = ? AND id = ? AND state = 'waiting'",
+                on!(self, |c| sqlx::query(
+                    "UPDATE nudges SET ideal_on = $1, latest_on = $2, due_at = $3
+                     WHERE owner_id = $4 AND id = $5 AND state = 'waiting'",
                 )
                 .bind(window.ideal)
                 .bind(window.latest)
                 .bind(sql_instant(at))
                 .bind(sql_id(owner.0))
                 .bind(id)
-                .execute(self.conn())
-                .await?;
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
             (Some((_, state)), None) if state == "waiting" => {
                 self.cancel_nudge(owner, subject, subject_id).await?;
             }
             (Some((id, state)), Some((window, at))) if state == "sent" && rearm_sent => {
-                sqlx::query(
+                on!(self, |c| sqlx::query(
                     "UPDATE nudges SET state = 'cancelled'
-                     WHERE owner_id = ? AND id = ? AND state = 'sent'",
+                     WHERE owner_id = $1 AND id = $2 AND state = 'sent'",
                 )
                 .bind(sql_id(owner.0))
                 .bind(id)
-                .execute(self.conn())
-                .await?;
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
                 super::follow_ups::insert_nudge(
-                    self.conn(),
+                    &mut self.conn(),
                     owner,
                     subject,
                     subject_id,
@@ -1011,7 +1042,7 @@ impl Tx {
             (Some(_), _) => {}
             (None, Some((window, at))) => {
                 super::follow_ups::insert_nudge(
-                    self.conn(),
+                    &mut self.conn(),
                     owner,
                     subject,
                     subject_id,
@@ -1033,15 +1064,16 @@ impl Tx {
         subject: &str,
         subject_id: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
+        on!(self, |c| sqlx::query(
             "UPDATE nudges SET state = 'cancelled'
-             WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state = 'waiting'",
+             WHERE owner_id = $1 AND subject = $2 AND subject_id = $3 AND state = 'waiting'",
         )
         .bind(sql_id(owner.0))
         .bind(subject)
         .bind(subject_id)
-        .execute(self.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }
@@ -1112,12 +1144,12 @@ impl Store {
 
     /// A conference post by id.
     pub async fn conference_post(&self, id: i64) -> StoreResult<Option<ConferencePost>> {
-        let row: Option<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} FROM conference_posts WHERE id = ?"
+        let row: Option<PostRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM conference_posts WHERE id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         row.map(ConferencePost::try_from).transpose()
     }
 
@@ -1136,9 +1168,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ConferencePost> {
         let mut tx = self.begin().await?;
-        let unfinished: Option<PostRow> = sqlx::query_as(&format!(
+        let unfinished: Option<PostRow> = on!(tx, |c| sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM conference_posts
-             WHERE author_id = ? AND kind = ? AND conference_id = ? AND channel_id = ?
+             WHERE author_id = $1 AND kind = $2 AND conference_id = $3 AND channel_id = $4
                AND message_id IS NULL AND gone_at IS NULL
              ORDER BY id DESC LIMIT 1"
         ))
@@ -1146,36 +1178,37 @@ impl Store {
         .bind(kind)
         .bind(conference.0)
         .bind(sql_id(channel_id))
-        .fetch_optional(tx.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         let row = match unfinished {
             Some(row) => {
-                sqlx::query("UPDATE conference_posts SET note = ? WHERE id = ?")
-                    .bind(note)
-                    .bind(row.id)
-                    .execute(tx.conn())
-                    .await?;
+                on!(tx, |c| sqlx::query(
+                    "UPDATE conference_posts SET note = $1 WHERE id = $2"
+                )
+                .bind(note)
+                .bind(row.id)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
                 PostRow {
                     note: note.map(str::to_owned),
                     ..row
                 }
             }
-            None => {
-                sqlx::query_as(&format!(
-                    "INSERT INTO conference_posts (kind, conference_id, author_id, guild_id,
+            None => on!(tx, |c| sqlx::query_as(&format!(
+                "INSERT INTO conference_posts (kind, conference_id, author_id, guild_id,
                                                    channel_id, note, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {POST_COLUMNS}"
-                ))
-                .bind(kind)
-                .bind(conference.0)
-                .bind(sql_id(author.0))
-                .bind(sql_id(guild_id))
-                .bind(sql_id(channel_id))
-                .bind(note)
-                .bind(sql_instant(now))
-                .fetch_one(tx.conn())
-                .await?
-            }
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {POST_COLUMNS}"
+            ))
+            .bind(kind)
+            .bind(conference.0)
+            .bind(sql_id(author.0))
+            .bind(sql_id(guild_id))
+            .bind(sql_id(channel_id))
+            .bind(note)
+            .bind(sql_instant(now))
+            .fetch_one(&mut *c)
+            .await)?,
         };
         tx.commit().await?;
         ConferencePost::try_from(row)
@@ -1183,35 +1216,39 @@ impl Store {
 
     /// The message Discord created for a post; false when the post was taken down meanwhile.
     pub async fn set_conference_post_message(&self, id: i64, message: u64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE conference_posts SET message_id = ? WHERE id = ? AND gone_at IS NULL",
+        let done = on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE conference_posts SET message_id = $1 WHERE id = $2 AND gone_at IS NULL",
         )
         .bind(sql_id(message))
         .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// The author's shared plans still in a channel (or maybe: sent without an answer).
     pub async fn live_conference_shares(&self, author: UserId) -> StoreResult<Vec<ConferencePost>> {
-        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+        let rows: Vec<PostRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM conference_posts
-             WHERE author_id = ? AND kind = 'share' AND gone_at IS NULL ORDER BY id"
+             WHERE author_id = $1 AND kind = 'share' AND gone_at IS NULL ORDER BY id"
         ))
         .bind(sql_id(author.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(ConferencePost::try_from).collect()
     }
 
     /// Marks a post taken down (or never posted).
     pub async fn conference_post_gone(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE conference_posts SET gone_at = ? WHERE id = ? AND gone_at IS NULL")
-            .bind(sql_instant(now))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE conference_posts SET gone_at = $1 WHERE id = $2 AND gone_at IS NULL"
+        )
+        .bind(sql_instant(now))
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Contacts and logged interactions. Every statement is keyed by the owner: a contact id of
 //! someone else's behaves exactly like one that does not exist.
 
+use super::engine::{on, Conn};
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -106,18 +107,18 @@ pub struct ContactPage {
 }
 
 /// The owner's contact row with this id, on the pool or inside a transaction.
-async fn contact_row<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn contact_row(
+    conn: &mut Conn<'_>,
     owner: UserId,
     id: ContactId,
 ) -> StoreResult<Option<ContactRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND id = ?"
+    Ok(on!(conn, |c| sqlx::query_as(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = $1 AND id = $2"
     ))
     .bind(sql_id(owner.0))
     .bind(id.0)
-    .fetch_optional(executor)
-    .await?)
+    .fetch_optional(&mut *c)
+    .await)?)
 }
 
 fn search_text(name: &str, institution: Option<&str>) -> String {
@@ -136,18 +137,19 @@ fn escape_like(text: &str) -> String {
 }
 
 /// Saves a new contact for `owner` (who must be a known member).
-async fn insert_contact<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn insert_contact(
+    conn: &mut Conn<'_>,
     owner: UserId,
     new: &NewContact,
     now: DateTime<Utc>,
 ) -> StoreResult<Contact> {
     let name = new.name.as_str();
-    let row: ContactRow = sqlx::query_as(&format!(
+    let row: ContactRow = on!(conn, |c| {
+        sqlx::query_as(&format!(
         "INSERT INTO contacts (owner_id, name, name_folded, search_text, role, institution, met_kind,
              met_label, met_on, rotation_ends_on, conference_id, rotation_id, relationship, mentor_kind,
              callback, email, phone, handle, tags, notes, created_at, updated_at, last_used_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
          RETURNING {CONTACT_COLUMNS}"
     ))
     .bind(sql_id(owner.0))
@@ -173,26 +175,27 @@ async fn insert_contact<'e>(
     .bind(sql_instant(now))
     .bind(sql_instant(now))
     .bind(sql_instant(now))
-    .fetch_one(executor)
-    .await?;
+    .fetch_one(&mut *c)
+    .await
+    })?;
     Contact::try_from(row)
 }
 
 /// The owner's contacts with exactly this name, any letter case; most recently used first.
-async fn contacts_named<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn contacts_named(
+    conn: &mut Conn<'_>,
     owner: UserId,
     name: &str,
 ) -> StoreResult<Vec<Contact>> {
     let folded = fold(&name.split_whitespace().collect::<Vec<_>>().join(" "));
-    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
-        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = ? AND name_folded = ?
+    let rows: Vec<ContactRow> = on!(conn, |c| sqlx::query_as(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts WHERE owner_id = $1 AND name_folded = $2
          ORDER BY last_used_at DESC, id DESC LIMIT 25"
     ))
     .bind(sql_id(owner.0))
     .bind(folded)
-    .fetch_all(executor)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     rows.into_iter().map(Contact::try_from).collect()
 }
 
@@ -203,12 +206,12 @@ impl Tx {
         &mut self,
         owner: UserId,
     ) -> StoreResult<Vec<crate::domain::import::Card>> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT name, email, institution FROM contacts WHERE owner_id = ? ORDER BY id",
+        let rows: Vec<(String, Option<String>, Option<String>)> = on!(self, |c| sqlx::query_as(
+            "SELECT name, email, institution FROM contacts WHERE owner_id = $1 ORDER BY id",
         )
         .bind(sql_id(owner.0))
-        .fetch_all(self.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(name, email, institution)| crate::domain::import::Card {
@@ -225,18 +228,18 @@ impl Tx {
         new: &NewContact,
         now: DateTime<Utc>,
     ) -> StoreResult<Contact> {
-        insert_contact(self.conn(), owner, new, now).await
+        insert_contact(&mut self.conn(), owner, new, now).await
     }
 
     pub async fn contact(&mut self, owner: UserId, id: ContactId) -> StoreResult<Option<Contact>> {
-        contact_row(self.conn(), owner, id)
+        contact_row(&mut self.conn(), owner, id)
             .await?
             .map(Contact::try_from)
             .transpose()
     }
 
     pub async fn contacts_named(&mut self, owner: UserId, name: &str) -> StoreResult<Vec<Contact>> {
-        contacts_named(self.conn(), owner, name).await
+        contacts_named(&mut self.conn(), owner, name).await
     }
 
     /// Applies an edit; `Ok(None)` if the contact is not the owner's. The patch's own rule
@@ -248,20 +251,21 @@ impl Tx {
         patch: &ContactPatch,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Result<Contact, crate::domain::contact::ContactError>>> {
-        let conn = self.conn();
-        let Some(row) = contact_row(&mut *conn, owner, id).await? else {
+        let mut conn = self.conn();
+        let Some(row) = contact_row(&mut conn, owner, id).await? else {
             return Ok(None);
         };
         let updated = match patch.apply(Contact::try_from(row)?) {
             Ok(c) => c,
             Err(e) => return Ok(Some(Err(e))),
         };
-        let row: ContactRow = sqlx::query_as(&format!(
-            "UPDATE contacts SET name = ?, name_folded = ?, search_text = ?, role = ?, institution = ?,
-                 met_kind = ?, met_label = ?, met_on = ?, rotation_ends_on = ?, conference_id = ?,
-                 rotation_id = ?, relationship = ?, mentor_kind = ?, callback = ?, email = ?, phone = ?, handle = ?, tags = ?, notes = ?,
-                 updated_at = ?, last_used_at = ?, version = version + 1
-             WHERE owner_id = ? AND id = ?
+        let row: ContactRow = on!(conn, |c| {
+            sqlx::query_as(&format!(
+            "UPDATE contacts SET name = $1, name_folded = $2, search_text = $3, role = $4, institution = $5,
+                 met_kind = $6, met_label = $7, met_on = $8, rotation_ends_on = $9, conference_id = $10,
+                 rotation_id = $11, relationship = $12, mentor_kind = $13, callback = $14, email = $15, phone = $16, handle = $17, tags = $18, notes = $19,
+                 updated_at = $20, last_used_at = $21, version = version + 1
+             WHERE owner_id = $22 AND id = $23
              RETURNING {CONTACT_COLUMNS}"
         ))
         .bind(&updated.name)
@@ -287,8 +291,9 @@ impl Tx {
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(id.0)
-        .fetch_one(&mut *conn)
-        .await?;
+        .fetch_one(&mut *c)
+        .await
+        })?;
         Ok(Some(Ok(Contact::try_from(row)?)))
     }
 
@@ -302,20 +307,24 @@ impl Tx {
         happened_on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Interaction>> {
-        let conn = self.conn();
-        let touched =
-            sqlx::query("UPDATE contacts SET last_used_at = ? WHERE owner_id = ? AND id = ?")
-                .bind(sql_instant(now))
-                .bind(sql_id(owner.0))
-                .bind(id.0)
-                .execute(&mut *conn)
-                .await?;
-        if touched.rows_affected() == 0 {
+        let mut conn = self.conn();
+        let touched = on!(conn, |c| sqlx::query(
+            "UPDATE contacts SET last_used_at = $1 WHERE owner_id = $2 AND id = $3"
+        )
+        .bind(sql_instant(now))
+        .bind(sql_id(owner.0))
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if touched == 0 {
             return Ok(None);
         }
-        let (interaction_id,): (i64,) = sqlx::query_as(
+        let (interaction_id,): (i64,) =
+            on!(conn, |c| {
+                sqlx::query_as(
             "INSERT INTO interactions (contact_id, owner_id, kind, note, happened_on, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(id.0)
         .bind(sql_id(owner.0))
@@ -323,8 +332,9 @@ impl Tx {
         .bind(note)
         .bind(happened_on)
         .bind(sql_instant(now))
-        .fetch_one(&mut *conn)
-        .await?;
+        .fetch_one(&mut *c)
+        .await
+            })?;
         Ok(Some(Interaction {
             id: interaction_id,
             contact_id: id,
@@ -340,13 +350,13 @@ impl Tx {
         owner: UserId,
         id: i64,
     ) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "DELETE FROM pending_notes WHERE owner_id = ? AND id = ? RETURNING text",
+        let row: Option<(String,)> = on!(self, |c| sqlx::query_as(
+            "DELETE FROM pending_notes WHERE owner_id = $1 AND id = $2 RETURNING text",
         )
         .bind(sql_id(owner.0))
         .bind(id)
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         Ok(row.map(|(t,)| t))
     }
 }
@@ -359,12 +369,12 @@ impl Store {
         new: &NewContact,
         now: DateTime<Utc>,
     ) -> StoreResult<Contact> {
-        insert_contact(&self.pool, owner, new, now).await
+        insert_contact(&mut self.held().await?.engine(), owner, new, now).await
     }
 
     /// The owner's contact with this id; `None` for someone else's or a missing one.
     pub async fn contact(&self, owner: UserId, id: ContactId) -> StoreResult<Option<Contact>> {
-        contact_row(&self.pool, owner, id)
+        contact_row(&mut self.held().await?.engine(), owner, id)
             .await?
             .map(Contact::try_from)
             .transpose()
@@ -372,7 +382,7 @@ impl Store {
 
     /// The owner's contacts with exactly this name, any letter case; most recently used first.
     pub async fn contacts_named(&self, owner: UserId, name: &str) -> StoreResult<Vec<Contact>> {
-        contacts_named(&self.pool, owner, name).await
+        contacts_named(&mut self.held().await?.engine(), owner, name).await
     }
 
     /// Autocomplete: the owner's contacts whose name starts with `partial` first, then those
@@ -384,20 +394,22 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<ContactChoice>> {
         let needle = fold(partial.trim());
-        let rows: Vec<ContactChoice> = sqlx::query_as(
+        let rows: Vec<ContactChoice> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
             "SELECT id, name, institution FROM contacts
-             WHERE owner_id = ? AND (name_folded LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')
-             ORDER BY CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END,
+             WHERE owner_id = $1 AND (name_folded LIKE $2 ESCAPE '\\' OR search_text LIKE $3 ESCAPE '\\')
+             ORDER BY CASE WHEN name_folded LIKE $4 ESCAPE '\\' THEN 0 ELSE 1 END,
                       last_used_at DESC, id DESC
-             LIMIT ?",
+             LIMIT $5",
         )
         .bind(sql_id(owner.0))
         .bind(format!("{}%", escape_like(&needle)))
         .bind(like_anywhere(&needle))
         .bind(format!("{}%", escape_like(&needle)))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         Ok(rows)
     }
 
@@ -407,14 +419,14 @@ impl Store {
         owner: UserId,
         limit: u32,
     ) -> StoreResult<Vec<ContactChoice>> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, institution FROM contacts WHERE owner_id = ?
-             ORDER BY last_used_at DESC, id DESC LIMIT ?",
+        Ok(on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT id, name, institution FROM contacts WHERE owner_id = $1
+             ORDER BY last_used_at DESC, id DESC LIMIT $2",
         )
         .bind(sql_id(owner.0))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     /// Marks the contact as just used (autocomplete ranks by it). False if not the owner's.
@@ -424,14 +436,16 @@ impl Store {
         id: ContactId,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done =
-            sqlx::query("UPDATE contacts SET last_used_at = ? WHERE owner_id = ? AND id = ?")
-                .bind(sql_instant(now))
-                .bind(sql_id(owner.0))
-                .bind(id.0)
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected() > 0)
+        let done = on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE contacts SET last_used_at = $1 WHERE owner_id = $2 AND id = $3"
+        )
+        .bind(sql_instant(now))
+        .bind(sql_id(owner.0))
+        .bind(id.0)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     /// Applies an edit; `Ok(None)` if the contact is not the owner's. The patch's own rule
@@ -453,34 +467,40 @@ impl Store {
     pub async fn delete_contact(&self, owner: UserId, id: ContactId) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         // The nudges about its follow-ups go with it (nudges name their subject by id only).
-        sqlx::query(
-            "DELETE FROM nudges WHERE owner_id = ? AND subject = 'follow_up'
-               AND subject_id IN (SELECT id FROM follow_ups WHERE owner_id = ? AND contact_id = ?)",
+        on!(tx, |c| {
+            sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = $1 AND subject = 'follow_up'
+               AND subject_id IN (SELECT id FROM follow_ups WHERE owner_id = $2 AND contact_id = $3)",
         )
         .bind(sql_id(owner.0))
         .bind(sql_id(owner.0))
         .bind(id.0)
-        .execute(tx.conn())
-        .await?;
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected())
+        })?;
         // Its letters go with it (cascade), and so do their nudges.
-        sqlx::query(
-            "DELETE FROM nudges WHERE owner_id = ? AND subject IN (?, ?)
-               AND subject_id IN (SELECT id FROM letters WHERE owner_id = ? AND contact_id = ?)",
+        on!(tx, |c| sqlx::query(
+            "DELETE FROM nudges WHERE owner_id = $1 AND subject IN ($2, $3)
+               AND subject_id IN (SELECT id FROM letters WHERE owner_id = $4 AND contact_id = $5)",
         )
         .bind(sql_id(owner.0))
         .bind(crate::domain::letter::CHECK_IN)
         .bind(crate::domain::letter::THANKS)
         .bind(sql_id(owner.0))
         .bind(id.0)
-        .execute(tx.conn())
-        .await?;
-        let done = sqlx::query("DELETE FROM contacts WHERE owner_id = ? AND id = ?")
-            .bind(sql_id(owner.0))
-            .bind(id.0)
-            .execute(tx.conn())
-            .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let done = on!(tx, |c| sqlx::query(
+            "DELETE FROM contacts WHERE owner_id = $1 AND id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        Ok(done > 0)
     }
 
     /// One page (0-based) of the owner's contacts.
@@ -504,10 +524,10 @@ impl Store {
                  name_folded, id"
             }
         };
-        let conditions = "owner_id = ?
-             AND (? IS NULL OR tags LIKE ? ESCAPE '\\')
-             AND (? IS NULL OR relationship = ?)
-             AND (? IS NULL OR met_kind = ?)";
+        let conditions = "owner_id = $1
+             AND ($2 IS NULL OR tags LIKE $3 ESCAPE '\\')
+             AND ($4 IS NULL OR relationship = $5)
+             AND ($6 IS NULL OR met_kind = $7)";
         let tag_pattern = filter
             .tag
             .as_deref()
@@ -515,19 +535,21 @@ impl Store {
         let relationship = filter.relationship.map(Relationship::code);
         let met_kind = filter.met_kind.map(MetKind::code);
 
-        let (total,): (i64,) =
-            sqlx::query_as(&format!("SELECT COUNT(*) FROM contacts WHERE {conditions}"))
-                .bind(sql_id(owner.0))
-                .bind(tag_pattern.as_deref())
-                .bind(tag_pattern.as_deref())
-                .bind(relationship)
-                .bind(relationship)
-                .bind(met_kind)
-                .bind(met_kind)
-                .fetch_one(&self.pool)
-                .await?;
-        let rows: Vec<ContactRow> = sqlx::query_as(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE {conditions} ORDER BY {order} LIMIT ? OFFSET ?"
+        let (total,): (i64,) = on!(pool & self.pool, |c| sqlx::query_as(&format!(
+            "SELECT COUNT(*) FROM contacts WHERE {conditions}"
+        ))
+        .bind(sql_id(owner.0))
+        .bind(tag_pattern.as_deref())
+        .bind(tag_pattern.as_deref())
+        .bind(relationship)
+        .bind(relationship)
+        .bind(met_kind)
+        .bind(met_kind)
+        .fetch_one(c)
+        .await)?;
+        let rows: Vec<ContactRow> = on!(pool & self.pool, |c| {
+            sqlx::query_as(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE {conditions} ORDER BY {order} LIMIT $8 OFFSET $9"
         ))
         .bind(sql_id(owner.0))
         .bind(tag_pattern.as_deref())
@@ -538,8 +560,9 @@ impl Store {
         .bind(met_kind)
         .bind(i64::from(per_page))
         .bind(i64::from(page) * i64::from(per_page))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         Ok(ContactPage {
             contacts: rows
                 .into_iter()
@@ -557,20 +580,22 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<Contact>> {
         let pattern = like_anywhere(&fold(text.trim()));
-        let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+        let rows: Vec<ContactRow> = on!(pool & self.pool, |c| {
+            sqlx::query_as(&format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts
-             WHERE owner_id = ?1 AND (
-                 search_text LIKE ?2 ESCAPE '\\' OR lower(coalesce(met_label, '')) LIKE ?2 ESCAPE '\\'
-                 OR lower(coalesce(callback, '')) LIKE ?2 ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE ?2 ESCAPE '\\'
-                 OR lower(coalesce(email, '')) LIKE ?2 ESCAPE '\\' OR tags LIKE ?2 ESCAPE '\\')
-             ORDER BY CASE WHEN name_folded LIKE ?2 ESCAPE '\\' THEN 0 ELSE 1 END, name_folded, id
-             LIMIT ?3"
+             WHERE owner_id = $1 AND (
+                 search_text LIKE $2 ESCAPE '\\' OR lower(coalesce(met_label, '')) LIKE $2 ESCAPE '\\'
+                 OR lower(coalesce(callback, '')) LIKE $2 ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE $2 ESCAPE '\\'
+                 OR lower(coalesce(email, '')) LIKE $2 ESCAPE '\\' OR tags LIKE $2 ESCAPE '\\')
+             ORDER BY CASE WHEN name_folded LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, name_folded, id
+             LIMIT $3"
         ))
         .bind(sql_id(owner.0))
         .bind(pattern)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         rows.into_iter().map(Contact::try_from).collect()
     }
 
@@ -598,14 +623,15 @@ impl Store {
         owner: UserId,
         id: ContactId,
     ) -> StoreResult<Vec<Interaction>> {
-        let rows: Vec<(i64, String, Option<String>, NaiveDate)> = sqlx::query_as(
-            "SELECT id, kind, note, happened_on FROM interactions
-             WHERE owner_id = ? AND contact_id = ? ORDER BY happened_on DESC, id DESC",
-        )
-        .bind(sql_id(owner.0))
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(i64, String, Option<String>, NaiveDate)> =
+            on!(pool & self.pool, |c| sqlx::query_as(
+                "SELECT id, kind, note, happened_on FROM interactions
+             WHERE owner_id = $1 AND contact_id = $2 ORDER BY happened_on DESC, id DESC",
+            )
+            .bind(sql_id(owner.0))
+            .bind(id.0)
+            .fetch_all(c)
+            .await)?;
         rows.into_iter()
             .map(|(iid, kind, note, happened_on)| {
                 Ok(Interaction {
@@ -632,19 +658,22 @@ impl Store {
             Option<String>,
             NaiveDate,
         );
-        let contacts: Vec<Row> = sqlx::query_as(
-            "SELECT id, name, role, relationship, mentor_kind, met_on FROM contacts WHERE owner_id = ?",
+        let contacts: Vec<Row> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
+            "SELECT id, name, role, relationship, mentor_kind, met_on FROM contacts WHERE owner_id = $1",
         )
         .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
-        let counts: Vec<(i64, String, i64, NaiveDate)> = sqlx::query_as(
-            "SELECT contact_id, kind, COUNT(*), MAX(happened_on) FROM interactions
-             WHERE owner_id = ? GROUP BY contact_id, kind",
-        )
-        .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
+        let counts: Vec<(i64, String, i64, NaiveDate)> =
+            on!(pool & self.pool, |c| sqlx::query_as(
+                "SELECT contact_id, kind, COUNT(*), MAX(happened_on) FROM interactions
+             WHERE owner_id = $1 GROUP BY contact_id, kind",
+            )
+            .bind(sql_id(owner.0))
+            .fetch_all(c)
+            .await)?;
         let mut by_contact: HashMap<i64, (HashMap<InteractionKind, u32>, Option<NaiveDate>)> =
             HashMap::new();
         for (contact_id, kind, n, last) in counts {
@@ -675,10 +704,12 @@ impl Store {
 
     /// How many contacts the owner has.
     pub async fn count_contacts(&self, owner: UserId) -> StoreResult<u32> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM contacts WHERE owner_id = ?")
-            .bind(sql_id(owner.0))
-            .fetch_one(&self.pool)
-            .await?;
+        let (n,): (i64,) = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM contacts WHERE owner_id = $1"
+        )
+        .bind(sql_id(owner.0))
+        .fetch_one(c)
+        .await)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 }
@@ -695,40 +726,49 @@ impl Store {
         text: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM pending_notes WHERE owner_id = ? AND created_at < ?")
-            .bind(sql_id(owner.0))
-            .bind(sql_instant(now) - PENDING_NOTE_SECONDS)
-            .execute(&mut *tx)
-            .await?;
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO pending_notes (owner_id, text, created_at) VALUES (?, ?, ?) RETURNING id",
+        let mut tx = self.begin().await?;
+        on!(tx, |c| sqlx::query(
+            "DELETE FROM pending_notes WHERE owner_id = $1 AND created_at < $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(sql_instant(now) - PENDING_NOTE_SECONDS)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let (id,): (i64,) = on!(tx, |c| {
+            sqlx::query_as(
+            "INSERT INTO pending_notes (owner_id, text, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(sql_id(owner.0))
         .bind(text)
         .bind(sql_instant(now))
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut *c)
+        .await
+        })?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn pending_note(&self, owner: UserId, id: i64) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT text FROM pending_notes WHERE owner_id = ? AND id = ?")
-                .bind(sql_id(owner.0))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(String,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT text FROM pending_notes WHERE owner_id = $1 AND id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
         Ok(row.map(|(t,)| t))
     }
 
     pub async fn delete_pending_note(&self, owner: UserId, id: i64) -> StoreResult<()> {
-        sqlx::query("DELETE FROM pending_notes WHERE owner_id = ? AND id = ?")
-            .bind(sql_id(owner.0))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "DELETE FROM pending_notes WHERE owner_id = $1 AND id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! A chapter's fairs (keyed by the server), their programs, and members' interest (keyed by
 //! the member).
 
+use super::engine::on;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{from_sql_id, sql_id, sql_instant, Store, StoreResult, Tx};
@@ -34,37 +35,37 @@ type ProgramCountRow = (i64, String, Option<String>, Option<String>, i64);
 impl Store {
     /// The chapter's next fair: the soonest on or after `today`.
     pub async fn next_fair(&self, guild: GuildId, today: NaiveDate) -> StoreResult<Option<Fair>> {
-        let row: Option<FairRow> = sqlx::query_as(
+        let row: Option<FairRow> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT id, name, on_day, conference_id, members_add_programs FROM fairs
-             WHERE guild_id = ? AND on_day >= ? ORDER BY on_day, id LIMIT 1",
+             WHERE guild_id = $1 AND on_day >= $2 ORDER BY on_day, id LIMIT 1",
         )
         .bind(sql_id(guild.0))
         .bind(today)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(row.map(Fair::from))
     }
 
     /// A fair's programs, the most wanted first, with the names of members who chose to show
     /// theirs (everyone else is only counted).
     pub async fn fair_programs(&self, fair: FairId) -> StoreResult<Vec<FairProgram>> {
-        let rows: Vec<ProgramCountRow> = sqlx::query_as(
+        let rows: Vec<ProgramCountRow> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT p.id, p.name, p.city, p.notes,
                     (SELECT COUNT(*) FROM fair_interests i WHERE i.fair_program_id = p.id)
-             FROM fair_programs p WHERE p.fair_id = ? ORDER BY p.name_folded",
+             FROM fair_programs p WHERE p.fair_id = $1 ORDER BY p.name_folded",
         )
         .bind(fair.0)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, name, city, notes, interested) in rows {
-            let named: Vec<(i64,)> = sqlx::query_as(
+            let named: Vec<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
                 "SELECT owner_id FROM fair_interests
-                 WHERE fair_program_id = ? AND show_name ORDER BY created_at, owner_id",
+                 WHERE fair_program_id = $1 AND show_name ORDER BY created_at, owner_id",
             )
             .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+            .fetch_all(c)
+            .await)?;
             out.push(FairProgram {
                 id: FairProgramId(id),
                 name,
@@ -84,15 +85,15 @@ impl Store {
         owner: UserId,
         fair: FairId,
     ) -> StoreResult<Vec<(FairProgramId, String, bool)>> {
-        let rows: Vec<(i64, String, bool)> = sqlx::query_as(
+        let rows: Vec<(i64, String, bool)> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT p.id, p.name, i.show_name FROM fair_interests i
              JOIN fair_programs p ON p.id = i.fair_program_id
-             WHERE i.owner_id = ? AND p.fair_id = ? ORDER BY p.name_folded",
+             WHERE i.owner_id = $1 AND p.fair_id = $2 ORDER BY p.name_folded",
         )
         .bind(sql_id(owner.0))
         .bind(fair.0)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, show)| (FairProgramId(id), name, show))
@@ -113,10 +114,10 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> StoreResult<FairId> {
         self.ensure_chapter(guild, now).await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO fairs (guild_id, conference_id, name, on_day, members_add_programs,
                                 created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(sql_id(guild.0))
         .bind(conference)
@@ -125,8 +126,8 @@ impl Tx {
         .bind(members_add_programs)
         .bind(sql_id(by.0))
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(FairId(id))
     }
 
@@ -139,9 +140,9 @@ impl Tx {
         notes: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<FairProgramId>> {
-        let row: Option<(i64,)> = sqlx::query_as(
+        let row: Option<(i64,)> = on!(self, |c| sqlx::query_as(
             "INSERT INTO fair_programs (fair_id, name, name_folded, city, notes, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (fair_id, name_folded) DO NOTHING RETURNING id",
         )
         .bind(fair.0)
@@ -150,8 +151,8 @@ impl Tx {
         .bind(city)
         .bind(notes)
         .bind(sql_instant(now))
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         Ok(row.map(|(id,)| FairProgramId(id)))
     }
 
@@ -161,12 +162,13 @@ impl Tx {
         fair: FairId,
         id: FairProgramId,
     ) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM fair_programs WHERE fair_id = ? AND id = ?")
-                .bind(fair.0)
-                .bind(id.0)
-                .fetch_optional(self.conn())
-                .await?;
+        let row: Option<(String,)> = on!(self, |c| sqlx::query_as(
+            "SELECT name FROM fair_programs WHERE fair_id = $1 AND id = $2"
+        )
+        .bind(fair.0)
+        .bind(id.0)
+        .fetch_optional(&mut *c)
+        .await)?;
         Ok(row.map(|(n,)| n))
     }
 
@@ -178,17 +180,18 @@ impl Tx {
         show_name: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = on!(self, |c| sqlx::query(
             "INSERT INTO fair_interests (fair_program_id, owner_id, show_name, created_at)
-             VALUES (?, ?, ?, ?) ON CONFLICT (fair_program_id, owner_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (fair_program_id, owner_id) DO NOTHING",
         )
         .bind(program.0)
         .bind(sql_id(owner.0))
         .bind(show_name)
         .bind(sql_instant(now))
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 }
 
@@ -202,38 +205,40 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<crate::domain::fair::Question>> {
         let mut tx = self.begin().await?;
-        let (any,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM fair_questions WHERE guild_id = ?")
-                .bind(sql_id(guild.0))
-                .fetch_one(tx.conn())
-                .await?;
+        let (any,): (i64,) = on!(tx, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM fair_questions WHERE guild_id = $1"
+        )
+        .bind(sql_id(guild.0))
+        .fetch_one(&mut *c)
+        .await)?;
         if any == 0 {
             tx.ensure_chapter(guild, now).await?;
             for (who, text) in crate::domain::fair::SEED_QUESTIONS {
-                sqlx::query(
+                on!(tx, |c| sqlx::query(
                     "INSERT INTO fair_questions (guild_id, audience, text, created_at)
-                     VALUES (?, ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4)",
                 )
                 .bind(sql_id(guild.0))
                 .bind(who.code())
                 .bind(*text)
                 .bind(sql_instant(now))
-                .execute(tx.conn())
-                .await?;
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
         }
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String, i64)> = on!(tx, |c| sqlx::query_as(
             "SELECT q.id, q.audience, q.text,
                     (SELECT COUNT(*) FROM fair_votes v WHERE v.question_id = q.id) AS votes
              FROM fair_questions q
-             WHERE q.guild_id = ? AND q.removed_at IS NULL AND (? IS NULL OR q.audience = ?)
+             WHERE q.guild_id = $1 AND q.removed_at IS NULL AND ($2 IS NULL OR q.audience = $3)
              ORDER BY votes DESC, q.id",
         )
         .bind(sql_id(guild.0))
         .bind(audience.map(|a| a.code()))
         .bind(audience.map(|a| a.code()))
-        .fetch_all(tx.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         tx.commit().await?;
         Ok(rows
             .into_iter()
@@ -258,17 +263,18 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         tx.ensure_chapter(guild, now).await?;
-        sqlx::query(
+        on!(tx, |c| sqlx::query(
             "INSERT INTO fair_questions (guild_id, audience, text, author_id, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(sql_id(guild.0))
         .bind(audience.code())
         .bind(text)
         .bind(sql_id(by.0))
         .bind(sql_instant(now))
-        .execute(tx.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await
     }
 
@@ -282,27 +288,31 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<bool>> {
         let mut tx = self.begin().await?;
-        let found: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM fair_questions WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        let found: Option<(i64,)> =
+            on!(tx, |c| {
+                sqlx::query_as(
+            "SELECT id FROM fair_questions WHERE guild_id = $1 AND id = $2 AND removed_at IS NULL",
         )
         .bind(sql_id(guild.0))
         .bind(question)
-        .fetch_optional(tx.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await
+            })?;
         if found.is_none() {
             return Ok(None);
         }
         tx.ensure_member(voter, now).await?;
-        let done = sqlx::query(
-            "INSERT INTO fair_votes (question_id, voter_id) VALUES (?, ?)
+        let done = on!(tx, |c| sqlx::query(
+            "INSERT INTO fair_votes (question_id, voter_id) VALUES ($1, $2)
              ON CONFLICT (question_id, voter_id) DO NOTHING",
         )
         .bind(question)
         .bind(sql_id(voter.0))
-        .execute(tx.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
-        Ok(Some(done.rows_affected() == 1))
+        Ok(Some(done == 1))
     }
 
     /// Takes a question of `guild` out of the bank; false if it is not there.
@@ -312,15 +322,16 @@ impl Store {
         question: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE fair_questions SET removed_at = ?
-             WHERE guild_id = ? AND id = ? AND removed_at IS NULL",
+        let done = on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE fair_questions SET removed_at = $1
+             WHERE guild_id = $2 AND id = $3 AND removed_at IS NULL",
         )
         .bind(sql_instant(now))
         .bind(sql_id(guild.0))
         .bind(question)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 }

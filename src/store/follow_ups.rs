@@ -1,5 +1,6 @@
 //! Follow-ups and the member's nudge settings. Every statement is keyed by the owner.
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::members::MemberColumn;
@@ -57,7 +58,7 @@ const FOLLOW_UP_FROM: &str = "follow_ups f JOIN contacts c ON c.id = f.contact_i
 
 /// A new nudge about `subject` row `subject_id`, waiting until `due_at`.
 pub(super) async fn insert_nudge(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     owner: UserId,
     subject: &str,
     subject_id: i64,
@@ -65,9 +66,10 @@ pub(super) async fn insert_nudge(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = on!(conn, |c| {
+        sqlx::query_as(
         "INSERT INTO nudges (owner_id, subject, subject_id, ideal_on, latest_on, due_at, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7) RETURNING id",
     )
     .bind(sql_id(owner.0))
     .bind(subject)
@@ -76,15 +78,16 @@ pub(super) async fn insert_nudge(
     .bind(window.latest)
     .bind(sql_instant(due_at))
     .bind(sql_instant(now))
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_one(&mut *c)
+    .await
+    })?;
     Ok(id)
 }
 
 /// Makes sure `group`'s nudge is waiting, due no later than `due_at`; false when there is no
 /// group or its nudge is already out (claimed or sent), so the follow-up needs its own.
 async fn join_group(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     owner: UserId,
     group: Option<(&str, i64)>,
     window: Window,
@@ -94,15 +97,15 @@ async fn join_group(
     let Some((subject, subject_id)) = group else {
         return Ok(false);
     };
-    let live: Option<(i64, String, i64)> = sqlx::query_as(
+    let live: Option<(i64, String, i64)> = on!(conn, |c| sqlx::query_as(
         "SELECT id, state, due_at FROM nudges
-         WHERE owner_id = ? AND subject = ? AND subject_id = ? AND state <> 'cancelled'",
+         WHERE owner_id = $1 AND subject = $2 AND subject_id = $3 AND state <> 'cancelled'",
     )
     .bind(sql_id(owner.0))
     .bind(subject)
     .bind(subject_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     match live {
         None => {
             insert_nudge(conn, owner, subject, subject_id, window, due_at, now).await?;
@@ -110,17 +113,18 @@ async fn join_group(
         }
         Some((id, state, due)) if state == "waiting" => {
             if sql_instant(due_at) < due {
-                sqlx::query(
-                    "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?
-                     WHERE owner_id = ? AND id = ? AND state = 'waiting'",
+                on!(conn, |c| sqlx::query(
+                    "UPDATE nudges SET ideal_on = $1, latest_on = $2, due_at = $3
+                     WHERE owner_id = $4 AND id = $5 AND state = 'waiting'",
                 )
                 .bind(window.ideal)
                 .bind(window.latest)
                 .bind(sql_instant(due_at))
                 .bind(sql_id(owner.0))
                 .bind(id)
-                .execute(&mut *conn)
-                .await?;
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
             Ok(true)
         }
@@ -130,18 +134,20 @@ async fn join_group(
 
 /// Cancels the live nudge of one of the owner's follow-ups.
 async fn cancel_nudges_of_follow_up(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     owner: UserId,
     follow_up: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
+    on!(conn, |c| {
+        sqlx::query(
         "UPDATE nudges SET state = 'cancelled'
-         WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state <> 'cancelled'",
+         WHERE owner_id = $1 AND subject = 'follow_up' AND subject_id = $2 AND state <> 'cancelled'",
     )
     .bind(sql_id(owner.0))
     .bind(follow_up)
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -155,22 +161,24 @@ pub struct Delivery {
 
 /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
 async fn close_follow_up(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     owner: UserId,
     id: i64,
     done: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let closed = sqlx::query(
-        "UPDATE follow_ups SET state = ?, closed_at = ? WHERE owner_id = ? AND id = ? AND state = 'pending'",
+    let closed = on!(conn, |c| {
+        sqlx::query(
+        "UPDATE follow_ups SET state = $1, closed_at = $2 WHERE owner_id = $3 AND id = $4 AND state = 'pending'",
     )
     .bind(if done { "done" } else { "off" })
     .bind(sql_instant(now))
     .bind(sql_id(owner.0))
     .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if closed.rows_affected() == 0 {
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected())
+    })?;
+    if closed == 0 {
         return Ok(false);
     }
     // Its nudge is not sent any more (a digest being sent no longer records it).
@@ -179,19 +187,15 @@ async fn close_follow_up(
 }
 
 /// One of the owner's pending follow-ups by id.
-async fn follow_up<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    owner: UserId,
-    id: i64,
-) -> StoreResult<Option<FollowUp>> {
-    let row: Option<FollowUpRow> = sqlx::query_as(&format!(
+async fn follow_up(conn: &mut Conn<'_>, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
+    let row: Option<FollowUpRow> = on!(conn, |c| sqlx::query_as(&format!(
         "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
-         WHERE f.owner_id = ? AND f.id = ? AND f.state = 'pending'"
+         WHERE f.owner_id = $1 AND f.id = $2 AND f.state = 'pending'"
     ))
     .bind(sql_id(owner.0))
     .bind(id)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     row.map(FollowUp::try_from).transpose()
 }
 
@@ -199,7 +203,7 @@ async fn follow_up<'e>(
 /// in a digest being sent leaves that digest (the member clicked Snooze on it, so it arrived):
 /// recording the digest no longer touches it.
 async fn move_follow_up(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     owner: UserId,
     id: i64,
     window: Window,
@@ -207,32 +211,35 @@ async fn move_follow_up(
     now: DateTime<Utc>,
     own_nudge_if_grouped: bool,
 ) -> StoreResult<bool> {
-    let moved = sqlx::query(
-        "UPDATE follow_ups SET ideal_on = ?, latest_on = ?, due_at = ?
-         WHERE owner_id = ? AND id = ? AND state = 'pending'",
+    let moved = on!(conn, |c| sqlx::query(
+        "UPDATE follow_ups SET ideal_on = $1, latest_on = $2, due_at = $3
+         WHERE owner_id = $4 AND id = $5 AND state = 'pending'",
     )
     .bind(window.ideal)
     .bind(window.latest)
     .bind(sql_instant(due_at))
     .bind(sql_id(owner.0))
     .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if moved.rows_affected() == 0 {
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if moved == 0 {
         return Ok(false);
     }
-    let own = sqlx::query(
-        "UPDATE nudges SET ideal_on = ?, latest_on = ?, due_at = ?, state = 'waiting', digest_id = NULL
-         WHERE owner_id = ? AND subject = 'follow_up' AND subject_id = ? AND state <> 'cancelled'",
+    let own = on!(conn, |c| {
+        sqlx::query(
+        "UPDATE nudges SET ideal_on = $1, latest_on = $2, due_at = $3, state = 'waiting', digest_id = NULL
+         WHERE owner_id = $4 AND subject = 'follow_up' AND subject_id = $5 AND state <> 'cancelled'",
     )
     .bind(window.ideal)
     .bind(window.latest)
     .bind(sql_instant(due_at))
     .bind(sql_id(owner.0))
     .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if own.rows_affected() == 0 && own_nudge_if_grouped {
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected())
+    })?;
+    if own == 0 && own_nudge_if_grouped {
         // It was nudged as part of a group (the follow-ups after a conference): moved on its
         // own, it now gets a nudge of its own.
         insert_nudge(
@@ -249,72 +256,72 @@ async fn move_follow_up(
     Ok(true)
 }
 
-async fn pending_follow_ups<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn pending_follow_ups(
+    conn: &mut Conn<'_>,
     owner: UserId,
     contact: Option<ContactId>,
 ) -> StoreResult<Vec<FollowUp>> {
-    let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
+    let rows: Vec<FollowUpRow> = on!(conn, |c| sqlx::query_as(&format!(
         "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
-         WHERE f.owner_id = ? AND f.state = 'pending' AND (? IS NULL OR f.contact_id = ?)
+         WHERE f.owner_id = $1 AND f.state = 'pending' AND ($2 IS NULL OR f.contact_id = $3)
          ORDER BY f.latest_on, f.ideal_on, f.id"
     ))
     .bind(sql_id(owner.0))
     .bind(contact.map(|c| c.0))
     .bind(contact.map(|c| c.0))
-    .fetch_all(executor)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     rows.into_iter().map(FollowUp::try_from).collect()
 }
 
-async fn conference_follow_ups<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn conference_follow_ups(
+    conn: &mut Conn<'_>,
     owner: UserId,
     conference: i64,
 ) -> StoreResult<Vec<FollowUp>> {
-    let rows: Vec<FollowUpRow> = sqlx::query_as(&format!(
+    let rows: Vec<FollowUpRow> = on!(conn, |c| sqlx::query_as(&format!(
         "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM}
-         WHERE f.owner_id = ? AND f.state = 'pending' AND f.kind = ? AND c.conference_id = ?
+         WHERE f.owner_id = $1 AND f.state = 'pending' AND f.kind = $2 AND c.conference_id = $3
            AND n.id IS NULL
          ORDER BY f.latest_on, c.name, f.id"
     ))
     .bind(sql_id(owner.0))
     .bind(FollowUpKind::AfterMeeting.code())
     .bind(conference)
-    .fetch_all(executor)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     rows.into_iter().map(FollowUp::try_from).collect()
 }
 
-async fn match_day<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    owner: UserId,
-) -> StoreResult<Option<NaiveDate>> {
+async fn match_day(conn: &mut Conn<'_>, owner: UserId) -> StoreResult<Option<NaiveDate>> {
     // The member's own, or — when they set none and used the bot in one chapter only — that
     // chapter's.
-    let row: Option<(Option<NaiveDate>,)> = sqlx::query_as(
+    let row: Option<(Option<NaiveDate>,)> = on!(conn, |c| sqlx::query_as(
         "SELECT COALESCE(m.match_day,
                    (SELECT c.match_day FROM chapters c
                     JOIN chapter_members cm ON cm.guild_id = c.guild_id
                     WHERE cm.user_id = m.user_id
                       AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1))
-         FROM members m WHERE m.user_id = ?",
+         FROM members m WHERE m.user_id = $1",
     )
     .bind(sql_id(owner.0))
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     Ok(row.and_then(|(d,)| d))
 }
 
 impl Tx {
     /// The windows of the owner's waiting nudges, by nudge id.
     pub async fn waiting_windows(&mut self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
-        let rows: Vec<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
-            "SELECT id, ideal_on, latest_on FROM nudges WHERE owner_id = ? AND state = 'waiting'",
+        let rows: Vec<(i64, NaiveDate, NaiveDate)> =
+            on!(self, |c| {
+                sqlx::query_as(
+            "SELECT id, ideal_on, latest_on FROM nudges WHERE owner_id = $1 AND state = 'waiting'",
         )
         .bind(sql_id(owner.0))
-        .fetch_all(self.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await
+            })?;
         Ok(rows
             .into_iter()
             .map(|(id, ideal, latest)| (id, Window { ideal, latest }))
@@ -328,14 +335,16 @@ impl Tx {
         due: &[(i64, DateTime<Utc>)],
     ) -> StoreResult<()> {
         for (id, at) in due {
-            sqlx::query(
-                "UPDATE nudges SET due_at = ? WHERE owner_id = ? AND id = ? AND state = 'waiting'",
+            on!(self, |c| {
+                sqlx::query(
+                "UPDATE nudges SET due_at = $1 WHERE owner_id = $2 AND id = $3 AND state = 'waiting'",
             )
             .bind(sql_instant(*at))
             .bind(sql_id(owner.0))
             .bind(id)
-            .execute(self.conn())
-            .await?;
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())
+            })?;
         }
         Ok(())
     }
@@ -347,7 +356,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         super::members::set_member_column(
-            self.conn(),
+            &mut self.conn(),
             owner,
             MemberColumn::NudgeHour,
             i64::from(hour),
@@ -362,7 +371,7 @@ impl Tx {
         day: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        super::members::set_member_column(self.conn(), owner, MemberColumn::MatchDay, day, now)
+        super::members::set_member_column(&mut self.conn(), owner, MemberColumn::MatchDay, day, now)
             .await
     }
 
@@ -374,13 +383,13 @@ impl Tx {
     ) -> StoreResult<Vec<(ContactId, Relationship)>> {
         let mut out = Vec::new();
         for r in relationships {
-            let rows: Vec<(i64,)> = sqlx::query_as(
-                "SELECT id FROM contacts WHERE owner_id = ? AND relationship = ? ORDER BY id",
+            let rows: Vec<(i64,)> = on!(self, |c| sqlx::query_as(
+                "SELECT id FROM contacts WHERE owner_id = $1 AND relationship = $2 ORDER BY id",
             )
             .bind(sql_id(owner.0))
             .bind(r.code())
-            .fetch_all(self.conn())
-            .await?;
+            .fetch_all(&mut *c)
+            .await)?;
             out.extend(rows.into_iter().map(|(id,)| (ContactId(id), *r)));
         }
         Ok(out)
@@ -415,34 +424,36 @@ impl Tx {
         now: DateTime<Utc>,
         group: Option<(&str, i64)>,
     ) -> StoreResult<Option<FollowUp>> {
-        let conn = self.conn();
-        let owned: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM contacts WHERE owner_id = ? AND id = ?")
-                .bind(sql_id(owner.0))
-                .bind(contact.0)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let mut conn = self.conn();
+        let owned: Option<(i64,)> = on!(conn, |c| sqlx::query_as(
+            "SELECT id FROM contacts WHERE owner_id = $1 AND id = $2"
+        )
+        .bind(sql_id(owner.0))
+        .bind(contact.0)
+        .fetch_optional(&mut *c)
+        .await)?;
         if owned.is_none() {
             return Ok(None);
         }
-        let replaced: Vec<(i64,)> = sqlx::query_as(
-            "UPDATE follow_ups SET state = 'replaced', closed_at = ?
-             WHERE owner_id = ? AND contact_id = ? AND series = ? AND state = 'pending'
+        let replaced: Vec<(i64,)> = on!(conn, |c| sqlx::query_as(
+            "UPDATE follow_ups SET state = 'replaced', closed_at = $1
+             WHERE owner_id = $2 AND contact_id = $3 AND series = $4 AND state = 'pending'
              RETURNING id",
         )
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(contact.0)
         .bind(planned.series.code())
-        .fetch_all(&mut *conn)
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         for (old,) in replaced {
-            cancel_nudges_of_follow_up(conn, owner, old).await?;
+            cancel_nudges_of_follow_up(&mut conn, owner, old).await?;
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(conn, |c| {
+            sqlx::query_as(
             "INSERT INTO follow_ups (owner_id, contact_id, kind, series, ideal_on, latest_on, state, due_at,
                  nudge_state, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 'waiting', ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, 'waiting', $8) RETURNING id",
         )
         .bind(sql_id(owner.0))
         .bind(contact.0)
@@ -452,11 +463,12 @@ impl Tx {
         .bind(planned.window.latest)
         .bind(sql_instant(due_at))
         .bind(sql_instant(now))
-        .fetch_one(&mut *conn)
-        .await?;
-        if !join_group(conn, owner, group, planned.window, due_at, now).await? {
+        .fetch_one(&mut *c)
+        .await
+        })?;
+        if !join_group(&mut conn, owner, group, planned.window, due_at, now).await? {
             insert_nudge(
-                conn,
+                &mut conn,
                 owner,
                 crate::domain::cadence::FOLLOW_UP,
                 id,
@@ -466,12 +478,12 @@ impl Tx {
             )
             .await?;
         }
-        let row: FollowUpRow = sqlx::query_as(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.id = ?"
+        let row: FollowUpRow = on!(conn, |c| sqlx::query_as(&format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.id = $1"
         ))
         .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(Some(FollowUp::try_from(row)?))
     }
 
@@ -482,11 +494,11 @@ impl Tx {
         done: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        close_follow_up(self.conn(), owner, id, done, now).await
+        close_follow_up(&mut self.conn(), owner, id, done, now).await
     }
 
     pub async fn follow_up(&mut self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
-        follow_up(self.conn(), owner, id).await
+        follow_up(&mut self.conn(), owner, id).await
     }
 
     pub async fn move_follow_up(
@@ -497,7 +509,7 @@ impl Tx {
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        move_follow_up(self.conn(), owner, id, window, due_at, now, true).await
+        move_follow_up(&mut self.conn(), owner, id, window, due_at, now, true).await
     }
 
     /// Moves a pending follow-up to a new window because its dates moved (a conference's), not
@@ -510,7 +522,7 @@ impl Tx {
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        move_follow_up(self.conn(), owner, id, window, due_at, now, false).await
+        move_follow_up(&mut self.conn(), owner, id, window, due_at, now, false).await
     }
 
     /// See [`Store::pending_follow_ups`].
@@ -519,7 +531,7 @@ impl Tx {
         owner: UserId,
         contact: Option<ContactId>,
     ) -> StoreResult<Vec<FollowUp>> {
-        pending_follow_ups(self.conn(), owner, contact).await
+        pending_follow_ups(&mut self.conn(), owner, contact).await
     }
 
     /// See [`Store::conference_follow_ups`].
@@ -528,7 +540,7 @@ impl Tx {
         owner: UserId,
         conference: i64,
     ) -> StoreResult<Vec<FollowUp>> {
-        conference_follow_ups(self.conn(), owner, conference).await
+        conference_follow_ups(&mut self.conn(), owner, conference).await
     }
 
     /// Every pending follow-up after meeting someone at `conference`, whoever's: (owner,
@@ -537,15 +549,15 @@ impl Tx {
         &mut self,
         conference: i64,
     ) -> StoreResult<Vec<(UserId, i64)>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, i64)> = on!(self, |c| sqlx::query_as(
             "SELECT f.owner_id, f.id FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
-             WHERE c.conference_id = ? AND f.state = 'pending' AND f.kind = ?
+             WHERE c.conference_id = $1 AND f.state = 'pending' AND f.kind = $2
              ORDER BY f.owner_id, f.id",
         )
         .bind(conference)
         .bind(FollowUpKind::AfterMeeting.code())
-        .fetch_all(self.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(owner, id)| (UserId(super::from_sql_id(owner)), id))
@@ -553,7 +565,7 @@ impl Tx {
     }
 
     pub async fn match_day(&mut self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
-        match_day(self.conn(), owner).await
+        match_day(&mut self.conn(), owner).await
     }
 
     /// Members of `guild` who set no Match Day of their own and used the bot in that chapter
@@ -562,16 +574,16 @@ impl Tx {
         &mut self,
         guild: crate::domain::GuildId,
     ) -> StoreResult<Vec<UserId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
+        let rows: Vec<(i64,)> = on!(self, |c| sqlx::query_as(
             "SELECT m.user_id FROM members m
-             JOIN chapter_members cm ON cm.user_id = m.user_id AND cm.guild_id = ?
+             JOIN chapter_members cm ON cm.user_id = m.user_id AND cm.guild_id = $1
              WHERE m.match_day IS NULL
                AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1
              ORDER BY m.user_id",
         )
         .bind(sql_id(guild.0))
-        .fetch_all(self.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(u,)| UserId(super::from_sql_id(u)))
@@ -605,7 +617,7 @@ impl Store {
         owner: UserId,
         contact: Option<ContactId>,
     ) -> StoreResult<Vec<FollowUp>> {
-        pending_follow_ups(&self.pool, owner, contact).await
+        pending_follow_ups(&mut self.held().await?.engine(), owner, contact).await
     }
 
     /// One of the owner's pending follow-ups by id.
@@ -617,13 +629,15 @@ impl Store {
     ) -> StoreResult<Vec<FollowUp>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let row: Option<FollowUpRow> = sqlx::query_as(&format!(
-                "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.owner_id = ? AND f.id = ?"
+            let row: Option<FollowUpRow> = on!(pool & self.pool, |c| {
+                sqlx::query_as(&format!(
+                "SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_FROM} WHERE f.owner_id = $1 AND f.id = $2"
             ))
             .bind(sql_id(owner.0))
             .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+            .fetch_optional(c)
+            .await
+            })?;
             if let Some(row) = row {
                 out.push(FollowUp::try_from(row)?);
             }
@@ -632,7 +646,7 @@ impl Store {
     }
 
     pub async fn follow_up(&self, owner: UserId, id: i64) -> StoreResult<Option<FollowUp>> {
-        follow_up(&self.pool, owner, id).await
+        follow_up(&mut self.held().await?.engine(), owner, id).await
     }
 
     /// The owner's pending follow-ups after meeting people at `conference` that are nudged
@@ -642,7 +656,7 @@ impl Store {
         owner: UserId,
         conference: i64,
     ) -> StoreResult<Vec<FollowUp>> {
-        conference_follow_ups(&self.pool, owner, conference).await
+        conference_follow_ups(&mut self.held().await?.engine(), owner, conference).await
     }
 
     /// Marks a pending follow-up done or off. False if it is not the owner's or not pending.
@@ -667,17 +681,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
         let mut tx = self.begin().await?;
-        let closed: Vec<(i64,)> = sqlx::query_as(
-            "UPDATE follow_ups SET state = 'off', closed_at = ?
-             WHERE owner_id = ? AND contact_id = ? AND state = 'pending' RETURNING id",
+        let closed: Vec<(i64,)> = on!(tx, |c| sqlx::query_as(
+            "UPDATE follow_ups SET state = 'off', closed_at = $1
+             WHERE owner_id = $2 AND contact_id = $3 AND state = 'pending' RETURNING id",
         )
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(contact.0)
-        .fetch_all(tx.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         for (id,) in &closed {
-            cancel_nudges_of_follow_up(tx.conn(), owner, *id).await?;
+            cancel_nudges_of_follow_up(&mut tx.conn(), owner, *id).await?;
         }
         tx.commit().await?;
         Ok(closed.len() as u64)
@@ -748,18 +762,20 @@ impl Store {
     }
 
     pub async fn match_day(&self, owner: UserId) -> StoreResult<Option<NaiveDate>> {
-        match_day(&self.pool, owner).await
+        match_day(&mut self.held().await?.engine(), owner).await
     }
 
     /// The owner's latest delivery attempts, newest first.
     pub async fn delivery_history(&self, owner: UserId, limit: u32) -> StoreResult<Vec<Delivery>> {
-        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT at, nudges, outcome FROM deliveries WHERE owner_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        let rows: Vec<(i64, i64, String)> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
+            "SELECT at, nudges, outcome FROM deliveries WHERE owner_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(sql_id(owner.0))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         rows.into_iter()
             .map(|(at, nudges, outcome)| {
                 Ok(Delivery {

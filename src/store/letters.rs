@@ -1,5 +1,6 @@
 //! Letters a member asked for. Every statement is keyed by the owner.
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
@@ -46,41 +47,37 @@ impl TryFrom<LetterRow> for Letter {
     }
 }
 
-async fn letter<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    owner: UserId,
-    id: LetterId,
-) -> StoreResult<Option<Letter>> {
-    let row: Option<LetterRow> = sqlx::query_as(&format!(
-        "{LETTER_SELECT} WHERE l.owner_id = ? AND l.id = ?"
+async fn letter(conn: &mut Conn<'_>, owner: UserId, id: LetterId) -> StoreResult<Option<Letter>> {
+    let row: Option<LetterRow> = on!(conn, |c| sqlx::query_as(&format!(
+        "{LETTER_SELECT} WHERE l.owner_id = $1 AND l.id = $2"
     ))
     .bind(sql_id(owner.0))
     .bind(id.0)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await)?;
     row.map(Letter::try_from).transpose()
 }
 
 impl Store {
     /// The owner's letters, the most recently asked first.
     pub async fn letters(&self, owner: UserId) -> StoreResult<Vec<Letter>> {
-        let rows: Vec<LetterRow> = sqlx::query_as(&format!(
-            "{LETTER_SELECT} WHERE l.owner_id = ? ORDER BY l.asked_on DESC, l.id DESC"
+        let rows: Vec<LetterRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
+            "{LETTER_SELECT} WHERE l.owner_id = $1 ORDER BY l.asked_on DESC, l.id DESC"
         ))
         .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Letter::try_from).collect()
     }
 
     pub async fn letter(&self, owner: UserId, id: LetterId) -> StoreResult<Option<Letter>> {
-        letter(&self.pool, owner, id).await
+        letter(&mut self.held().await?.engine(), owner, id).await
     }
 }
 
 impl Tx {
     pub async fn letter(&mut self, owner: UserId, id: LetterId) -> StoreResult<Option<Letter>> {
-        letter(self.conn(), owner, id).await
+        letter(&mut self.conn(), owner, id).await
     }
 
     /// Records a letter the owner asked their contact for.
@@ -93,10 +90,10 @@ impl Tx {
         asked_on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<LetterId> {
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO letters (owner_id, contact_id, kind, rotation, status, asked_on,
                                   status_on, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'asked', ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'asked', $5, $6, $7, $8) RETURNING id",
         )
         .bind(sql_id(owner.0))
         .bind(contact.0)
@@ -106,8 +103,8 @@ impl Tx {
         .bind(asked_on)
         .bind(sql_instant(now))
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(LetterId(id))
     }
 
@@ -120,30 +117,31 @@ impl Tx {
         on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE letters SET status = ?, status_on = ?, updated_at = ?
-             WHERE owner_id = ? AND id = ?",
+        let done = on!(self, |c| sqlx::query(
+            "UPDATE letters SET status = $1, status_on = $2, updated_at = $3
+             WHERE owner_id = $4 AND id = $5",
         )
         .bind(status.code())
         .bind(on)
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(id.0)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// The contacts who agreed to write, or wrote, one of the owner's letters.
     pub async fn letter_writers(&mut self, owner: UserId) -> StoreResult<Vec<ContactId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
+        let rows: Vec<(i64,)> = on!(self, |c| sqlx::query_as(
             "SELECT DISTINCT contact_id FROM letters
-             WHERE owner_id = ? AND status IN ('agreed', 'submitted', 'thanked')
+             WHERE owner_id = $1 AND status IN ('agreed', 'submitted', 'thanked')
              ORDER BY contact_id",
         )
         .bind(sql_id(owner.0))
-        .fetch_all(self.conn())
-        .await?;
+        .fetch_all(&mut *c)
+        .await)?;
         Ok(rows.into_iter().map(|(id,)| ContactId(id)).collect())
     }
 }

@@ -1,5 +1,6 @@
 //! Members and where they have used the bot.
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, Utc};
 
 use super::{from_sql_id, sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
@@ -78,30 +79,38 @@ impl TryFrom<MemberRow> for Member {
 }
 
 /// The member's settings, or the defaults for someone the bot has not seen yet.
-async fn member<'e>(executor: impl sqlx::SqliteExecutor<'e>, user: UserId) -> StoreResult<Member> {
-    let row: Option<MemberRow> = sqlx::query_as(
-        "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = ?",
+async fn member(conn: &mut Conn<'_>, user: UserId) -> StoreResult<Member> {
+    let row: Option<MemberRow> =
+        on!(conn, |c| {
+            sqlx::query_as(
+        "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = $1",
     )
     .bind(sql_id(user.0))
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(&mut *c)
+    .await
+        })?;
     row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
 }
 
 /// Sets one of the member's own settings, creating the member if needed.
-pub(super) async fn set_member_column<'e, T>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+pub(super) async fn set_member_column<T>(
+    conn: &mut Conn<'_>,
     user: UserId,
     column: MemberColumn,
     value: T,
     now: DateTime<Utc>,
 ) -> StoreResult<()>
 where
-    T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    T: 'static
+        + Send
+        + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>,
 {
     let column = column.name();
-    sqlx::query(&format!(
-        "INSERT INTO members (user_id, {column}, created_at, updated_at) VALUES (?, ?, ?, ?)
+    on!(conn, |c| sqlx::query(&format!(
+        "INSERT INTO members (user_id, {column}, created_at, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column},
                                              updated_at = excluded.updated_at"
     ))
@@ -109,8 +118,9 @@ where
     .bind(value)
     .bind(sql_instant(now))
     .bind(sql_instant(now))
-    .execute(executor)
-    .await?;
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -119,20 +129,21 @@ impl Tx {
     /// The member's row, created with defaults when they never ran a command (a click on a
     /// public button is their first action).
     pub async fn ensure_member(&mut self, user: UserId, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO members (user_id, created_at, updated_at) VALUES (?, ?, ?)
+        on!(self, |c| sqlx::query(
+            "INSERT INTO members (user_id, created_at, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id) DO NOTHING",
         )
         .bind(sql_id(user.0))
         .bind(sql_instant(now))
         .bind(sql_instant(now))
-        .execute(self.conn())
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     pub async fn member(&mut self, user: UserId) -> StoreResult<Member> {
-        member(self.conn(), user).await
+        member(&mut self.conn(), user).await
     }
 
     pub async fn set_timezone(
@@ -142,7 +153,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         set_member_column(
-            self.conn(),
+            &mut self.conn(),
             user,
             MemberColumn::Timezone,
             zone.name().to_owned(),
@@ -160,7 +171,7 @@ const PRESENCE_CACHE_MAX: usize = 100_000;
 impl Store {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
     pub async fn member(&self, user: UserId) -> StoreResult<Member> {
-        member(&self.pool, user).await
+        member(&mut self.held().await?.engine(), user).await
     }
 
     /// True once for a member whose time zone is only assumed (none set): the first time it
@@ -169,26 +180,27 @@ impl Store {
     /// their DMs closed): one read, so a command with nothing to tell writes nothing. The
     /// notices are still taken by their own conditional update.
     pub async fn notices_may_wait(&self, user: UserId) -> StoreResult<bool> {
-        let waiting: Option<bool> = sqlx::query_scalar(
+        let waiting: Option<bool> = on!(pool & self.pool, |c| sqlx::query_scalar(
             "SELECT (timezone IS NULL AND zone_notice_at IS NULL) OR dms_closed_notice
-             FROM members WHERE user_id = ?",
+             FROM members WHERE user_id = $1",
         )
         .bind(sql_id(user.0))
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(waiting.unwrap_or(false))
     }
 
     pub async fn take_zone_notice(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<bool> {
-        let taken = sqlx::query(
-            "UPDATE members SET zone_notice_at = ?
-             WHERE user_id = ? AND timezone IS NULL AND zone_notice_at IS NULL",
+        let taken = on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE members SET zone_notice_at = $1
+             WHERE user_id = $2 AND timezone IS NULL AND zone_notice_at IS NULL",
         )
         .bind(sql_instant(now))
         .bind(sql_id(user.0))
-        .execute(&self.pool)
-        .await?;
-        Ok(taken.rows_affected() > 0)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(taken > 0)
     }
 
     /// Notes that `user` ran a command, in `guild` when it was in a server: this is how a
@@ -210,15 +222,15 @@ impl Store {
             .get(&key)
             .copied();
         if written.is_some_and(|at| now - at < PRESENCE_REFRESH.num_seconds()) {
-            let (present,): (bool,) = sqlx::query_as(
-                "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ?1)
-                    AND (?2 IS NULL OR EXISTS (SELECT 1 FROM chapter_members
-                                               WHERE guild_id = ?2 AND user_id = ?1))",
+            let (present,): (bool,) = on!(pool & self.pool, |c| sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = $1)
+                    AND ($2 IS NULL OR EXISTS (SELECT 1 FROM chapter_members
+                                               WHERE guild_id = $2 AND user_id = $1))",
             )
             .bind(sql_id(user.0))
             .bind(guild.map(|g| sql_id(g.0)))
-            .fetch_one(&self.pool)
-            .await?;
+            .fetch_one(c)
+            .await)?;
             if present {
                 return Ok(());
             }
@@ -241,36 +253,40 @@ impl Store {
         guild: Option<GuildId>,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO members (user_id, created_at, updated_at) VALUES (?, ?, ?)
+        let mut tx = self.begin().await?;
+        on!(tx, |c| sqlx::query(
+            "INSERT INTO members (user_id, created_at, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id) DO NOTHING",
         )
         .bind(sql_id(user.0))
         .bind(now)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         if let Some(guild) = guild {
-            sqlx::query(
-                "INSERT INTO chapters (guild_id, created_at) VALUES (?, ?)
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO chapters (guild_id, created_at) VALUES ($1, $2)
                  ON CONFLICT (guild_id) DO NOTHING",
             )
             .bind(sql_id(guild.0))
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+            on!(tx, |c| {
+                sqlx::query(
                 "INSERT INTO chapter_members (guild_id, user_id, first_seen_at, last_seen_at)
-                 VALUES (?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4)
                  ON CONFLICT (guild_id, user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
             )
             .bind(sql_id(guild.0))
             .bind(sql_id(user.0))
             .bind(now)
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())
+            })?;
         }
         tx.commit().await?;
         Ok(())
@@ -305,19 +321,26 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()>
     where
-        T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: 'static
+            + Send
+            + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>,
     {
-        set_member_column(&self.pool, user, column, value, now).await
+        set_member_column(&mut self.held().await?.engine(), user, column, value, now).await
     }
 
     /// The servers where the member has used the bot, oldest first.
     pub async fn chapters_of(&self, user: UserId) -> StoreResult<Vec<GuildId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT guild_id FROM chapter_members WHERE user_id = ? ORDER BY first_seen_at, guild_id",
+        let rows: Vec<(i64,)> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
+            "SELECT guild_id FROM chapter_members WHERE user_id = $1 ORDER BY first_seen_at, guild_id",
         )
         .bind(sql_id(user.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         Ok(rows
             .into_iter()
             .map(|(id,)| GuildId(from_sql_id(id)))
@@ -333,31 +356,38 @@ impl Store {
         undeleted_posts: &[super::PostToDelete],
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
-        super::post_deletions::queue(&mut tx, undeleted_posts, now).await?;
+        let mut tx = self.begin().await?;
+        super::post_deletions::queue(&mut tx.conn(), undeleted_posts, now).await?;
         // Feedback they gave on others' stories is theirs too (everything else cascades).
-        sqlx::query("DELETE FROM story_feedback WHERE rater_id = ?")
-            .bind(sql_id(user.0))
-            .execute(&mut *tx)
-            .await?;
+        on!(tx, |c| sqlx::query(
+            "DELETE FROM story_feedback WHERE rater_id = $1"
+        )
+        .bind(sql_id(user.0))
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         // What they authored for a chapter stays with it, without them (a conference's author
         // column predates erasure and cannot be empty: 0 stands for "erased").
         for sql in [
-            "UPDATE chapters SET configured_by = NULL WHERE configured_by = ?",
-            "UPDATE fairs SET created_by = NULL WHERE created_by = ?",
-            "UPDATE fair_questions SET author_id = NULL WHERE author_id = ?",
-            "UPDATE conferences SET created_by = 0 WHERE created_by = ?",
+            "UPDATE chapters SET configured_by = NULL WHERE configured_by = $1",
+            "UPDATE fairs SET created_by = NULL WHERE created_by = $1",
+            "UPDATE fair_questions SET author_id = NULL WHERE author_id = $1",
+            "UPDATE conferences SET created_by = 0 WHERE created_by = $1",
         ] {
-            sqlx::query(sql)
+            on!(tx, |c| sqlx::query(sql)
                 .bind(sql_id(user.0))
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
         }
-        let done = sqlx::query("DELETE FROM members WHERE user_id = ?")
-            .bind(sql_id(user.0))
-            .execute(&mut *tx)
-            .await?;
+        let done = on!(tx, |c| sqlx::query(
+            "DELETE FROM members WHERE user_id = $1"
+        )
+        .bind(sql_id(user.0))
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        Ok(done > 0)
     }
 }

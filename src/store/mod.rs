@@ -3,6 +3,7 @@
 mod chapters;
 mod conferences;
 mod contacts;
+pub(crate) mod engine;
 mod export;
 mod fairs;
 mod follow_ups;
@@ -18,7 +19,8 @@ mod stories;
 mod tx;
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+
+use crate::db::{Engine, Pool};
 
 pub use chapters::{ChapterFigures, Forgotten};
 pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSummary};
@@ -34,7 +36,7 @@ pub use tx::Tx;
 /// The database, as the rest of the bot sees it.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     /// Set once a write failed because the storage is full: the app stops on it.
     full: std::sync::Arc<tokio::sync::watch::Sender<Option<String>>>,
     /// When this process last wrote each (member, server) presence (unix seconds; server 0
@@ -75,12 +77,16 @@ pub enum BackupError {
     Exists,
     #[error("the path is not valid UTF-8")]
     NotUtf8,
+    #[error(
+        "the database is PostgreSQL: back it up with the server's own tool, e.g. `pg_dump --format=custom --file=emig-bot.dump <database>` (restore with pg_restore)"
+    )]
+    Postgres,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl Store {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self {
             pool,
             full: std::sync::Arc::new(tokio::sync::watch::channel(None).0),
@@ -108,8 +114,18 @@ impl Store {
         self.full.subscribe()
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// Which engine the store runs on.
+    pub fn engine(&self) -> Engine {
+        self.pool.engine()
+    }
+
+    /// A connection from the pool, for a few statements outside a transaction.
+    pub(crate) async fn held(&self) -> StoreResult<engine::Held> {
+        Ok(self.pool.held().await?)
     }
 
     /// Writes a consistent copy of the whole database to `path` (a new file) while others
@@ -119,10 +135,13 @@ impl Store {
         if path.exists() {
             return Err(BackupError::Exists);
         }
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Err(BackupError::Postgres);
+        };
         let target = path.to_str().ok_or(BackupError::NotUtf8)?;
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(target)
-            .execute(&self.pool)
+            .execute(pool)
             .await
             .map_err(StoreError::from)?;
         Ok(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0))

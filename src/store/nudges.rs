@@ -2,6 +2,7 @@
 //! digest, and recording how its delivery went. With the officer aggregates, the only code that
 //! reads across members; nothing here is shown to another member.
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreResult};
@@ -103,20 +104,21 @@ fn nudge_from(row: NudgeRow) -> Nudge {
 }
 
 /// Moves the member's nudges still due at `now` to `until`.
-async fn defer_due<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+async fn defer_due(
+    conn: &mut Conn<'_>,
     owner: UserId,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE nudges SET due_at = ? WHERE owner_id = ? AND state = 'waiting' AND due_at <= ?",
+    on!(conn, |c| sqlx::query(
+        "UPDATE nudges SET due_at = $1 WHERE owner_id = $2 AND state = 'waiting' AND due_at <= $3",
     )
     .bind(sql_instant(until))
     .bind(sql_id(owner.0))
     .bind(sql_instant(now))
-    .execute(executor)
-    .await?;
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -129,58 +131,65 @@ pub struct Claim {
 
 /// The body of a claim, inside the caller's transaction.
 async fn claim_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn<'_>,
     owner: UserId,
     now: DateTime<Utc>,
     lease: &Lease<'_>,
     max: u32,
     roll_over_to: DateTime<Utc>,
 ) -> StoreResult<Option<Digest>> {
-    let (digest_id,): (i64,) = sqlx::query_as(
+    let (digest_id,): (i64,) = on!(tx, |c| sqlx::query_as(
         "INSERT INTO digests (owner_id, nonce, state, created_at, lease_owner, lease_until)
-         VALUES (?, ?, 'sending', ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, 'sending', $3, $4, $5) RETURNING id",
     )
     .bind(sql_id(owner.0))
     .bind(format!("pending-{:016x}", random_u64()))
     .bind(sql_instant(now))
     .bind(lease.owner)
     .bind(sql_instant(lease.until))
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(&mut *c)
+    .await)?;
     let nonce = nonce_for(digest_id);
-    let claimed: Vec<(i64,)> = sqlx::query_as(
-        "UPDATE nudges SET state = 'claimed', digest_id = ?
+    let claimed: Vec<(i64,)> = on!(tx, |c| sqlx::query_as(
+        "UPDATE nudges SET state = 'claimed', digest_id = $1
          WHERE id IN (SELECT id FROM nudges
-                      WHERE owner_id = ? AND state = 'waiting' AND due_at <= ?
-                      ORDER BY latest_on, ideal_on, id LIMIT ?)
+                      WHERE owner_id = $2 AND state = 'waiting' AND due_at <= $3
+                      ORDER BY latest_on, ideal_on, id LIMIT $4)
          RETURNING id",
     )
     .bind(digest_id)
     .bind(sql_id(owner.0))
     .bind(sql_instant(now))
     .bind(i64::from(max))
-    .fetch_all(&mut *tx)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     if claimed.is_empty() {
-        sqlx::query("DELETE FROM digests WHERE id = ?")
+        on!(tx, |c| sqlx::query("DELETE FROM digests WHERE id = $1")
             .bind(digest_id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         return Ok(None);
     }
-    let (more,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM nudges WHERE owner_id = ? AND state = 'waiting' AND due_at <= ?",
+    let (more,): (i64,) =
+        on!(tx, |c| {
+            sqlx::query_as(
+        "SELECT COUNT(*) FROM nudges WHERE owner_id = $1 AND state = 'waiting' AND due_at <= $2",
     )
     .bind(sql_id(owner.0))
     .bind(sql_instant(now))
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE digests SET nonce = ?, more = ? WHERE id = ?")
-        .bind(&nonce)
-        .bind(more)
-        .bind(digest_id)
-        .execute(&mut *tx)
-        .await?;
+    .fetch_one(&mut *c)
+    .await
+        })?;
+    on!(tx, |c| sqlx::query(
+        "UPDATE digests SET nonce = $1, more = $2 WHERE id = $3"
+    )
+    .bind(&nonce)
+    .bind(more)
+    .bind(digest_id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     if more > 0 {
         defer_due(&mut *tx, owner, now, roll_over_to).await?;
     }
@@ -205,38 +214,43 @@ pub struct Delivered<'a> {
 
 /// The body of recording a sent digest, inside the caller's transaction.
 async fn record_sent_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn<'_>,
     d: &Delivered<'_>,
     lease: &Lease<'_>,
     outcome: Outcome,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let owned = sqlx::query(
-        "UPDATE digests SET state = 'sent', channel_id = ?, message_id = ?, sent_at = ?,
+    let owned = on!(tx, |c| sqlx::query(
+        "UPDATE digests SET state = 'sent', channel_id = $1, message_id = $2, sent_at = $3,
              lease_owner = NULL, lease_until = NULL, retry_at = NULL
-         WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+         WHERE id = $4 AND state = 'sending' AND lease_owner = $5",
     )
     .bind(sql_id(d.channel_id))
     .bind(sql_id(d.message_id))
     .bind(sql_instant(now))
     .bind(d.digest.id)
     .bind(lease.owner)
-    .execute(&mut *tx)
-    .await?;
-    if owned.rows_affected() == 0 {
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if owned == 0 {
         return Ok(false);
     }
-    sqlx::query("UPDATE nudges SET state = 'sent' WHERE digest_id = ? AND state = 'claimed'")
-        .bind(d.digest.id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
+    on!(tx, |c| sqlx::query(
+        "UPDATE nudges SET state = 'sent' WHERE digest_id = $1 AND state = 'claimed'"
+    )
+    .bind(d.digest.id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on!(tx, |c| sqlx::query(
         "UPDATE members SET dm_failures = 0, dm_retry_at = NULL
-         WHERE user_id = ? AND (dm_failures <> 0 OR dm_retry_at IS NOT NULL)",
+         WHERE user_id = $1 AND (dm_failures <> 0 OR dm_retry_at IS NOT NULL)",
     )
     .bind(sql_id(d.digest.owner.0))
-    .execute(&mut *tx)
-    .await?;
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     log_delivery(tx, d.digest, outcome, now).await?;
     Ok(true)
 }
@@ -250,20 +264,22 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<DueMember>> {
         type Row = (i64, Option<String>, bool, i64, Option<i64>, Option<i64>);
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<Row> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
             "SELECT m.user_id, m.timezone, m.dms_enabled, m.nudge_hour, m.dms_closed_at, m.dm_retry_at
              FROM members m
              WHERE m.user_id IN (SELECT DISTINCT owner_id FROM nudges
-                                 WHERE state = 'waiting' AND due_at <= ?1)
+                                 WHERE state = 'waiting' AND due_at <= $1)
                -- Paused, DMs closed or backing off: not due for sending yet.
                AND m.dms_enabled AND m.dms_closed_at IS NULL
-               AND (m.dm_retry_at IS NULL OR m.dm_retry_at <= ?1)
-             ORDER BY m.user_id LIMIT ?2",
+               AND (m.dm_retry_at IS NULL OR m.dm_retry_at <= $1)
+             ORDER BY m.user_id LIMIT $2",
         )
         .bind(sql_instant(now))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         rows.into_iter()
             .map(|(user, zone, enabled, hour, closed, retry)| {
                 Ok(DueMember {
@@ -315,7 +331,8 @@ impl Store {
         let mut unit = self.begin().await?;
         let mut digests = Vec::with_capacity(claims.len());
         for c in claims {
-            if let Some(d) = claim_in(unit.conn(), c.owner, now, lease, max, c.roll_over_to).await?
+            if let Some(d) =
+                claim_in(&mut unit.conn(), c.owner, now, lease, max, c.roll_over_to).await?
             {
                 digests.push(d);
             }
@@ -337,7 +354,7 @@ impl Store {
     ) -> StoreResult<i64> {
         let mut tx = self.begin().await?;
         let id = super::follow_ups::insert_nudge(
-            tx.conn(),
+            &mut tx.conn(),
             owner,
             subject,
             subject_id,
@@ -359,35 +376,35 @@ impl Store {
         lease: &Lease<'_>,
         limit: u32,
     ) -> StoreResult<Vec<Digest>> {
-        let candidates: Vec<(i64,)> = sqlx::query_as(
+        let candidates: Vec<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT id FROM digests
-             WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?1)
-               AND (retry_at IS NULL OR retry_at <= ?1)
-             ORDER BY id LIMIT ?2",
+             WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= $1)
+               AND (retry_at IS NULL OR retry_at <= $1)
+             ORDER BY id LIMIT $2",
         )
         .bind(sql_instant(now))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         let mut out = Vec::with_capacity(candidates.len());
         for (id,) in candidates {
             let mut unit = self.begin().await?;
-            let tx = unit.conn();
-            let taken: Option<(i64, String, i64, i64)> = sqlx::query_as(
-                "UPDATE digests SET lease_owner = ?, lease_until = ?
-                 WHERE id = ? AND state = 'sending' AND (lease_until IS NULL OR lease_until <= ?)
+            let mut tx = unit.conn();
+            let taken: Option<(i64, String, i64, i64)> = on!(tx, |c| sqlx::query_as(
+                "UPDATE digests SET lease_owner = $1, lease_until = $2
+                 WHERE id = $3 AND state = 'sending' AND (lease_until IS NULL OR lease_until <= $4)
                  RETURNING owner_id, nonce, more, created_at",
             )
             .bind(lease.owner)
             .bind(sql_instant(lease.until))
             .bind(id)
             .bind(sql_instant(now))
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(&mut *c)
+            .await)?;
             let Some((owner, nonce, more, created_at)) = taken else {
                 continue;
             };
-            let nudges = digest_nudges(&mut *tx, id).await?;
+            let nudges = digest_nudges(&mut tx, id).await?;
             unit.commit().await?;
             out.push(Digest {
                 id,
@@ -435,7 +452,7 @@ impl Store {
         let mut unit = self.begin().await?;
         let mut recorded = Vec::with_capacity(delivered.len());
         for d in delivered {
-            recorded.push(record_sent_in(unit.conn(), d, lease, outcome, now).await?);
+            recorded.push(record_sent_in(&mut unit.conn(), d, lease, outcome, now).await?);
         }
         unit.commit().await?;
         Ok(recorded)
@@ -455,42 +472,48 @@ impl Store {
     ) -> StoreResult<Option<bool>> {
         let mut newly_closed = false;
         let mut unit = self.begin().await?;
-        let tx = unit.conn();
-        let owned = sqlx::query(
+        let mut tx = unit.conn();
+        let owned = on!(tx, |c| sqlx::query(
             "UPDATE digests SET state = 'failed', lease_owner = NULL, lease_until = NULL
-             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+             WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
         )
         .bind(digest.id)
         .bind(lease.owner)
-        .execute(&mut *tx)
-        .await?;
-        if owned.rows_affected() == 0 {
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if owned == 0 {
             return Ok(None);
         }
-        sqlx::query(
+        on!(tx, |c| sqlx::query(
             "UPDATE nudges SET state = 'waiting', digest_id = NULL
-             WHERE digest_id = ? AND state = 'claimed'",
+             WHERE digest_id = $1 AND state = 'claimed'",
         )
         .bind(digest.id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
         if outcome == Outcome::DmsClosed {
-            let closed = sqlx::query(
-                "UPDATE members SET dms_closed_at = ?, dms_closed_notice = TRUE WHERE user_id = ? AND dms_closed_at IS NULL",
+            let closed = on!(tx, |c| {
+                sqlx::query(
+                "UPDATE members SET dms_closed_at = $1, dms_closed_notice = TRUE WHERE user_id = $2 AND dms_closed_at IS NULL",
             )
             .bind(sql_instant(now))
             .bind(sql_id(digest.owner.0))
-            .execute(&mut *tx)
-            .await?;
-            newly_closed = closed.rows_affected() > 0;
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())
+            })?;
+            newly_closed = closed > 0;
         } else {
-            sqlx::query("UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = ? WHERE user_id = ?")
+            on!(tx, |c| {
+                sqlx::query("UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = $1 WHERE user_id = $2")
                 .bind(retry_at.map(sql_instant))
                 .bind(sql_id(digest.owner.0))
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut *c)
+                .await.map(|r| r.rows_affected())
+            })?;
         }
-        log_delivery(tx, digest, outcome, now).await?;
+        log_delivery(&mut tx, digest, outcome, now).await?;
         unit.commit().await?;
         Ok(Some(newly_closed))
     }
@@ -507,28 +530,30 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut unit = self.begin().await?;
-        let tx = unit.conn();
-        let owned = sqlx::query(
-            "UPDATE digests SET lease_owner = NULL, lease_until = NULL, retry_at = ?,
+        let mut tx = unit.conn();
+        let owned = on!(tx, |c| sqlx::query(
+            "UPDATE digests SET lease_owner = NULL, lease_until = NULL, retry_at = $1,
                  attempts = attempts + 1
-             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+             WHERE id = $2 AND state = 'sending' AND lease_owner = $3",
         )
         .bind(sql_instant(retry_at))
         .bind(digest.id)
         .bind(lease.owner)
-        .execute(&mut *tx)
-        .await?;
-        if owned.rows_affected() == 0 {
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if owned == 0 {
             return Ok(false);
         }
-        sqlx::query(
-            "UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = ? WHERE user_id = ?",
+        on!(tx, |c| sqlx::query(
+            "UPDATE members SET dm_failures = dm_failures + 1, dm_retry_at = $1 WHERE user_id = $2",
         )
         .bind(sql_instant(retry_at))
         .bind(sql_id(digest.owner.0))
-        .execute(&mut *tx)
-        .await?;
-        log_delivery(tx, digest, Outcome::Failed, now).await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        log_delivery(&mut tx, digest, Outcome::Failed, now).await?;
         unit.commit().await?;
         Ok(true)
     }
@@ -541,37 +566,42 @@ impl Store {
         lease: &Lease<'_>,
         until: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE digests SET lease_owner = NULL, lease_until = NULL, retry_at = ?
-             WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+        let done = on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE digests SET lease_owner = NULL, lease_until = NULL, retry_at = $1
+             WHERE id = $2 AND state = 'sending' AND lease_owner = $3",
         )
         .bind(sql_instant(until))
         .bind(digest.id)
         .bind(lease.owner)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     /// Sends tried for this digest so far whose outcome stayed unknown.
     pub async fn digest_attempts(&self, digest_id: i64) -> StoreResult<u32> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT attempts FROM digests WHERE id = ?")
-            .bind(digest_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT attempts FROM digests WHERE id = $1"
+        )
+        .bind(digest_id)
+        .fetch_optional(c)
+        .await)?;
         Ok(row.map_or(0, |(n,)| u32::try_from(n).unwrap_or(0)))
     }
 
     /// The fallback channel of the chapter where the member was last active, if it set one.
     pub async fn fallback_channel_for(&self, owner: UserId) -> StoreResult<Option<u64>> {
-        let row: Option<(i64,)> = sqlx::query_as(
+        let row: Option<(i64,)> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
             "SELECT c.fallback_channel_id FROM chapter_members m JOIN chapters c ON c.guild_id = m.guild_id
-             WHERE m.user_id = ? AND c.fallback_channel_id IS NOT NULL
+             WHERE m.user_id = $1 AND c.fallback_channel_id IS NOT NULL
              ORDER BY m.last_seen_at DESC LIMIT 1",
         )
         .bind(sql_id(owner.0))
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await
+        })?;
         Ok(row.map(|(c,)| from_sql_id(c)))
     }
 
@@ -582,74 +612,87 @@ impl Store {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<()> {
-        defer_due(&self.pool, owner, now, until).await
+        defer_due(&mut self.held().await?.engine(), owner, now, until).await
     }
 
     /// Transient failures in a row for the member (for the backoff).
     pub async fn dm_failures(&self, owner: UserId) -> StoreResult<u32> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT dm_failures FROM members WHERE user_id = ?")
-                .bind(sql_id(owner.0))
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT dm_failures FROM members WHERE user_id = $1"
+        )
+        .bind(sql_id(owner.0))
+        .fetch_optional(c)
+        .await)?;
         Ok(row.map_or(0, |(n,)| u32::try_from(n).unwrap_or(0)))
     }
 
     pub async fn dm_channel(&self, owner: UserId) -> StoreResult<Option<u64>> {
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT dm_channel_id FROM members WHERE user_id = ?")
-                .bind(sql_id(owner.0))
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(Option<i64>,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT dm_channel_id FROM members WHERE user_id = $1"
+        )
+        .bind(sql_id(owner.0))
+        .fetch_optional(c)
+        .await)?;
         Ok(row.and_then(|(c,)| c).map(from_sql_id))
     }
 
     pub async fn cache_dm_channel(&self, owner: UserId, channel: u64) -> StoreResult<()> {
-        sqlx::query("UPDATE members SET dm_channel_id = ? WHERE user_id = ?")
-            .bind(sql_id(channel))
-            .bind(sql_id(owner.0))
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE members SET dm_channel_id = $1 WHERE user_id = $2"
+        )
+        .bind(sql_id(channel))
+        .bind(sql_id(owner.0))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     pub async fn forget_dm_channel(&self, owner: UserId) -> StoreResult<()> {
-        sqlx::query("UPDATE members SET dm_channel_id = NULL WHERE user_id = ?")
-            .bind(sql_id(owner.0))
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE members SET dm_channel_id = NULL WHERE user_id = $1"
+        )
+        .bind(sql_id(owner.0))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// True once after the member's DMs were found closed: the next command tells them.
     pub async fn take_dms_closed_notice(&self, owner: UserId) -> StoreResult<bool> {
-        let taken = sqlx::query(
-            "UPDATE members SET dms_closed_notice = FALSE WHERE user_id = ? AND dms_closed_notice = TRUE",
+        let taken = on!(pool & self.pool, |c| {
+            sqlx::query(
+            "UPDATE members SET dms_closed_notice = FALSE WHERE user_id = $1 AND dms_closed_notice = TRUE",
         )
         .bind(sql_id(owner.0))
-        .execute(&self.pool)
-        .await?;
-        Ok(taken.rows_affected() > 0)
+        .execute(c)
+        .await.map(|r| r.rows_affected())
+        })?;
+        Ok(taken > 0)
     }
 
     /// A DM reached the member: nudges resume.
     pub async fn dms_work_again(&self, owner: UserId) -> StoreResult<()> {
-        sqlx::query(
+        on!(pool & self.pool, |c| {
+            sqlx::query(
             "UPDATE members SET dms_closed_at = NULL, dms_closed_notice = FALSE, dm_failures = 0, dm_retry_at = NULL
-             WHERE user_id = ?",
+             WHERE user_id = $1",
         )
         .bind(sql_id(owner.0))
-        .execute(&self.pool)
-        .await?;
+        .execute(c)
+        .await.map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     pub async fn dms_closed(&self, owner: UserId) -> StoreResult<bool> {
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT dms_closed_at FROM members WHERE user_id = ?")
-                .bind(sql_id(owner.0))
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(Option<i64>,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT dms_closed_at FROM members WHERE user_id = $1"
+        )
+        .bind(sql_id(owner.0))
+        .fetch_optional(c)
+        .await)?;
         Ok(row.and_then(|(c,)| c).is_some())
     }
 
@@ -659,55 +702,56 @@ impl Store {
         &self,
         after: DateTime<Utc>,
     ) -> StoreResult<Option<DateTime<Utc>>> {
-        let (at,): (Option<i64>,) = sqlx::query_as(
+        let (at,): (Option<i64>,) = on!(pool & self.pool, |c| {
+            sqlx::query_as(
             "SELECT MIN(at) FROM (
-                 SELECT MIN(due_at) AS at FROM nudges WHERE state = 'waiting' AND due_at > ?1
+                 SELECT MIN(due_at) AS at FROM nudges WHERE state = 'waiting' AND due_at > $1
                  UNION ALL
                  -- Unfinished digests come back when their lease or retry time runs out.
                  SELECT MIN(back) FROM (
                      SELECT CASE WHEN COALESCE(lease_until, 0) > COALESCE(retry_at, 0)
                                  THEN COALESCE(lease_until, 0) ELSE COALESCE(retry_at, 0) END AS back
                      FROM digests WHERE state = 'sending'
-                 ) AS unfinished WHERE back > ?1
+                 ) AS unfinished WHERE back > $1
              ) AS next",
         )
         .bind(sql_instant(after))
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await
+        })?;
         at.map(from_sql_instant).transpose()
     }
 }
 
-async fn digest_nudges(
-    conn: &mut sqlx::SqliteConnection,
-    digest_id: i64,
-) -> StoreResult<Vec<Nudge>> {
-    let rows: Vec<NudgeRow> = sqlx::query_as(
+async fn digest_nudges(conn: &mut Conn<'_>, digest_id: i64) -> StoreResult<Vec<Nudge>> {
+    let rows: Vec<NudgeRow> = on!(conn, |c| sqlx::query_as(
         "SELECT id, subject, subject_id, ideal_on, latest_on FROM nudges
-         WHERE digest_id = ? AND state IN ('claimed', 'sent')
+         WHERE digest_id = $1 AND state IN ('claimed', 'sent')
          ORDER BY latest_on, ideal_on, id",
     )
     .bind(digest_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     Ok(rows.into_iter().map(nudge_from).collect())
 }
 
 async fn log_delivery(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     digest: &Digest,
     outcome: Outcome,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO deliveries (owner_id, digest_id, at, nudges, outcome) VALUES (?, ?, ?, ?, ?)",
+    on!(conn, |c| {
+        sqlx::query(
+        "INSERT INTO deliveries (owner_id, digest_id, at, nudges, outcome) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(sql_id(digest.owner.0))
     .bind(digest.id)
     .bind(sql_instant(now))
     .bind(i64::try_from(digest.nudges.len()).unwrap_or(0))
     .bind(outcome.code())
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Channel posts of an erased member that Discord did not confirm deleted: kept (without the
 //! member) and retried by the nudge loop until they are gone.
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, Utc};
 
 use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreResult};
@@ -32,14 +33,14 @@ impl Store {
         now: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<QueuedDeletion>> {
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<Row> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT id, channel_id, message_id, marker, queued_at, attempts FROM post_deletions
-             WHERE next_at <= ? ORDER BY next_at, id LIMIT ?",
+             WHERE next_at <= $1 ORDER BY next_at, id LIMIT $2",
         )
         .bind(sql_instant(now))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter()
             .map(|(id, channel, message, marker, queued_at, attempts)| {
                 Ok(QueuedDeletion {
@@ -58,58 +59,69 @@ impl Store {
 
     /// How many posts are still queued for deletion.
     pub async fn queued_post_deletions(&self) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM post_deletions")
-            .fetch_one(&self.pool)
-            .await?;
+        let (n,): (i64,) = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM post_deletions"
+        )
+        .fetch_one(c)
+        .await)?;
         Ok(n)
     }
 
     /// The post is gone (or can never be deleted by the bot): forget it.
     pub async fn post_deletion_done(&self, id: i64) -> StoreResult<()> {
-        sqlx::query("DELETE FROM post_deletions WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "DELETE FROM post_deletions WHERE id = $1"
+        )
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Not deleted this time: try again at `next_at`.
     pub async fn post_deletion_later(&self, id: i64, next_at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE post_deletions SET attempts = attempts + 1, next_at = ? WHERE id = ?")
-            .bind(sql_instant(next_at))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE post_deletions SET attempts = attempts + 1, next_at = $1 WHERE id = $2"
+        )
+        .bind(sql_instant(next_at))
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// The earliest time a queued deletion is due, for the loop's sleep.
     pub async fn next_post_deletion_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let (at,): (Option<i64>,) = sqlx::query_as("SELECT MIN(next_at) FROM post_deletions")
-            .fetch_one(&self.pool)
-            .await?;
+        let (at,): (Option<i64>,) = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT MIN(next_at) FROM post_deletions"
+        )
+        .fetch_one(c)
+        .await)?;
         at.map(from_sql_instant).transpose()
     }
 }
 
 /// Queues `posts` in the erasure's transaction, due at once.
 pub(super) async fn queue(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     posts: &[PostToDelete],
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     for post in posts {
-        sqlx::query(
+        on!(conn, |c| sqlx::query(
             "INSERT INTO post_deletions (channel_id, message_id, marker, queued_at, next_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(sql_id(post.channel_id))
         .bind(post.message_id.map(sql_id))
         .bind(&post.marker)
         .bind(sql_instant(now))
         .bind(sql_instant(now))
-        .execute(&mut *conn)
-        .await?;
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     Ok(())
 }

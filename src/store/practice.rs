@@ -1,5 +1,6 @@
 //! Fair practice rounds: sessions (keyed by the server), who joined, and past pairs.
 
+use super::engine::on;
 use chrono::{DateTime, Utc};
 
 use super::{from_sql_id, sql_id, sql_instant, Store, StoreResult};
@@ -25,22 +26,23 @@ impl Store {
     ) -> StoreResult<PracticeSession> {
         let mut tx = self.begin().await?;
         tx.ensure_chapter(guild, now).await?;
-        sqlx::query(
-            "UPDATE practice_sessions SET ended_at = ? WHERE guild_id = ? AND ended_at IS NULL",
+        on!(tx, |c| sqlx::query(
+            "UPDATE practice_sessions SET ended_at = $1 WHERE guild_id = $2 AND ended_at IS NULL",
         )
         .bind(sql_instant(now))
         .bind(sql_id(guild.0))
-        .execute(tx.conn())
-        .await?;
-        let (id,): (i64,) = sqlx::query_as(
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let (id,): (i64,) = on!(tx, |c| sqlx::query_as(
             "INSERT INTO practice_sessions (guild_id, channel_id, created_at)
-             VALUES (?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(sql_id(guild.0))
         .bind(sql_id(channel))
         .bind(sql_instant(now))
-        .fetch_one(tx.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         tx.commit().await?;
         Ok(PracticeSession {
             id,
@@ -51,11 +53,14 @@ impl Store {
     }
 
     pub async fn set_practice_message(&self, id: i64, message: u64) -> StoreResult<()> {
-        sqlx::query("UPDATE practice_sessions SET message_id = ? WHERE id = ?")
-            .bind(sql_id(message))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE practice_sessions SET message_id = $1 WHERE id = $2"
+        )
+        .bind(sql_id(message))
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -65,16 +70,16 @@ impl Store {
         guild: GuildId,
         id: Option<i64>,
     ) -> StoreResult<Option<PracticeSession>> {
-        let row: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        let row: Option<(i64, i64, i64, Option<i64>)> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT id, guild_id, channel_id, message_id FROM practice_sessions
-             WHERE guild_id = ? AND ended_at IS NULL AND (? IS NULL OR id = ?)
+             WHERE guild_id = $1 AND ended_at IS NULL AND ($2 IS NULL OR id = $3)
              ORDER BY id DESC LIMIT 1",
         )
         .bind(sql_id(guild.0))
         .bind(id)
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(row.map(|(id, g, c, m)| PracticeSession {
             id,
             guild_id: from_sql_id(g),
@@ -94,37 +99,39 @@ impl Store {
         let mut tx = self.begin().await?;
         tx.ensure_member(user, now).await?;
         if joined {
-            sqlx::query(
-                "INSERT INTO practice_members (session_id, user_id, joined_at) VALUES (?, ?, ?)
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO practice_members (session_id, user_id, joined_at) VALUES ($1, $2, $3)
                  ON CONFLICT (session_id, user_id) DO UPDATE SET left_at = NULL",
             )
             .bind(session)
             .bind(sql_id(user.0))
             .bind(sql_instant(now))
-            .execute(tx.conn())
-            .await?;
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         } else {
-            sqlx::query(
-                "UPDATE practice_members SET left_at = ? WHERE session_id = ? AND user_id = ?",
+            on!(tx, |c| sqlx::query(
+                "UPDATE practice_members SET left_at = $1 WHERE session_id = $2 AND user_id = $3",
             )
             .bind(sql_instant(now))
             .bind(session)
             .bind(sql_id(user.0))
-            .execute(tx.conn())
-            .await?;
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         tx.commit().await
     }
 
     /// Who is in the session now.
     pub async fn practice_members(&self, session: i64) -> StoreResult<Vec<UserId>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
+        let rows: Vec<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
             "SELECT user_id FROM practice_members
-             WHERE session_id = ? AND left_at IS NULL ORDER BY joined_at, user_id",
+             WHERE session_id = $1 AND left_at IS NULL ORDER BY joined_at, user_id",
         )
         .bind(session)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(u,)| UserId(from_sql_id(u)))
@@ -133,11 +140,12 @@ impl Store {
 
     /// Who practised with whom in the session's earlier rounds, and the next round's number.
     pub async fn practice_history(&self, session: i64) -> StoreResult<(History, u32)> {
-        let rows: Vec<(i64, i64, i64)> =
-            sqlx::query_as("SELECT round, a, b FROM practice_pairs WHERE session_id = ?")
-                .bind(session)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(i64, i64, i64)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT round, a, b FROM practice_pairs WHERE session_id = $1"
+        )
+        .bind(session)
+        .fetch_all(c)
+        .await)?;
         let mut history = History::new();
         let mut last = 0;
         for (round, a, b) in rows {
@@ -159,15 +167,17 @@ impl Store {
         for g in groups {
             for (i, a) in g.iter().enumerate() {
                 for b in &g[i + 1..] {
-                    sqlx::query(
-                        "INSERT INTO practice_pairs (session_id, round, a, b) VALUES (?, ?, ?, ?)",
+                    on!(tx, |c| {
+                        sqlx::query(
+                        "INSERT INTO practice_pairs (session_id, round, a, b) VALUES ($1, $2, $3, $4)",
                     )
                     .bind(session)
                     .bind(i64::from(round))
                     .bind(sql_id((*a).min(*b)))
                     .bind(sql_id((*a).max(*b)))
-                    .execute(tx.conn())
-                    .await?;
+                    .execute(&mut *c)
+                    .await.map(|r| r.rows_affected())
+                    })?;
                 }
             }
         }

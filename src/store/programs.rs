@@ -1,5 +1,6 @@
 //! Programs a member follows and the contacts they know there. Keyed by the owner.
 
+use super::engine::{on, Conn};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{sql_id, sql_instant, Store, StoreError, StoreResult, Tx};
@@ -37,43 +38,40 @@ impl TryFrom<ProgramRow> for Program {
 
 const PROGRAM_COLUMNS: &str = "id, name, city, status, status_on, no_contact";
 
-async fn programs<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    owner: UserId,
-) -> StoreResult<Vec<Program>> {
-    let rows: Vec<ProgramRow> = sqlx::query_as(&format!(
-        "SELECT {PROGRAM_COLUMNS} FROM programs WHERE owner_id = ? ORDER BY name, id"
+async fn programs(conn: &mut Conn<'_>, owner: UserId) -> StoreResult<Vec<Program>> {
+    let rows: Vec<ProgramRow> = on!(conn, |c| sqlx::query_as(&format!(
+        "SELECT {PROGRAM_COLUMNS} FROM programs WHERE owner_id = $1 ORDER BY name, id"
     ))
     .bind(sql_id(owner.0))
-    .fetch_all(executor)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     rows.into_iter().map(Program::try_from).collect()
 }
 
 /// The owner's contacts at a program: linked to it, or whose institution names it.
 async fn people_at(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn<'_>,
     owner: UserId,
     program: &Program,
 ) -> StoreResult<Vec<(ContactId, String)>> {
-    let linked: Vec<(i64, String)> = sqlx::query_as(
+    let linked: Vec<(i64, String)> = on!(conn, |c| sqlx::query_as(
         "SELECT c.id, c.name FROM program_contacts pc
          JOIN contacts c ON c.id = pc.contact_id
          JOIN programs p ON p.id = pc.program_id
-         WHERE p.owner_id = ? AND c.owner_id = ? AND p.id = ? ORDER BY c.name",
+         WHERE p.owner_id = $1 AND c.owner_id = $2 AND p.id = $3 ORDER BY c.name",
     )
     .bind(sql_id(owner.0))
     .bind(sql_id(owner.0))
     .bind(program.id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    let with_institution: Vec<(i64, String, String)> = sqlx::query_as(
+    .fetch_all(&mut *c)
+    .await)?;
+    let with_institution: Vec<(i64, String, String)> = on!(conn, |c| sqlx::query_as(
         "SELECT id, name, institution FROM contacts
-         WHERE owner_id = ? AND institution IS NOT NULL ORDER BY name",
+         WHERE owner_id = $1 AND institution IS NOT NULL ORDER BY name",
     )
     .bind(sql_id(owner.0))
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(&mut *c)
+    .await)?;
     let mut out: Vec<(ContactId, String)> = linked
         .into_iter()
         .map(|(id, name)| (ContactId(id), name))
@@ -89,7 +87,7 @@ async fn people_at(
 impl Store {
     /// The owner's programs, by name.
     pub async fn programs(&self, owner: UserId) -> StoreResult<Vec<Program>> {
-        programs(&self.pool, owner).await
+        programs(&mut self.held().await?.engine(), owner).await
     }
 
     /// The owner's contacts at one of their programs.
@@ -98,25 +96,25 @@ impl Store {
         owner: UserId,
         program: &Program,
     ) -> StoreResult<Vec<(ContactId, String)>> {
-        let mut conn = self.pool.acquire().await?;
-        people_at(&mut conn, owner, program).await
+        let mut conn = self.held().await?;
+        people_at(&mut conn.engine(), owner, program).await
     }
 }
 
 impl Tx {
     pub async fn program(&mut self, owner: UserId, id: ProgramId) -> StoreResult<Option<Program>> {
-        let row: Option<ProgramRow> = sqlx::query_as(&format!(
-            "SELECT {PROGRAM_COLUMNS} FROM programs WHERE owner_id = ? AND id = ?"
+        let row: Option<ProgramRow> = on!(self, |c| sqlx::query_as(&format!(
+            "SELECT {PROGRAM_COLUMNS} FROM programs WHERE owner_id = $1 AND id = $2"
         ))
         .bind(sql_id(owner.0))
         .bind(id.0)
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(&mut *c)
+        .await)?;
         row.map(Program::try_from).transpose()
     }
 
     pub async fn programs(&mut self, owner: UserId) -> StoreResult<Vec<Program>> {
-        programs(self.conn(), owner).await
+        programs(&mut self.conn(), owner).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -129,10 +127,10 @@ impl Tx {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<ProgramId> {
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = on!(self, |c| sqlx::query_as(
             "INSERT INTO programs (owner_id, name, city, status, status_on, no_contact,
                                    created_at, updated_at)
-             VALUES (?, ?, ?, 'interested', ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, 'interested', $4, $5, $6, $7) RETURNING id",
         )
         .bind(sql_id(owner.0))
         .bind(name)
@@ -141,8 +139,8 @@ impl Tx {
         .bind(no_contact)
         .bind(sql_instant(now))
         .bind(sql_instant(now))
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(&mut *c)
+        .await)?;
         Ok(ProgramId(id))
     }
 
@@ -156,10 +154,11 @@ impl Tx {
         on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE programs SET status = ?, status_on = ?, no_contact = COALESCE(?, no_contact),
-                    updated_at = ?
-             WHERE owner_id = ? AND id = ?",
+        let done = on!(self, |c| {
+            sqlx::query(
+            "UPDATE programs SET status = $1, status_on = $2, no_contact = COALESCE($3, no_contact),
+                    updated_at = $4
+             WHERE owner_id = $5 AND id = $6",
         )
         .bind(status.code())
         .bind(on)
@@ -167,9 +166,10 @@ impl Tx {
         .bind(sql_instant(now))
         .bind(sql_id(owner.0))
         .bind(id.0)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     /// Links one of the owner's contacts to one of their programs (both checked as theirs).
@@ -179,19 +179,20 @@ impl Tx {
         program: ProgramId,
         contact: ContactId,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = on!(self, |c| sqlx::query(
             "INSERT INTO program_contacts (program_id, contact_id)
              SELECT p.id, c.id FROM programs p, contacts c
-             WHERE p.owner_id = ? AND p.id = ? AND c.owner_id = ? AND c.id = ?
+             WHERE p.owner_id = $1 AND p.id = $2 AND c.owner_id = $3 AND c.id = $4
              ON CONFLICT (program_id, contact_id) DO NOTHING",
         )
         .bind(sql_id(owner.0))
         .bind(program.0)
         .bind(sql_id(owner.0))
         .bind(contact.0)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// See [`Store::people_at`].
@@ -200,6 +201,6 @@ impl Tx {
         owner: UserId,
         program: &Program,
     ) -> StoreResult<Vec<(ContactId, String)>> {
-        people_at(self.conn(), owner, program).await
+        people_at(&mut self.conn(), owner, program).await
     }
 }

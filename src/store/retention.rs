@@ -1,5 +1,6 @@
 //! How long the bot keeps what it only needs for a while.
 
+use super::engine::on;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{sql_instant, Store, StoreResult};
@@ -21,23 +22,29 @@ impl Store {
     /// than [`DELIVERY_LOG_KEPT`] (a digest still being sent is never touched).
     pub async fn apply_retention(&self, now: DateTime<Utc>) -> StoreResult<Trimmed> {
         let mut tx = self.begin().await?;
-        let notes = sqlx::query("DELETE FROM pending_notes WHERE created_at < ?")
-            .bind(sql_instant(now - PENDING_NOTE_KEPT))
-            .execute(tx.conn())
-            .await?;
-        let deliveries =
-            sqlx::query("DELETE FROM digests WHERE state IN ('sent', 'failed') AND created_at < ?")
-                .bind(sql_instant(now - DELIVERY_LOG_KEPT))
-                .execute(tx.conn())
-                .await?;
-        sqlx::query("DELETE FROM deliveries WHERE at < ?")
+        let notes = on!(tx, |c| sqlx::query(
+            "DELETE FROM pending_notes WHERE created_at < $1"
+        )
+        .bind(sql_instant(now - PENDING_NOTE_KEPT))
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let deliveries = on!(tx, |c| sqlx::query(
+            "DELETE FROM digests WHERE state IN ('sent', 'failed') AND created_at < $1"
+        )
+        .bind(sql_instant(now - DELIVERY_LOG_KEPT))
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on!(tx, |c| sqlx::query("DELETE FROM deliveries WHERE at < $1")
             .bind(sql_instant(now - DELIVERY_LOG_KEPT))
-            .execute(tx.conn())
-            .await?;
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(Trimmed {
-            pending_notes: notes.rows_affected(),
-            deliveries: deliveries.rows_affected(),
+            pending_notes: notes,
+            deliveries,
         })
     }
 }

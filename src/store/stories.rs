@@ -1,6 +1,7 @@
 //! One-minute stories, their shares and peer feedback. Stories are keyed by their owner;
 //! feedback is read back only as an anonymous summary for the owner.
 
+use super::engine::on;
 use chrono::{DateTime, Utc};
 
 use super::{from_sql_id, from_sql_instant, sql_id, sql_instant, Store, StoreError, StoreResult};
@@ -90,9 +91,10 @@ impl Store {
         text: &StoryText,
         now: DateTime<Utc>,
     ) -> StoreResult<Story> {
-        let row: StoryRow = sqlx::query_as(&format!(
+        let row: StoryRow = on!(pool & self.pool, |c| {
+            sqlx::query_as(&format!(
             "INSERT INTO stories (owner_id, version, who, why_em, interest, hope, event, created_at)
-             VALUES (?1, (SELECT COALESCE(MAX(version), 0) + 1 FROM stories WHERE owner_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)
+             VALUES ($1, (SELECT COALESCE(MAX(version), 0) + 1 FROM stories WHERE owner_id = $1), $2, $3, $4, $5, $6, $7)
              RETURNING {STORY_COLUMNS}"
         ))
         .bind(sql_id(owner.0))
@@ -102,46 +104,51 @@ impl Store {
         .bind(&text.hope)
         .bind(text.event.as_deref())
         .bind(sql_instant(now))
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await
+        })?;
         Story::try_from(row)
     }
 
     /// A version of the owner's story, the latest when `version` is `None`.
     pub async fn story(&self, owner: UserId, version: Option<u32>) -> StoreResult<Option<Story>> {
-        let row: Option<StoryRow> = sqlx::query_as(&format!(
-            "SELECT {STORY_COLUMNS} FROM stories WHERE owner_id = ? AND (? IS NULL OR version = ?)
+        let row: Option<StoryRow> = on!(pool & self.pool, |c| {
+            sqlx::query_as(&format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE owner_id = $1 AND ($2 IS NULL OR version = $3)
              ORDER BY version DESC LIMIT 1"
         ))
         .bind(sql_id(owner.0))
         .bind(version.map(i64::from))
         .bind(version.map(i64::from))
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await
+        })?;
         row.map(Story::try_from).transpose()
     }
 
     /// Every version of the owner's story, newest first.
     pub async fn stories(&self, owner: UserId) -> StoreResult<Vec<Story>> {
-        let rows: Vec<StoryRow> = sqlx::query_as(&format!(
-            "SELECT {STORY_COLUMNS} FROM stories WHERE owner_id = ? ORDER BY version DESC"
+        let rows: Vec<StoryRow> = on!(pool & self.pool, |c| sqlx::query_as(&format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE owner_id = $1 ORDER BY version DESC"
         ))
         .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter().map(Story::try_from).collect()
     }
 
     /// Deletes one version (or all with `None`) with its shares and feedback; returns how many.
     pub async fn delete_stories(&self, owner: UserId, version: Option<u32>) -> StoreResult<u64> {
-        let done =
-            sqlx::query("DELETE FROM stories WHERE owner_id = ? AND (? IS NULL OR version = ?)")
-                .bind(sql_id(owner.0))
-                .bind(version.map(i64::from))
-                .bind(version.map(i64::from))
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected())
+        let done = on!(pool & self.pool, |c| sqlx::query(
+            "DELETE FROM stories WHERE owner_id = $1 AND ($2 IS NULL OR version = $3)"
+        )
+        .bind(sql_id(owner.0))
+        .bind(version.map(i64::from))
+        .bind(version.map(i64::from))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done)
     }
 
     /// Records that the owner shares story `story_id` in a channel (before the post exists).
@@ -153,9 +160,9 @@ impl Store {
         channel_id: u64,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
-        let row: Option<(i64,)> = sqlx::query_as(
+        let row: Option<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
             "INSERT INTO story_shares (story_id, owner_id, guild_id, channel_id, shared_at)
-             SELECT id, owner_id, ?, ?, ? FROM stories WHERE id = ? AND owner_id = ?
+             SELECT id, owner_id, $1, $2, $3 FROM stories WHERE id = $4 AND owner_id = $5
              RETURNING id",
         )
         .bind(sql_id(guild_id))
@@ -163,22 +170,22 @@ impl Store {
         .bind(sql_instant(now))
         .bind(story_id)
         .bind(sql_id(owner.0))
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(row.map(|(id,)| id))
     }
 
     /// Records the share's post. False when the share was removed meanwhile (the post must
     /// then be taken down): its removal is unfinished again, now that there is a post.
     pub async fn set_share_message(&self, share_id: i64, message_id: u64) -> StoreResult<bool> {
-        let row: Option<(Option<i64>,)> = sqlx::query_as(
-            "UPDATE story_shares SET message_id = ?, post_gone_at = NULL WHERE id = ?
+        let row: Option<(Option<i64>,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "UPDATE story_shares SET message_id = $1, post_gone_at = NULL WHERE id = $2
              RETURNING removed_at",
         )
         .bind(sql_id(message_id))
         .bind(share_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(matches!(row, Some((None,))))
     }
 
@@ -196,14 +203,16 @@ impl Store {
             Option<i64>,
             i64,
         );
-        let row: Option<Row> = sqlx::query_as(
+        let row: Option<Row> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
             "SELECT s.id, s.story_id, s.owner_id, st.version, s.guild_id, s.channel_id, s.message_id,
                  s.removed_at, s.post_gone_at, s.shared_at
-             FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = ?",
+             FROM story_shares s JOIN stories st ON st.id = s.story_id WHERE s.id = $1",
         )
         .bind(share_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await
+        })?;
         row.map(
             |(id, story_id, owner, version, guild, channel, message, removed, gone, shared)| {
                 Ok(Share {
@@ -236,53 +245,57 @@ impl Store {
 
     /// The owner's shares still posted, newest first.
     pub async fn active_shares(&self, owner: UserId) -> StoreResult<Vec<Share>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM story_shares WHERE owner_id = ? AND removed_at IS NULL ORDER BY id DESC",
+        let rows: Vec<(i64,)> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
+            "SELECT id FROM story_shares WHERE owner_id = $1 AND removed_at IS NULL ORDER BY id DESC",
         )
         .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await
+        })?;
         self.shares(rows.into_iter().map(|(id,)| id)).await
     }
 
     /// The owner's shares whose posting or removal did not finish, oldest first.
     pub async fn unfinished_shares(&self, owner: UserId) -> StoreResult<Vec<Share>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM story_shares WHERE owner_id = ?
+        let rows: Vec<(i64,)> = on!(pool & self.pool, |c| sqlx::query_as(
+            "SELECT id FROM story_shares WHERE owner_id = $1
                AND ((removed_at IS NULL AND message_id IS NULL)
                     OR (removed_at IS NOT NULL AND post_gone_at IS NULL))
              ORDER BY id",
         )
         .bind(sql_id(owner.0))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         self.shares(rows.into_iter().map(|(id,)| id)).await
     }
 
     /// The share's channel message is deleted, or was never posted: the removal is finished.
     pub async fn mark_post_gone(&self, share_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE story_shares SET removed_at = COALESCE(removed_at, ?), post_gone_at = ?
-             WHERE id = ? AND post_gone_at IS NULL",
+        on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE story_shares SET removed_at = COALESCE(removed_at, $1), post_gone_at = $2
+             WHERE id = $3 AND post_gone_at IS NULL",
         )
         .bind(sql_instant(now))
         .bind(sql_instant(now))
         .bind(share_id)
-        .execute(&self.pool)
-        .await?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Marks a share removed; false if it already was.
     pub async fn remove_share(&self, share_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE story_shares SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+        let done = on!(pool & self.pool, |c| sqlx::query(
+            "UPDATE story_shares SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL",
         )
         .bind(sql_instant(now))
         .bind(share_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     /// Stores `rater`'s feedback on a share (replacing their earlier one on that version).
@@ -303,10 +316,11 @@ impl Store {
         if share.owner == rater {
             return Ok(Err(FeedbackRefused::OwnStory));
         }
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        let mut tx = self.begin().await?;
+        on!(tx, |c| {
+            sqlx::query(
             "INSERT INTO story_feedback (story_id, share_id, rater_id, clear, specific, on_time, suggestion, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (story_id, rater_id) DO UPDATE SET share_id = excluded.share_id, clear = excluded.clear,
                  specific = excluded.specific, on_time = excluded.on_time, suggestion = excluded.suggestion,
                  created_at = excluded.created_at",
@@ -319,20 +333,23 @@ impl Store {
         .bind(feedback.on_time.code())
         .bind(feedback.suggestion.as_deref())
         .bind(sql_instant(now))
-        .execute(&mut *tx)
-        .await?;
-        let told = sqlx::query(
-            "UPDATE story_shares SET author_told_at = ?
-             WHERE story_id = ? AND author_told_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM story_shares o WHERE o.story_id = ? AND o.author_told_at IS NOT NULL)",
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected())
+        })?;
+        let told = on!(tx, |c| {
+            sqlx::query(
+            "UPDATE story_shares SET author_told_at = $1
+             WHERE story_id = $2 AND author_told_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM story_shares o WHERE o.story_id = $3 AND o.author_told_at IS NOT NULL)",
         )
         .bind(sql_instant(now))
         .bind(share.story_id)
         .bind(share.story_id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected())
+        })?;
         tx.commit().await?;
-        Ok(Ok(told.rows_affected() > 0))
+        Ok(Ok(told > 0))
     }
 
     /// The anonymous summary of all feedback on a version of the owner's story.
@@ -341,14 +358,15 @@ impl Store {
         owner: UserId,
         story_id: i64,
     ) -> StoreResult<FeedbackSummary> {
-        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT f.clear, f.specific, f.on_time, f.suggestion FROM story_feedback f
-             JOIN stories s ON s.id = f.story_id WHERE s.owner_id = ? AND s.id = ?",
-        )
-        .bind(sql_id(owner.0))
-        .bind(story_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, String, String, Option<String>)> =
+            on!(pool & self.pool, |c| sqlx::query_as(
+                "SELECT f.clear, f.specific, f.on_time, f.suggestion FROM story_feedback f
+             JOIN stories s ON s.id = f.story_id WHERE s.owner_id = $1 AND s.id = $2",
+            )
+            .bind(sql_id(owner.0))
+            .bind(story_id)
+            .fetch_all(c)
+            .await)?;
         let items = rows
             .into_iter()
             .map(|(c, s, o, suggestion)| {

@@ -1,33 +1,54 @@
 //! One member action's unit of work: the store's writes inside it happen whole or not at all.
 
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{Postgres, Sqlite, Transaction};
 
+use super::engine::Conn;
 use super::{Store, StoreResult};
+use crate::db::Pool;
 
-/// An open transaction. It begins `IMMEDIATE` (taking SQLite's write lock at once), so an
-/// action that reads and then writes waits out the busy timeout when another writer holds the
-/// lock, instead of failing at its first write (SQLITE_BUSY_SNAPSHOT). Dropped without
-/// [`Tx::commit`], nothing of it is kept.
+/// An open transaction. On SQLite it begins `IMMEDIATE` (taking the write lock at once), so
+/// an action that reads and then writes waits out the busy timeout when another writer holds
+/// the lock, instead of failing at its first write (SQLITE_BUSY_SNAPSHOT). On PostgreSQL it is
+/// READ COMMITTED: the store's writes that must happen once are conditional (`WHERE state =
+/// ...`) or guarded by a unique index, which hold under concurrent processes too. Dropped
+/// without [`Tx::commit`], nothing of it is kept.
 pub struct Tx {
-    inner: Transaction<'static, Sqlite>,
+    inner: Inner,
+}
+
+enum Inner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
 }
 
 impl Store {
     /// Begins a unit of work.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(Tx {
-            inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-        })
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => Inner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Inner::Postgres(p.begin().await?),
+        };
+        Ok(Tx { inner })
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
-        self.inner.commit().await?;
+        match self.inner {
+            Inner::Sqlite(t) => t.commit().await?,
+            Inner::Postgres(t) => t.commit().await?,
+        }
         Ok(())
     }
 
-    pub(super) fn conn(&mut self) -> &mut SqliteConnection {
-        &mut self.inner
+    pub(crate) fn engine(&mut self) -> Conn<'_> {
+        match &mut self.inner {
+            Inner::Sqlite(t) => Conn::Sqlite(t),
+            Inner::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub(super) fn conn(&mut self) -> Conn<'_> {
+        self.engine()
     }
 }

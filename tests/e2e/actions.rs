@@ -149,7 +149,7 @@ async fn done_changes_nothing_when_scheduling_the_next_follow_up_fails() {
         "CREATE TRIGGER fail_next_follow_up BEFORE INSERT ON follow_ups
          BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
     )
-    .execute(bot.store.pool())
+    .execute(bot.store.pool().as_sqlite().expect("SQLite"))
     .await
     .expect("trigger");
     let failed = bot
@@ -179,7 +179,7 @@ async fn done_changes_nothing_when_scheduling_the_next_follow_up_fails() {
 
     // Without the failure, the same Done goes through whole.
     sqlx::query("DROP TRIGGER fail_next_follow_up")
-        .execute(bot.store.pool())
+        .execute(bot.store.pool().as_sqlite().expect("SQLite"))
         .await
         .expect("drop");
     let done = bot

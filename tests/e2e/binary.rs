@@ -386,7 +386,10 @@ async fn backup_copies_the_live_database_consistently_while_it_is_written() {
         busy_timeout_ms: 5000,
     })
     .await
-    .expect("open");
+    .expect("open")
+    .as_sqlite()
+    .expect("SQLite")
+    .clone();
     sqlx::query("INSERT INTO members (user_id, created_at, updated_at) VALUES (1, 0, 0)")
         .execute(&pool)
         .await

@@ -174,7 +174,7 @@ async fn an_unreadable_stored_value_is_an_error_not_a_guess() {
     sqlx::query(
         "INSERT INTO members (user_id, stage, created_at, updated_at) VALUES (1, 'm9', 0, 0)",
     )
-    .execute(store.pool())
+    .execute(store.pool().as_sqlite().expect("SQLite"))
     .await
     .expect("raw insert");
     let err = store.member(A).await.expect_err("corrupt stage");
@@ -188,14 +188,14 @@ async fn an_unreadable_stored_value_is_an_error_not_a_guess() {
 async fn the_database_uses_wal_and_enforces_foreign_keys() {
     let (store, _dir) = store().await;
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(store.pool())
+        .fetch_one(store.pool().as_sqlite().expect("SQLite"))
         .await
         .expect("pragma");
     assert_eq!(mode, "wal");
     let orphan = sqlx::query(
         "INSERT INTO chapter_members (guild_id, user_id, first_seen_at, last_seen_at) VALUES (99, 99, 0, 0)",
     )
-    .execute(store.pool())
+    .execute(store.pool().as_sqlite().expect("SQLite"))
     .await;
     assert!(
         orphan.is_err(),
@@ -207,7 +207,7 @@ async fn the_database_uses_wal_and_enforces_foreign_keys() {
 async fn presence_is_written_once_an_hour_yet_rows_removed_since_are_written_again() {
     let (store, _dir) = store().await;
     let last_seen = |store: &Store| {
-        let pool = store.pool().clone();
+        let pool = store.pool().as_sqlite().expect("SQLite").clone();
         async move {
             sqlx::query_scalar::<_, i64>(
                 "SELECT last_seen_at FROM chapter_members WHERE guild_id = 10 AND user_id = 1",
@@ -270,7 +270,8 @@ async fn post_ids_are_never_reused_and_their_rebuild_keeps_every_row() {
     let dir = tempfile::tempdir().expect("temp dir");
     let before = dir.path().join("migrations");
     std::fs::create_dir(&before).expect("folder");
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).expect("ls")
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).expect("ls")
     {
         let path = entry.expect("entry").path();
         let name = path
@@ -314,7 +315,10 @@ async fn post_ids_are_never_reused_and_their_rebuild_keeps_every_row() {
         busy_timeout_ms: 1000,
     })
     .await
-    .expect("migrated");
+    .expect("migrated")
+    .as_sqlite()
+    .expect("SQLite")
+    .clone();
     let count = |sql: &'static str| {
         let pool = pool.clone();
         async move {

@@ -820,7 +820,7 @@ async fn a_post_made_before_a_crash_is_found_in_its_channel_and_can_be_removed()
         .expect("the post");
     // The process died after Discord created the post and before it was recorded.
     sqlx::query("UPDATE story_shares SET message_id = NULL")
-        .execute(bot.store.pool())
+        .execute(bot.store.pool().as_sqlite().expect("SQLite"))
         .await
         .expect("forget the message");
     // A share this recent may still be posting; after a restart, it is looked for.

@@ -1,0 +1,78 @@
+//! The one seam between the store and the two engines. Every query is written once, with
+//! `$1` placeholders (SQLite reads them too), and run through [`on!`]: the macro hands the
+//! query the connection of whichever engine the store is on, so sqlx builds it for both.
+//!
+//! Portable SQL, so that one text runs on both (see STYLE.md): ids and instants are BIGINT
+//! (unix seconds), dates are DATE (SQLite keeps the same ISO text), flags are BOOLEAN
+//! written `TRUE`/`FALSE`, and nothing engine-specific (`INSERT OR`, `strftime`, `GREATEST`)
+//! appears outside a function that says which engine it is for.
+
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection};
+
+use crate::db::Pool;
+
+/// A borrowed connection of either engine: a pooled one, or the one inside a [`super::Tx`].
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// A shorter borrow of the same connection (what [`on!`] matches on).
+    pub(crate) fn engine(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A connection taken from the pool for a few statements outside a transaction.
+pub(crate) enum Held {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Held {
+    pub(crate) fn engine(&mut self) -> Conn<'_> {
+        match self {
+            Held::Sqlite(c) => Conn::Sqlite(c),
+            Held::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+impl Pool {
+    pub(crate) async fn held(&self) -> Result<Held, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Held::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Held::Postgres(p.acquire().await?),
+        })
+    }
+}
+
+/// Runs `$body` with `$c` bound to the engine's connection (`on!(conn, |c| ...)`, where `conn`
+/// is a [`Conn`], [`Held`] or [`super::Tx`]), or to the engine's pool
+/// (`on!(pool &self.pool, |c| ...)`). The body is written once and compiled for each engine.
+macro_rules! on {
+    (pool $pool:expr, |$c:ident| $body:expr) => {
+        match $pool {
+            $crate::db::Pool::Sqlite(p) => {
+                let $c: &::sqlx::SqlitePool = p;
+                $body
+            }
+            $crate::db::Pool::Postgres(p) => {
+                let $c: &::sqlx::PgPool = p;
+                $body
+            }
+        }
+    };
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn.engine() {
+            $crate::store::engine::Conn::Sqlite($c) => $body,
+            $crate::store::engine::Conn::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on;
