@@ -602,9 +602,8 @@ impl Tx {
         details: &ConferenceDetails,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done =
-            on!(self, |c| {
-                sqlx::query(
+        let done = on!(self, |c| {
+            sqlx::query(
             "UPDATE conferences SET name = $1, starts_on = $2, ends_on = $3, city = $4, url = $5,
                     kind = $6, updated_at = $7
              WHERE guild_id = $8 AND id = $9 AND removed_at IS NULL",
@@ -620,7 +619,7 @@ impl Tx {
         .bind(id.0)
         .execute(&mut *c)
         .await.map(|r| r.rows_affected())
-            })?;
+        })?;
         Ok(done == 1)
     }
 

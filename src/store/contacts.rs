@@ -320,9 +320,8 @@ impl Tx {
         if touched == 0 {
             return Ok(None);
         }
-        let (interaction_id,): (i64,) =
-            on!(conn, |c| {
-                sqlx::query_as(
+        let (interaction_id,): (i64,) = on!(conn, |c| {
+            sqlx::query_as(
             "INSERT INTO interactions (contact_id, owner_id, kind, note, happened_on, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -334,7 +333,7 @@ impl Tx {
         .bind(sql_instant(now))
         .fetch_one(&mut *c)
         .await
-            })?;
+        })?;
         Ok(Some(Interaction {
             id: interaction_id,
             contact_id: id,

@@ -288,16 +288,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<bool>> {
         let mut tx = self.begin().await?;
-        let found: Option<(i64,)> =
-            on!(tx, |c| {
-                sqlx::query_as(
+        let found: Option<(i64,)> = on!(tx, |c| {
+            sqlx::query_as(
             "SELECT id FROM fair_questions WHERE guild_id = $1 AND id = $2 AND removed_at IS NULL",
         )
         .bind(sql_id(guild.0))
         .bind(question)
         .fetch_optional(&mut *c)
         .await
-            })?;
+        })?;
         if found.is_none() {
             return Ok(None);
         }

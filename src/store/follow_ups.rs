@@ -313,15 +313,14 @@ async fn match_day(conn: &mut Conn<'_>, owner: UserId) -> StoreResult<Option<Nai
 impl Tx {
     /// The windows of the owner's waiting nudges, by nudge id.
     pub async fn waiting_windows(&mut self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
-        let rows: Vec<(i64, NaiveDate, NaiveDate)> =
-            on!(self, |c| {
-                sqlx::query_as(
+        let rows: Vec<(i64, NaiveDate, NaiveDate)> = on!(self, |c| {
+            sqlx::query_as(
             "SELECT id, ideal_on, latest_on FROM nudges WHERE owner_id = $1 AND state = 'waiting'",
         )
         .bind(sql_id(owner.0))
         .fetch_all(&mut *c)
         .await
-            })?;
+        })?;
         Ok(rows
             .into_iter()
             .map(|(id, ideal, latest)| (id, Window { ideal, latest }))

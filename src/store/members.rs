@@ -80,15 +80,14 @@ impl TryFrom<MemberRow> for Member {
 
 /// The member's settings, or the defaults for someone the bot has not seen yet.
 async fn member(conn: &mut Conn<'_>, user: UserId) -> StoreResult<Member> {
-    let row: Option<MemberRow> =
-        on!(conn, |c| {
-            sqlx::query_as(
+    let row: Option<MemberRow> = on!(conn, |c| {
+        sqlx::query_as(
         "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = $1",
     )
     .bind(sql_id(user.0))
     .fetch_optional(&mut *c)
     .await
-        })?;
+    })?;
     row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
 }
 

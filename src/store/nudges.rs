@@ -171,16 +171,15 @@ async fn claim_in(
             .map(|r| r.rows_affected()))?;
         return Ok(None);
     }
-    let (more,): (i64,) =
-        on!(tx, |c| {
-            sqlx::query_as(
+    let (more,): (i64,) = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT COUNT(*) FROM nudges WHERE owner_id = $1 AND state = 'waiting' AND due_at <= $2",
     )
     .bind(sql_id(owner.0))
     .bind(sql_instant(now))
     .fetch_one(&mut *c)
     .await
-        })?;
+    })?;
     on!(tx, |c| sqlx::query(
         "UPDATE digests SET nonce = $1, more = $2 WHERE id = $3"
     )

@@ -145,13 +145,28 @@ async fn done_changes_nothing_when_scheduling_the_next_follow_up_fails() {
         .len();
 
     // A real trigger (it acts on every connection of the pool) makes the next insert fail.
-    sqlx::query(
-        "CREATE TRIGGER fail_next_follow_up BEFORE INSERT ON follow_ups
-         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-    )
-    .execute(bot.store.pool().as_sqlite().expect("SQLite"))
-    .await
-    .expect("trigger");
+    let db = crate::support::db::Db::open(&bot.db_url).await;
+    match db.engine() {
+        emig_bot::db::Engine::Sqlite => {
+            db.execute(
+                "CREATE TRIGGER fail_next_follow_up BEFORE INSERT ON follow_ups
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+            )
+            .await;
+        }
+        emig_bot::db::Engine::Postgres => {
+            db.execute(
+                "CREATE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql
+                 AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+            )
+            .await;
+            db.execute(
+                "CREATE TRIGGER fail_next_follow_up BEFORE INSERT ON follow_ups
+                 FOR EACH ROW EXECUTE FUNCTION injected_failure()",
+            )
+            .await;
+        }
+    }
     let failed = bot
         .run_command("followup done", [("contact", ana.as_str())])
         .await;
@@ -178,10 +193,14 @@ async fn done_changes_nothing_when_scheduling_the_next_follow_up_fails() {
     );
 
     // Without the failure, the same Done goes through whole.
-    sqlx::query("DROP TRIGGER fail_next_follow_up")
-        .execute(bot.store.pool().as_sqlite().expect("SQLite"))
-        .await
-        .expect("drop");
+    match db.engine() {
+        emig_bot::db::Engine::Sqlite => db.execute("DROP TRIGGER fail_next_follow_up").await,
+        emig_bot::db::Engine::Postgres => {
+            db.execute("DROP TRIGGER fail_next_follow_up ON follow_ups")
+                .await
+        }
+    };
+    db.close().await;
     let done = bot
         .run_command("followup done", [("contact", ana.as_str())])
         .await;
@@ -220,8 +239,8 @@ async fn a_note_form_submitted_twice_makes_one_contact_with_the_note_once() {
 }
 
 #[tokio::test]
-async fn a_read_then_write_action_waits_for_another_writer_and_succeeds() {
-    let bot = TestBot::start().await;
+async fn sqlite_a_read_then_write_action_waits_for_another_writer_and_succeeds() {
+    let bot = TestBot::start_sqlite_with(&[]).await;
     met_at_saem(&bot).await;
     let owner = UserId(MEMBER_A);
     let follow_up = bot.store.pending_follow_ups(owner, None).await.expect("p")[0].clone();
@@ -345,8 +364,8 @@ async fn a_details_form_opened_before_a_note_was_saved_cannot_overwrite_it() {
 }
 
 #[tokio::test]
-async fn a_command_blocked_past_the_busy_timeout_says_try_again_and_changes_nothing() {
-    let bot = TestBot::start_with(&[("EMIG_DATABASE_BUSY_TIMEOUT_MS", "300")]).await;
+async fn sqlite_a_command_blocked_past_the_busy_timeout_says_try_again_and_changes_nothing() {
+    let bot = TestBot::start_sqlite_with(&[("EMIG_DATABASE_BUSY_TIMEOUT_MS", "300")]).await;
     // Another writer holds SQLite's write lock for longer than the bot waits.
     let url = format!("sqlite://{}", db_file(&bot.db_url).display());
     let mut other = sqlx::SqliteConnection::connect(&url)
@@ -387,9 +406,9 @@ async fn a_command_blocked_past_the_busy_timeout_says_try_again_and_changes_noth
 }
 
 #[tokio::test]
-async fn a_command_kept_waiting_by_another_writer_answers_thinking_first_then_saves() {
+async fn sqlite_a_command_kept_waiting_by_another_writer_answers_thinking_first_then_saves() {
     // The bot would wait 20 s for the lock; Discord gives 3 s for the first answer.
-    let bot = TestBot::start_with(&[
+    let bot = TestBot::start_sqlite_with(&[
         ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "20000"),
         ("EMIG_DISCORD_DEFER_AFTER_MS", "100"),
     ])
@@ -432,8 +451,9 @@ async fn a_command_kept_waiting_by_another_writer_answers_thinking_first_then_sa
 }
 
 #[tokio::test]
-async fn a_click_or_form_kept_waiting_by_another_writer_is_acknowledged_first_then_answered() {
-    let bot = TestBot::start_with(&[
+async fn sqlite_a_click_or_form_kept_waiting_by_another_writer_is_acknowledged_first_then_answered()
+{
+    let bot = TestBot::start_sqlite_with(&[
         ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "20000"),
         ("EMIG_DISCORD_DEFER_AFTER_MS", "100"),
     ])

@@ -175,7 +175,7 @@ async fn a_dotenv_file_is_read_but_never_overrides_the_environment() {
 async fn the_binary_serves_commands_and_stops_cleanly_on_sigterm_without_logging_the_token() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("dir");
-    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     // Trace logs would fill a pipe that nobody reads until exit: write them to a file.
     let log_path = dir.path().join("bot.log");
     let log = std::fs::File::create(&log_path).expect("log file");
@@ -287,7 +287,7 @@ fn nudges_in(body: &Value) -> Vec<i64> {
 async fn killing_the_binary_mid_run_neither_drops_nor_duplicates_a_nudge() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("dir");
-    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     let due =
         crate::support::seed::due_follow_ups(&db_url, 300_000_000_000_000_000, 30, 30, false).await;
 
@@ -341,7 +341,7 @@ async fn killing_the_binary_mid_run_neither_drops_nor_duplicates_a_nudge() {
 }
 
 #[tokio::test]
-async fn an_unwritable_database_path_is_one_clear_line_and_a_failing_exit() {
+async fn sqlite_an_unwritable_database_path_is_one_clear_line_and_a_failing_exit() {
     let dir = tempfile::tempdir().expect("dir");
     // The database's folder would be inside a regular file: nothing can be created there.
     std::fs::write(dir.path().join("not-a-folder"), "x").expect("a file");
@@ -373,7 +373,7 @@ async fn an_unwritable_database_path_is_one_clear_line_and_a_failing_exit() {
 }
 
 #[tokio::test]
-async fn backup_copies_the_live_database_consistently_while_it_is_written() {
+async fn sqlite_backup_copies_the_live_database_consistently_while_it_is_written() {
     use emig_bot::db;
     use emig_bot::settings::DatabaseSettings;
     use sqlx::Row;
@@ -480,6 +480,36 @@ async fn backup_copies_the_live_database_consistently_while_it_is_written() {
     );
 }
 
+/// Runs on the PostgreSQL pass only (`scripts/test-postgres`); the SQLite pass has no server
+/// to point it at, and its own backup is tested above.
+#[tokio::test]
+async fn postgres_backup_names_pg_dump_instead_of_failing_obscurely() {
+    if crate::support::db::postgres_server().is_none() {
+        eprintln!("no PostgreSQL server (EMIG_TEST_DATABASE_URL): the PostgreSQL pass runs this");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
+    let copy = dir.path().join("copy.db");
+    let out = finish(
+        emig_bot(
+            dir.path(),
+            &[
+                ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                ("EMIG_DATABASE_URL", db_url.as_str()),
+            ],
+        )
+        .arg("backup")
+        .arg(&copy),
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!copy.exists());
+}
+
 /// Sends one slash command to the running binary and waits for its first answer.
 async fn run_on(
     fake: &FakeDiscord,
@@ -516,7 +546,7 @@ async fn logs_at_info_carry_no_contact_details_notes_or_story_text() {
     use crate::support::OptValue;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("dir");
-    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     let log_path = dir.path().join("bot.log");
     let log = std::fs::File::create(&log_path).expect("log file");
     let child = emig_bot(
@@ -599,7 +629,8 @@ async fn logs_at_info_carry_no_contact_details_notes_or_story_text() {
 }
 
 #[tokio::test]
-async fn a_full_disk_while_running_is_one_clear_line_a_failing_exit_and_nothing_half_written() {
+async fn sqlite_a_full_disk_while_running_is_one_clear_line_a_failing_exit_and_nothing_half_written(
+) {
     use crate::support::OptValue;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("dir");
@@ -704,7 +735,7 @@ async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_onc
     fake.set_nonce_window(Duration::from_secs(2));
     fake.chaos(16, 100, "POST", "/messages");
     let dir = tempfile::tempdir().expect("dir");
-    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     let due =
         crate::support::seed::due_follow_ups(&db_url, 300_000_000_000_000_000, 300, 1_000, false)
             .await;
@@ -749,16 +780,15 @@ async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_onc
     }
     let killed_at = std::time::Instant::now();
     let mut last = start(kills);
-    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("open");
+    let db = crate::support::db::Db::open(&db_url).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
     loop {
-        let (open,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
-                  + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
-        )
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+        let open = db
+            .scalar(
+                "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
+                      + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
+            )
+            .await;
         if open == 0 {
             break;
         }
@@ -781,10 +811,7 @@ async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_onc
     }
     let lost = due.iter().filter(|id| !per_nudge.contains_key(id)).count();
     let duplicates: usize = per_nudge.values().map(|n| n - 1).sum();
-    let (digests,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM digests")
-        .fetch_one(&pool)
-        .await
-        .expect("digests");
+    let digests = db.scalar("SELECT COUNT(*) FROM digests").await;
     println!(
         "chaos: {} nudges over 300 members, {kills} SIGKILLs, 10% faulty sends; {} DMs created, {digests} digests, {duplicates} duplicates, {lost} lost; the last run finished in {:.1} s",
         due.len(),

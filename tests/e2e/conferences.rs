@@ -3,9 +3,8 @@
 
 use chrono::NaiveDate;
 use emig_bot::domain::GuildId;
-use sqlx::Connection;
 
-use crate::support::bot::{at, db_file, digest_dms};
+use crate::support::bot::{at, digest_dms};
 use crate::support::interactions::{GUILD_ID, MEMBER_PERMISSIONS, PERM_MANAGE_GUILD};
 use crate::support::{OptValue, Reply, TestBot, MEMBER_A, MEMBER_B};
 
@@ -71,18 +70,15 @@ async fn conference_value(bot: &TestBot, name: &str) -> String {
 
 /// (subject, ideal day, due instant, state) of a member's before-conference nudges.
 async fn before_nudges(bot: &TestBot, owner: u64) -> Vec<(String, NaiveDate, i64, String)> {
-    let url = format!("sqlite://{}", db_file(&bot.db_url).display());
-    let mut db = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("connect");
-    sqlx::query_as(
+    let db = crate::support::db::Db::open(&bot.db_url).await;
+    crate::on_pool!(&db.pool, |c| sqlx::query_as(
         "SELECT subject, ideal_on, due_at, state FROM nudges
-         WHERE owner_id = ? AND subject IN ('conference_week_before', 'conference_day_before')
+         WHERE owner_id = $1 AND subject IN ('conference_week_before', 'conference_day_before')
          ORDER BY ideal_on, id",
     )
     .bind(owner as i64)
-    .fetch_all(&mut db)
-    .await
+    .fetch_all(c)
+    .await)
     .expect("read nudges")
 }
 

@@ -29,9 +29,9 @@ async fn names(bot: &TestBot, owner: u64) -> Vec<String> {
 const SCHEDULED: &str = "SELECT (SELECT COUNT(*) FROM follow_ups) + (SELECT COUNT(*) FROM nudges)";
 
 async fn count(bot: &TestBot, sql: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&bot.db_url).await.expect("db");
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await.expect("count");
-    pool.close().await;
+    let db = crate::support::db::Db::open(&bot.db_url).await;
+    let n = db.scalar(sql).await;
+    db.close().await;
     n
 }
 

@@ -253,44 +253,25 @@ async fn a_member_without_a_time_zone_is_told_once_which_one_is_assumed() {
 
 /// Every integer cell of every table that equals `id`, as "table.column".
 async fn cells_naming(db_url: &str, id: u64) -> Vec<String> {
-    use sqlx::{Connection, Row};
-    let url = format!(
-        "sqlite://{}",
-        crate::support::bot::db_file(db_url).display()
-    );
-    let mut db = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("connect");
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table'
-           AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
-    )
-    .fetch_all(&mut db)
-    .await
-    .expect("tables");
+    let db = crate::support::db::Db::open(db_url).await;
     let mut found = Vec::new();
-    for table in tables {
-        let columns = sqlx::query(&format!("PRAGMA table_info({table})"))
-            .fetch_all(&mut db)
-            .await
-            .expect("columns");
-        for column in columns {
-            let name: String = column.get("name");
-            let kind: String = column.get("type");
-            if !(kind.contains("INT")) {
+    for table in db.tables().await {
+        for (name, integer) in db.columns(&table).await {
+            if !integer {
                 continue;
             }
-            let (n,): (i64,) =
-                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE {name} = ?"))
-                    .bind(id as i64)
-                    .fetch_one(&mut db)
-                    .await
-                    .expect("count");
+            let n = db
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM {table} WHERE {name} = {}",
+                    id as i64
+                ))
+                .await;
             if n > 0 {
                 found.push(format!("{table}.{name}"));
             }
         }
     }
+    db.close().await;
     found
 }
 
@@ -412,18 +393,9 @@ async fn a_message_waiting_to_be_saved_as_a_note_is_gone_after_fifteen_minutes()
     crate::support::bot::eventually("the pending note is trimmed", || {
         let db_url = db_url.clone();
         async move {
-            use sqlx::Connection;
-            let url = format!(
-                "sqlite://{}",
-                crate::support::bot::db_file(&db_url).display()
-            );
-            let mut db = sqlx::SqliteConnection::connect(&url)
-                .await
-                .expect("connect");
-            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pending_notes")
-                .fetch_one(&mut db)
-                .await
-                .expect("count");
+            let db = crate::support::db::Db::open(&db_url).await;
+            let n = db.scalar("SELECT COUNT(*) FROM pending_notes").await;
+            db.close().await;
             n == 0
         }
     })
@@ -434,16 +406,9 @@ async fn a_message_waiting_to_be_saved_as_a_note_is_gone_after_fifteen_minutes()
 
 #[tokio::test]
 async fn the_delivery_log_keeps_a_year_and_never_a_digest_still_being_sent() {
-    use sqlx::Connection;
     let bot = TestBot::start().await;
     bot.run_command::<&str>("me show", []).await;
-    let url = format!(
-        "sqlite://{}",
-        crate::support::bot::db_file(&bot.db_url).display()
-    );
-    let mut db = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("connect");
+    let db = crate::support::db::Db::open(&bot.db_url).await;
     let now = crate::support::bot::test_start().timestamp();
     let day = 86_400;
     for (nonce, state, age_days) in [
@@ -452,24 +417,25 @@ async fn the_delivery_log_keeps_a_year_and_never_a_digest_still_being_sent() {
         ("old-sending", "sending", 400),
         ("recent-sent", "sent", 300),
     ] {
-        sqlx::query("INSERT INTO digests (owner_id, nonce, state, created_at) VALUES (?, ?, ?, ?)")
-            .bind(MEMBER_A as i64)
-            .bind(nonce)
-            .bind(state)
-            .bind(now - age_days * day)
-            .execute(&mut db)
-            .await
-            .expect("insert");
+        db.execute(&format!(
+            "INSERT INTO digests (owner_id, nonce, state, created_at)
+             VALUES ({}, '{nonce}', '{state}', {})",
+            MEMBER_A as i64,
+            now - age_days * day
+        ))
+        .await;
     }
     // The nudge loop trims too; whichever pass runs, the outcome is the same.
     bot.store
         .apply_retention(crate::support::bot::test_start())
         .await
         .expect("trim");
-    let left: Vec<String> = sqlx::query_scalar("SELECT nonce FROM digests ORDER BY nonce")
-        .fetch_all(&mut db)
-        .await
-        .expect("read");
+    let left: Vec<String> = crate::on_pool!(&db.pool, |c| sqlx::query_scalar(
+        "SELECT nonce FROM digests ORDER BY nonce"
+    )
+    .fetch_all(c)
+    .await)
+    .expect("read");
     assert_eq!(left, vec!["old-sending", "recent-sent"]);
 }
 

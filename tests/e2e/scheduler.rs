@@ -568,7 +568,10 @@ async fn nonces_never_repeat_even_when_an_erasure_frees_a_digest_id() {
     h.met_at_conference(A, "Ana", day(11, 20)).await;
     let second = h.claimed_by_a_dead_process(A).await;
     // SQLite hands the freed id out again: only the nonce's random part keeps them apart.
-    assert_eq!(second.id, first.id);
+    // (PostgreSQL's sequences never hand an id out twice.)
+    if h.store.engine() == emig_bot::db::Engine::Sqlite {
+        assert_eq!(second.id, first.id);
+    }
     assert_ne!(second.nonce, first.nonce);
 }
 

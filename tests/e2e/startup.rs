@@ -181,7 +181,7 @@ async fn bot_never_calls_anything_but_the_fake_and_skips_owner_lookup() {
 async fn gateway_closes_when_the_bot_stops() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     let app = App::build(
         &settings(&fake.api_base, &db_url, &[]),
         Deps {
@@ -208,7 +208,7 @@ async fn failed_registration_stops_the_app_with_an_error() {
     let fake = FakeDiscord::start().await;
     fake.fail("PUT", "/commands", Fault::ServerError, None);
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     let app = App::build(
         &settings(&fake.api_base, &db_url, &[]),
         Deps {
@@ -270,7 +270,7 @@ async fn a_panic_in_the_nudge_loop_stops_the_app_with_an_error_not_silently() {
 
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
     let now = test_start();
     let app = App::build(
         &settings(

@@ -13,7 +13,25 @@ const B: UserId = UserId(2);
 const G1: GuildId = GuildId(10);
 const G2: GuildId = GuildId(20);
 
+/// A store on a fresh database of the engine the suite runs on.
 pub async fn store() -> (Store, tempfile::TempDir) {
+    if crate::support::db::postgres_server().is_some() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = crate::support::db::fresh_url(dir.path()).await;
+        let pool = db::connect(&DatabaseSettings {
+            url,
+            max_connections: 2,
+            busy_timeout_ms: 1000,
+        })
+        .await
+        .expect("open + migrate");
+        return (Store::new(pool), dir);
+    }
+    sqlite_store().await
+}
+
+/// A store on a fresh SQLite file, for the tests about SQLite itself.
+pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = DatabaseSettings {
         // A folder that does not exist yet: it is created.
@@ -171,11 +189,12 @@ async fn deleting_a_member_erases_their_chapter_memberships_only() {
 #[tokio::test]
 async fn an_unreadable_stored_value_is_an_error_not_a_guess() {
     let (store, _dir) = store().await;
-    sqlx::query(
+    crate::on_pool!(store.pool(), |c| sqlx::query(
         "INSERT INTO members (user_id, stage, created_at, updated_at) VALUES (1, 'm9', 0, 0)",
     )
-    .execute(store.pool().as_sqlite().expect("SQLite"))
+    .execute(c)
     .await
+    .map(|_| ()))
     .expect("raw insert");
     let err = store.member(A).await.expect_err("corrupt stage");
     assert!(
@@ -185,8 +204,8 @@ async fn an_unreadable_stored_value_is_an_error_not_a_guess() {
 }
 
 #[tokio::test]
-async fn the_database_uses_wal_and_enforces_foreign_keys() {
-    let (store, _dir) = store().await;
+async fn sqlite_uses_wal_and_enforces_foreign_keys() {
+    let (store, _dir) = sqlite_store().await;
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
         .fetch_one(store.pool().as_sqlite().expect("SQLite"))
         .await
@@ -207,13 +226,13 @@ async fn the_database_uses_wal_and_enforces_foreign_keys() {
 async fn presence_is_written_once_an_hour_yet_rows_removed_since_are_written_again() {
     let (store, _dir) = store().await;
     let last_seen = |store: &Store| {
-        let pool = store.pool().as_sqlite().expect("SQLite").clone();
+        let pool = store.pool().clone();
         async move {
-            sqlx::query_scalar::<_, i64>(
+            crate::on_pool!(&pool, |c| sqlx::query_scalar::<_, i64>(
                 "SELECT last_seen_at FROM chapter_members WHERE guild_id = 10 AND user_id = 1",
             )
-            .fetch_optional(&pool)
-            .await
+            .fetch_optional(c)
+            .await)
             .expect("read")
         }
     };
@@ -263,7 +282,7 @@ async fn presence_is_written_once_an_hour_yet_rows_removed_since_are_written_aga
 }
 
 #[tokio::test]
-async fn post_ids_are_never_reused_and_their_rebuild_keeps_every_row() {
+async fn sqlite_post_ids_are_never_reused_and_their_rebuild_keeps_every_row() {
     use sqlx::sqlite::SqliteConnectOptions;
     use std::str::FromStr;
     // The database as it was before the rebuild: every migration up to it.

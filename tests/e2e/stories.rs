@@ -819,10 +819,10 @@ async fn a_post_made_before_a_crash_is_found_in_its_channel_and_can_be_removed()
         .message_with_component(&post.button("Remove"))
         .expect("the post");
     // The process died after Discord created the post and before it was recorded.
-    sqlx::query("UPDATE story_shares SET message_id = NULL")
-        .execute(bot.store.pool().as_sqlite().expect("SQLite"))
+    crate::support::db::Db::open(&bot.db_url)
         .await
-        .expect("forget the message");
+        .execute("UPDATE story_shares SET message_id = NULL")
+        .await;
     // A share this recent may still be posting; after a restart, it is looked for.
     bot.clock.advance(chrono::Duration::minutes(3));
     let removed = bot.run_command::<&str>("story unshare", []).await;

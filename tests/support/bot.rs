@@ -65,14 +65,22 @@ impl TestBot {
     /// A fresh bot on a fresh database, connected and registered.
     pub async fn start() -> TestBot {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-        let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+        let db_url = super::db::fresh_url(dir.path()).await;
         Self::start_on(dir, db_url, &[], true).await
     }
 
     /// With extra `EMIG_*` settings.
     pub async fn start_with(extra: &[(&str, &str)]) -> TestBot {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-        let db_url = format!("sqlite://{}", dir.path().join("emig.db").display());
+        let db_url = super::db::fresh_url(dir.path()).await;
+        Self::start_on(dir, db_url, extra, true).await
+    }
+
+    /// A fresh bot on a fresh SQLite file whatever the suite runs on: for the tests about a
+    /// SQLite mechanism (its write lock, its busy timeout).
+    pub async fn start_sqlite_with(extra: &[(&str, &str)]) -> TestBot {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let db_url = super::db::sqlite_url(dir.path());
         Self::start_on(dir, db_url, extra, true).await
     }
 
@@ -561,37 +569,15 @@ pub fn db_file(db_url: &str) -> PathBuf {
 /// Every row of every table, as text, except rows that name `except` (a member's own
 /// presence, say): what a test compares to see that nothing changed.
 pub async fn rows_without(db_url: &str, except: u64) -> std::collections::BTreeSet<String> {
-    let url = format!("sqlite://{}", db_file(db_url).display());
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
-        .await
-        .expect("connect");
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table'
-           AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
-    )
-    .fetch_all(&mut db)
-    .await
-    .expect("tables");
+    let db = super::db::Db::open(db_url).await;
     let mut rows = std::collections::BTreeSet::new();
-    for table in tables {
-        let columns: Vec<String> = sqlx::query(&format!("PRAGMA table_info({table})"))
-            .fetch_all(&mut db)
-            .await
-            .expect("columns")
-            .iter()
-            .map(|c| sqlx::Row::get::<String, _>(c, "name"))
-            .collect();
-        let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();
-        let sql = format!("SELECT {} FROM {table}", quoted.join(" || '|' || "));
-        for text in sqlx::query_scalar::<_, String>(&sql)
-            .fetch_all(&mut db)
-            .await
-            .expect("rows")
-        {
+    for table in db.tables().await {
+        for text in db.rows_as_text(&table).await {
             if !text.contains(&except.to_string()) {
                 rows.insert(format!("{table}: {text}"));
             }
         }
     }
+    db.close().await;
     rows
 }

@@ -4,6 +4,7 @@
 
 pub mod bot;
 pub mod conformance;
+pub mod db;
 pub mod deliver;
 pub mod fake_discord;
 pub mod interactions;
