@@ -26,6 +26,16 @@ impl Conn<'_> {
             Conn::Postgres(c) => Conn::Postgres(c),
         }
     }
+
+    /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, where several processes claim from the same
+    /// rows: a row another process is claiming is passed over, not waited for. Nothing on
+    /// SQLite, whose one writer at a time makes it moot.
+    pub(crate) fn skip_locked(&self) -> &'static str {
+        match self {
+            Conn::Sqlite(_) => "",
+            Conn::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+        }
+    }
 }
 
 /// A connection taken from the pool for a few statements outside a transaction.

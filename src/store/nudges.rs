@@ -150,13 +150,17 @@ async fn claim_in(
     .fetch_one(&mut *c)
     .await)?;
     let nonce = nonce_for(digest_id);
-    let claimed: Vec<(i64,)> = on!(tx, |c| sqlx::query_as(
+    // The outer `state = 'waiting'` is checked again on each row as it is updated: on
+    // PostgreSQL, a row another process claimed meanwhile is then left alone (the subquery's
+    // list was read before). With SKIP LOCKED that process's rows are not even waited for.
+    let lock = tx.skip_locked();
+    let claimed: Vec<(i64,)> = on!(tx, |c| sqlx::query_as(&format!(
         "UPDATE nudges SET state = 'claimed', digest_id = $1
-         WHERE id IN (SELECT id FROM nudges
+         WHERE state = 'waiting' AND id IN (SELECT id FROM nudges
                       WHERE owner_id = $2 AND state = 'waiting' AND due_at <= $3
-                      ORDER BY latest_on, ideal_on, id LIMIT $4)
+                      ORDER BY latest_on, ideal_on, id LIMIT $4 {lock})
          RETURNING id",
-    )
+    ))
     .bind(digest_id)
     .bind(sql_id(owner.0))
     .bind(sql_instant(now))
