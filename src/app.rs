@@ -54,6 +54,7 @@ pub struct App {
     store: Store,
     scheduler: Scheduler,
     ready: tokio::sync::mpsc::UnboundedReceiver<Result<(), String>>,
+    shards: crate::settings::ShardRange,
 }
 
 impl App {
@@ -88,12 +89,18 @@ impl App {
                 settings.nudges.request_timeout_seconds,
             )),
         };
-        let registration = settings
-            .discord
-            .dev_guild_id
-            .map_or(Registration::Global, Registration::Guild);
+        let shards = settings.discord.shards;
+        let registration = if shards.has_shard_zero() {
+            settings
+                .discord
+                .dev_guild_id
+                .map_or(Registration::Global, Registration::Guild)
+        } else {
+            // Commands are the bot's, not a process's: shard 0's process registers them once.
+            Registration::ByShardZero
+        };
         let (ready_tx, ready) = tokio::sync::mpsc::unbounded_channel();
-        let framework = discord::framework(data, registration, ready_tx);
+        let framework = discord::framework(data, registration, shards, ready_tx);
 
         let mut http = serenity::HttpBuilder::new(settings.discord.token.expose());
         if !settings.discord.uses_real_discord() {
@@ -111,7 +118,7 @@ impl App {
                 client.http.clone(),
                 store.clone(),
                 deps.clock.clone(),
-                settings.nudges.send_rate,
+                shards.share_of(settings.nudges.send_rate),
                 settings.members.default_timezone,
                 std::time::Duration::from_secs(u64::from(settings.nudges.request_timeout_seconds)),
             ))
@@ -139,6 +146,7 @@ impl App {
             store,
             scheduler,
             ready,
+            shards,
         })
     }
 
@@ -160,7 +168,20 @@ impl App {
         }));
         let mut full = self.store.full();
         let outcome = {
-            let start = self.client.start();
+            let shards_to_run = self.shards;
+            let start = async {
+                if shards_to_run.total == 1 {
+                    self.client.start().await
+                } else {
+                    // serenity reads the range's end as the last shard, inclusive.
+                    self.client
+                        .start_shard_range(
+                            shards_to_run.first..shards_to_run.last,
+                            shards_to_run.total,
+                        )
+                        .await
+                }
+            };
             tokio::pin!(start);
             tokio::pin!(shutdown);
             loop {

@@ -22,6 +22,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_DISCORD_API_BASE", "discord.api_base"),
     ("EMIG_DEV_GUILD_ID", "discord.dev_guild_id"),
     ("EMIG_DISCORD_DEFER_AFTER_MS", "discord.defer_after_ms"),
+    ("EMIG_DISCORD_SHARD_COUNT", "discord.shard_count"),
+    ("EMIG_DISCORD_SHARDS", "discord.shards"),
     ("EMIG_DATABASE_URL", "database.url"),
     ("EMIG_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
     ("EMIG_DATABASE_BUSY_TIMEOUT_MS", "database.busy_timeout_ms"),
@@ -130,6 +132,91 @@ pub struct DiscordSettings {
     /// A command still working after this long is answered "thinking…" first, so Discord's
     /// 3-second window never runs out while it waits (for a busy database, say).
     pub defer_after: std::time::Duration,
+    /// The gateway shards this process connects, of how many in all.
+    pub shards: ShardRange,
+}
+
+/// The gateway shards one process runs: `first..=last` of `total`. Discord sends each server's
+/// events to shard `(server id >> 22) % total` and DMs to shard 0; large bots split the shards
+/// over several processes on one database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// Every shard, in this one process.
+    pub fn all(total: u32) -> ShardRange {
+        ShardRange {
+            first: 0,
+            last: total - 1,
+            total,
+        }
+    }
+
+    /// `text` is empty or `all` (every shard), one shard (`3`) or a range (`0-3`), within
+    /// `total`.
+    pub fn parse(text: &str, total: u32) -> Result<ShardRange, String> {
+        let text = text.trim();
+        if total == 0 {
+            return Err("discord.shard_count must be at least 1".into());
+        }
+        if text.is_empty() || text.eq_ignore_ascii_case("all") {
+            return Ok(ShardRange::all(total));
+        }
+        let number = |n: &str| {
+            n.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("`{text}` is not a shard or a range like 0-3"))
+        };
+        let (first, last) = match text.split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => {
+                let n = number(text)?;
+                (n, n)
+            }
+        };
+        if first > last {
+            return Err(format!(
+                "`{text}` runs backwards; write the lower shard first"
+            ));
+        }
+        if last >= total {
+            return Err(format!(
+                "`{text}` goes past the last shard: shards are numbered 0 to {} of discord.shard_count = {total}",
+                total - 1
+            ));
+        }
+        Ok(ShardRange { first, last, total })
+    }
+
+    pub fn count(&self) -> u32 {
+        self.last - self.first + 1
+    }
+
+    /// Whether this process runs shard 0: it registers the commands (once for the whole
+    /// bot) and receives the DMs.
+    pub fn has_shard_zero(&self) -> bool {
+        self.first == 0
+    }
+
+    /// This process's share of a rate meant for the whole bot: its fraction of the shards.
+    /// The shares of processes covering every shard once add up to the rate exactly.
+    pub fn share_of(&self, rate: u32) -> f64 {
+        f64::from(rate) * f64::from(self.count()) / f64::from(self.total)
+    }
+}
+
+impl fmt::Display for ShardRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{} of {}", self.first, self.total)
+        } else {
+            write!(f, "{}-{} of {}", self.first, self.last, self.total)
+        }
+    }
 }
 
 impl DiscordSettings {
@@ -209,6 +296,8 @@ struct RawDiscord {
     api_base: String,
     dev_guild_id: String,
     defer_after_ms: i64,
+    shard_count: i64,
+    shards: String,
 }
 
 #[derive(Deserialize)]
@@ -406,6 +495,18 @@ impl Settings {
                 )
             })?;
 
+        let shard_count = u32::try_from(raw.discord.shard_count)
+            .ok()
+            .filter(|n| (1..=4096).contains(n))
+            .ok_or_else(|| {
+                layers.invalid(
+                    "discord.shard_count",
+                    "use the number of gateway shards of the whole bot, 1 to 4096 (1 unless Discord asks for more)",
+                )
+            })?;
+        let shards = ShardRange::parse(&raw.discord.shards, shard_count)
+            .map_err(|why| layers.invalid("discord.shards", why))?;
+
         let max_connections = u32::try_from(raw.database.max_connections)
             .ok()
             .filter(|n| (1..=100).contains(n))
@@ -462,9 +563,12 @@ impl Settings {
             quiet_end: hour("nudges.quiet_end", raw.nudges.quiet_end)?,
             send_rate: u32::try_from(raw.nudges.send_rate)
                 .ok()
-                .filter(|r| (1..=40).contains(r))
+                .filter(|r| (1..=50).contains(r))
                 .ok_or_else(|| {
-                    layers.invalid("nudges.send_rate", "use 1 to 40 messages per second")
+                    layers.invalid(
+                        "nudges.send_rate",
+                        "use 1 to 50 messages per second (Discord allows a bot 50 requests per second in all)",
+                    )
                 })?,
             lease_seconds: u32::try_from(raw.nudges.lease_seconds)
                 .ok()
@@ -528,6 +632,7 @@ impl Settings {
                 api_base,
                 dev_guild_id,
                 defer_after: std::time::Duration::from_millis(defer_after_ms),
+                shards,
             },
             database: DatabaseSettings {
                 url: raw.database.url.trim().to_owned(),
@@ -563,7 +668,21 @@ impl fmt::Display for Settings {
             "discord.defer_after_ms   = {}",
             self.discord.defer_after.as_millis()
         )?;
-        writeln!(f, "database.url             = {}", self.database.url)?;
+        writeln!(
+            f,
+            "discord.shards           = {}{}",
+            self.discord.shards,
+            if self.discord.shards.has_shard_zero() {
+                " (registers the commands)"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(
+            f,
+            "database.url             = {}",
+            crate::db::redact(&self.database.url)
+        )?;
         writeln!(
             f,
             "database.max_connections = {}",
@@ -620,6 +739,57 @@ impl fmt::Display for Settings {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn shards_are_all_one_or_a_range_within_the_count() {
+        assert_eq!(ShardRange::parse("", 1), Ok(ShardRange::all(1)));
+        assert_eq!(ShardRange::parse("all", 8), Ok(ShardRange::all(8)));
+        let r = ShardRange::parse(" 4-7 ", 8).expect("range");
+        assert_eq!((r.first, r.last, r.count()), (4, 7, 4));
+        assert!(!r.has_shard_zero());
+        assert_eq!(r.to_string(), "4-7 of 8");
+        let one = ShardRange::parse("0", 2).expect("one");
+        assert!(one.has_shard_zero());
+        assert_eq!(one.to_string(), "0 of 2");
+        assert!(ShardRange::parse("8", 8).unwrap_err().contains("0 to 7"));
+        assert!(ShardRange::parse("3-1", 8)
+            .unwrap_err()
+            .contains("backwards"));
+        assert!(ShardRange::parse("two", 8).is_err());
+        assert!(ShardRange::parse("1-", 8).is_err());
+    }
+
+    #[test]
+    fn the_processes_rate_shares_add_up_to_the_rate() {
+        let total = 8;
+        let parts = ["0-2", "3", "4-7"];
+        let sum: f64 = parts
+            .iter()
+            .map(|p| ShardRange::parse(p, total).expect("part").share_of(40))
+            .sum();
+        assert!((sum - 40.0).abs() < 1e-9, "{sum}");
+        assert!((ShardRange::parse("1", 2).expect("one").share_of(20) - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn check_output_never_shows_a_database_password() {
+        let s = Settings::load(None, &|name| match name {
+            "EMIG_DISCORD_TOKEN" => Some(TOKEN.to_owned()),
+            "EMIG_DATABASE_URL" => Some("postgres://emig:hunter2@db/emig".to_owned()),
+            "EMIG_DISCORD_SHARD_COUNT" => Some("4".to_owned()),
+            "EMIG_DISCORD_SHARDS" => Some("2-3".to_owned()),
+            _ => None,
+        })
+        .expect("valid");
+        let shown = s.to_string();
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://emig:***@db/emig"), "{shown}");
+        assert!(
+            shown.contains("discord.shards           = 2-3 of 4\n"),
+            "{shown}"
+        );
+    }
+
     use super::*;
 
     const TOKEN: &str = "MTIzNDU2Nzg5.GabcDE.fake-token-for-tests";

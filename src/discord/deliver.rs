@@ -27,9 +27,10 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    pub fn per_second(rate: u32) -> Pacer {
+    /// At most `rate` waits end per second (a fraction is fine: a process's share).
+    pub fn per_second(rate: f64) -> Pacer {
         Pacer {
-            interval: StdDuration::from_secs(1) / rate.max(1),
+            interval: StdDuration::from_secs_f64(1.0 / rate.max(0.01)),
             next: Mutex::new(Instant::now()),
         }
     }
@@ -63,7 +64,7 @@ impl DiscordDeliver {
         http: Arc<serenity::Http>,
         store: Store,
         clock: Arc<dyn Clock>,
-        send_rate: u32,
+        send_rate: f64,
         default_timezone: TimeZone,
         timeout: StdDuration,
     ) -> Self {

@@ -78,6 +78,8 @@ pub type Command = poise::Command<Data, CommandError>;
 pub enum Registration {
     Global,
     Guild(u64),
+    /// This process runs no shard 0: the process that does registers the commands.
+    ByShardZero,
 }
 
 /// The framework with every command; `on_ready` hears whether registration worked, because a
@@ -85,6 +87,7 @@ pub enum Registration {
 pub fn framework(
     data: Data,
     registration: Registration,
+    shards: crate::settings::ShardRange,
     on_ready: tokio::sync::mpsc::UnboundedSender<Result<(), String>>,
 ) -> poise::Framework<Data, CommandError> {
     let options = poise::FrameworkOptions {
@@ -117,6 +120,15 @@ pub fn framework(
                         )
                         .await
                     }
+                    Registration::ByShardZero => {
+                        tracing::info!(
+                            bot = %ready.user.name,
+                            shards = %shards,
+                            "connected; commands are registered by the process running shard 0"
+                        );
+                        let _ = on_ready.send(Ok(()));
+                        return Ok(data);
+                    }
                 };
                 match registered {
                     Ok(()) => {
@@ -124,6 +136,7 @@ pub fn framework(
                             bot = %ready.user.name,
                             commands = commands.len(),
                             ?registration,
+                            shards = %shards,
                             "connected and commands registered"
                         );
                         let _ = on_ready.send(Ok(()));

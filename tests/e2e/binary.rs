@@ -821,3 +821,102 @@ async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_onc
     assert_eq!((duplicates, lost), (0, 0));
     assert_eq!(per_nudge.len(), due.len());
 }
+
+/// Two real bot processes on one database, each running one of two gateway shards, deliver
+/// 1,000 due nudges over 300 members: every nudge in exactly one DM, even though the process
+/// with shard 0 is SIGKILLed midway (the other recovers its digests after their lease), the two
+/// together never exceed the configured send rate (the fake answers 429 past it), only shard
+/// 0's process registers the commands, and the survivor answers the interactions of its shard.
+#[tokio::test]
+async fn two_processes_on_two_shards_deliver_every_nudge_once_even_when_one_is_killed() {
+    let fake = FakeDiscord::start().await;
+    let rate = 20.0;
+    fake.limit_rate("POST", "/messages", rate);
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = crate::support::db::fresh_url(dir.path()).await;
+    let due =
+        crate::support::seed::due_follow_ups(&db_url, 310_000_000_000_000_000, 300, 1_000, true)
+            .await;
+    let start = |shard: &str| {
+        let log =
+            std::fs::File::create(dir.path().join(format!("shard-{shard}.log"))).expect("log");
+        emig_bot(
+            dir.path(),
+            &[
+                ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                ("EMIG_DISCORD_API_BASE", &fake.api_base),
+                ("EMIG_DATABASE_URL", &db_url),
+                ("EMIG_DISCORD_SHARD_COUNT", "2"),
+                ("EMIG_DISCORD_SHARDS", shard),
+                ("EMIG_NUDGES_QUIET_START", "0"),
+                ("EMIG_NUDGES_QUIET_END", "0"),
+                ("EMIG_NUDGES_SEND_RATE", "20"),
+                ("EMIG_NUDGES_LEASE_SECONDS", "2"),
+                ("EMIG_LOG", "info"),
+            ],
+        )
+        .stderr(log)
+        .spawn()
+        .expect("spawn")
+    };
+    let mut first = start("0");
+    let mut second = start("1");
+    // Each process is ready once its shard is connected; only shard 0's registers.
+    fake.wait_for_shards(&[0, 1]).await;
+    fake.wait_for_registration().await;
+
+    let sent = |calls: &[crate::support::fake_discord::RestCall]| {
+        calls
+            .iter()
+            .filter(|c| c.method == "POST" && c.path.ends_with("/messages") && c.status == 200)
+            .count()
+    };
+    fake.wait_for("100 DMs sent", |calls| (sent(calls) >= 100).then_some(()))
+        .await;
+    first.start_kill().expect("SIGKILL");
+    let _ = first.wait().await;
+    fake.wait_for_shards(&[1]).await;
+
+    let db = crate::support::db::Db::open(&db_url).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let open = db
+            .scalar(
+                "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
+                      + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
+            )
+            .await;
+        if open == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{open} nudges or digests still open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The survivor answers a member in a server on its shard.
+    let help = run_on(&fake, "help", &[]).await;
+    assert!(help.ephemeral && !help.content.is_empty(), "{help:?}");
+    second.start_kill().expect("stop");
+    let _ = second.wait().await;
+
+    let mut per_nudge: std::collections::HashMap<i64, usize> = Default::default();
+    for m in &fake.created_messages() {
+        for id in nudges_in(m) {
+            *per_nudge.entry(id).or_default() += 1;
+        }
+    }
+    let lost = due.iter().filter(|id| !per_nudge.contains_key(id)).count();
+    let duplicates: usize = per_nudge.values().map(|n| n - 1).sum();
+    assert_eq!((duplicates, lost), (0, 0));
+    let calls = fake.calls();
+    let registrations = calls
+        .iter()
+        .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .count();
+    assert_eq!(registrations, 1, "commands registered once, by shard 0");
+    let limited = calls.iter().filter(|c| c.status == 429).count();
+    assert_eq!(limited, 0, "the two processes together kept under {rate}/s");
+}

@@ -461,6 +461,11 @@ async fn the_practice_timer_signals_green_yellow_red_on_the_clock() {
     assert_eq!(wait_edits(&bot, 3).await[2], "200:🔴 **1:00** — time!");
     let late = bot.member(MEMBER_A).click(&timer.button("Stop")).await;
     assert!(late.content.contains("already ended"), "{}", late.content);
+    assert!(
+        late.content.contains("the bot restarted"),
+        "{}",
+        late.content
+    );
 }
 
 #[tokio::test]

@@ -105,10 +105,29 @@ struct FaultRule {
 
 #[derive(Default)]
 struct Gateway {
-    /// Frames for the currently connected bot, if any.
-    session: Option<mpsc::UnboundedSender<Message>>,
+    /// Frames for each connected shard (one bot process may run several, and several
+    /// processes may each run some), by shard id.
+    sessions: std::collections::BTreeMap<u32, mpsc::UnboundedSender<Message>>,
+    /// The shard count the bot identified with (1 until it says otherwise).
+    total_shards: u32,
     identifies: Vec<Value>,
     resumes: u64,
+}
+
+impl Gateway {
+    /// The shard Discord sends `d` to: a server's events go to `(server id >> 22) % shards`,
+    /// everything else (DMs) to shard 0.
+    fn shard_for(&self, d: &Value) -> u32 {
+        let total = u64::from(self.total_shards.max(1));
+        d["guild_id"]
+            .as_str()
+            .and_then(|g| g.parse::<u64>().ok())
+            .map_or(0, |g| ((g >> 22) % total) as u32)
+    }
+
+    fn any_session(&self) -> Option<&mpsc::UnboundedSender<Message>> {
+        self.sessions.values().next()
+    }
 }
 
 struct State {
@@ -339,10 +358,10 @@ impl FakeDiscord {
         }
         let gw = lock(&self.state.gateway);
         out.push_str(&format!(
-            "gateway: {} identify, {} resume, connected: {}\n",
+            "gateway: {} identify, {} resume, shards connected: {:?}\n",
             gw.identifies.len(),
             gw.resumes,
-            gw.session.is_some()
+            gw.sessions.keys().collect::<Vec<_>>()
         ));
         out
     }
@@ -385,7 +404,26 @@ impl FakeDiscord {
     }
 
     pub fn is_connected(&self) -> bool {
-        lock(&self.state.gateway).session.is_some()
+        !lock(&self.state.gateway).sessions.is_empty()
+    }
+
+    /// The shards connected now.
+    pub fn connected_shards(&self) -> Vec<u32> {
+        lock(&self.state.gateway).sessions.keys().copied().collect()
+    }
+
+    /// Waits until exactly `shards` are connected.
+    pub async fn wait_for_shards(&self, shards: &[u32]) {
+        let mut version = self.state.version.subscribe();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.connected_shards() != shards {
+            if tokio::time::timeout_at(deadline, version.changed())
+                .await
+                .is_err()
+            {
+                panic!("shards {shards:?} did not connect\n{}", self.describe());
+            }
+        }
     }
 
     /// Waits until no bot is connected to the gateway.
@@ -433,10 +471,11 @@ impl FakeDiscord {
         let payload = json!({"op": 0, "s": s, "t": event, "d": d});
         assert_serenity_reads(&payload);
         let gw = lock(&self.state.gateway);
+        let shard = gw.shard_for(&d);
         let session = gw
-            .session
-            .as_ref()
-            .unwrap_or_else(|| panic!("no bot connected to dispatch {event} to"));
+            .sessions
+            .get(&shard)
+            .unwrap_or_else(|| panic!("no bot connected on shard {shard} to dispatch {event} to"));
         let sent = std::time::Instant::now();
         session
             .send(Message::Text(payload.to_string()))
@@ -446,14 +485,14 @@ impl FakeDiscord {
 
     /// Asks the bot to reconnect (op 7), as Discord does before maintenance.
     pub fn request_reconnect(&self) {
-        if let Some(session) = &lock(&self.state.gateway).session {
+        if let Some(session) = lock(&self.state.gateway).any_session() {
             let _ = session.send(Message::Text(json!({"op": 7, "d": null}).to_string()));
         }
     }
 
     /// Tells the bot its session is gone and cannot be resumed (op 9, `d: false`).
     pub fn invalidate_session(&self) {
-        if let Some(session) = &lock(&self.state.gateway).session {
+        if let Some(session) = lock(&self.state.gateway).any_session() {
             let _ = session.send(Message::Text(json!({"op": 9, "d": false}).to_string()));
         }
     }
@@ -463,7 +502,7 @@ impl FakeDiscord {
     pub fn drop_connection(&self) {
         use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
         use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-        if let Some(session) = &lock(&self.state.gateway).session {
+        if let Some(session) = lock(&self.state.gateway).any_session() {
             let _ = session.send(Message::Close(Some(CloseFrame {
                 code: CloseCode::from(4000),
                 reason: "Unknown error".into(),
@@ -543,13 +582,19 @@ async fn serve_gateway(stream: tokio::net::TcpStream, state: Arc<State>) {
     let s = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
     let answer = match first["op"].as_u64() {
         Some(2) => {
-            lock(&state.gateway).identifies.push(first.clone());
+            let shard = first["d"]["shard"][0].as_u64().unwrap_or(0) as u32;
+            let total = first["d"]["shard"][1].as_u64().unwrap_or(1) as u32;
+            let mut gw = lock(&state.gateway);
+            gw.identifies.push(first.clone());
+            gw.total_shards = total;
+            drop(gw);
             json!({"op": 0, "s": s, "t": "READY", "d": {
+                "shard": [shard, total],
                 "v": 10,
                 "user": {"id": BOT_USER_ID.to_string(), "username": "emig-bot", "discriminator": "0",
                          "avatar": null, "bot": true, "global_name": null},
                 "guilds": [],
-                "session_id": "fake-session",
+                "session_id": format!("fake-session-{shard}"),
                 "resume_gateway_url": state.gateway_url,
                 "application": {"id": APP_ID.to_string(), "flags": 0}
             }})
@@ -564,8 +609,16 @@ async fn serve_gateway(stream: tokio::net::TcpStream, state: Arc<State>) {
     if sink.send(Message::Text(answer.to_string())).await.is_err() {
         return;
     }
+    let shard = match first["op"].as_u64() {
+        Some(2) => first["d"]["shard"][0].as_u64().unwrap_or(0) as u32,
+        _ => first["d"]["session_id"]
+            .as_str()
+            .and_then(|id| id.strip_prefix("fake-session-"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
+    };
     let (tx, mut outgoing) = mpsc::unbounded_channel();
-    lock(&state.gateway).session = Some(tx.clone());
+    lock(&state.gateway).sessions.insert(shard, tx.clone());
     state.bump();
     loop {
         tokio::select! {
@@ -588,8 +641,8 @@ async fn serve_gateway(stream: tokio::net::TcpStream, state: Arc<State>) {
         }
     }
     let mut gw = lock(&state.gateway);
-    if gw.session.as_ref().is_some_and(|s| s.same_channel(&tx)) {
-        gw.session = None;
+    if gw.sessions.get(&shard).is_some_and(|s| s.same_channel(&tx)) {
+        gw.sessions.remove(&shard);
     }
     drop(gw);
     state.bump();

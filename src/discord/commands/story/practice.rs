@@ -48,7 +48,9 @@ pub(super) async fn practice(ctx: Context<'_>) -> Result<(), CommandError> {
     let _running = RunningTimer { data, id };
     reply::send(
         ctx,
-        reply::ephemeral("Timer started below: say your story aloud. Stop it when you finish."),
+        reply::ephemeral(
+            "Timer started below: say your story aloud. Stop it when you finish. (A timer lives in the bot's memory: if the bot restarts meanwhile, it ends; start another.)",
+        ),
     )
     .await?;
     // A channel message (not the interaction reply) so it can be edited for as long as needed.
@@ -142,7 +144,12 @@ pub(super) async fn on_stop(
         }
     };
     let Some(timer) = timer else {
-        return incoming.say(ctx, "This timer has already ended.").await;
+        return incoming
+            .say(
+                ctx,
+                "This timer has already ended (it ran out, was stopped, or the bot restarted since). Start another with `/story practice`.",
+            )
+            .await;
     };
     timer.stop.notify_one();
     let elapsed = (now - timer.started).num_seconds();
