@@ -33,6 +33,12 @@ enum Command {
         /// Where the copy goes; it must not exist yet.
         path: PathBuf,
     },
+    /// Copy the SQLite database (database.url) into a new, empty PostgreSQL database, set its
+    /// id sequences, and check every table's row count. Stop the bot first.
+    MigrateTo {
+        /// The PostgreSQL database to fill, e.g. postgres://emig:PASSWORD@127.0.0.1/emig_bot.
+        url: String,
+    },
 }
 
 /// Bad settings: the message has been printed, exit 2 like other usage errors.
@@ -64,6 +70,7 @@ async fn main() -> ExitCode {
                 ExitCode::from(EXIT_CONFIG)
             }
         },
+        Command::MigrateTo { url } => migrate_to(&settings, &url).await,
         Command::Backup { path } => {
             let pool = match db::connect(&settings.database).await {
                 Ok(pool) => pool,
@@ -135,5 +142,67 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = term => {}
+    }
+}
+
+/// `emig-bot migrate-to <postgres-url>`: everything in the SQLite database, copied whole.
+async fn migrate_to(settings: &Settings, url: &str) -> ExitCode {
+    if db::Engine::of_url(&settings.database.url) != Some(db::Engine::Sqlite) {
+        eprintln!(
+            "emig-bot: migrate-to copies a SQLite database, and database.url is {}",
+            db::redact(&settings.database.url)
+        );
+        return ExitCode::from(EXIT_CONFIG);
+    }
+    if db::Engine::of_url(url) != Some(db::Engine::Postgres) {
+        eprintln!(
+            "emig-bot: migrate-to needs a postgres:// URL to copy into, not {}",
+            db::redact(url)
+        );
+        return ExitCode::from(EXIT_CONFIG);
+    }
+    let open = |url: &str| emig_bot::settings::DatabaseSettings {
+        url: url.to_owned(),
+        ..settings.database.clone()
+    };
+    let source = match db::connect(&settings.database).await {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("emig-bot: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let target = match db::connect(&open(url)).await {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("emig-bot: the PostgreSQL database: {e}");
+            source.close().await;
+            return ExitCode::FAILURE;
+        }
+    };
+    let (Some(from), Some(to)) = (source.as_sqlite(), target.as_postgres()) else {
+        eprintln!("emig-bot: migrate-to copies from SQLite into PostgreSQL only");
+        return ExitCode::from(EXIT_CONFIG);
+    };
+    let copied = emig_bot::store::migrate_to::copy_sqlite_to_postgres(from, to).await;
+    source.close().await;
+    target.close().await;
+    match copied {
+        Ok(tables) => {
+            for t in &tables {
+                println!("{:<22} {:>10} rows", t.table, t.rows);
+            }
+            println!(
+                "Copied {} tables ({} rows) into {}; every count matches. Set database.url to it and start the bot.",
+                tables.len(),
+                tables.iter().map(|t| t.rows).sum::<i64>(),
+                db::redact(url)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("emig-bot: migrate-to failed, nothing was copied: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -9,6 +9,7 @@ mod fairs;
 mod follow_ups;
 mod letters;
 mod members;
+pub mod migrate_to;
 mod nudges;
 mod post_deletions;
 mod practice;

@@ -920,3 +920,111 @@ async fn two_processes_on_two_shards_deliver_every_nudge_once_even_when_one_is_k
     let limited = calls.iter().filter(|c| c.status == 429).count();
     assert_eq!(limited, 0, "the two processes together kept under {rate}/s");
 }
+
+/// Member A's contact list and `/me show`, as the bot answers them.
+async fn shown_to_member_a(bot: &crate::support::TestBot) -> (String, String) {
+    let list = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("contact list", [])
+        .await;
+    let me = bot
+        .member(MEMBER_A)
+        .run_command::<&str>("me show", [])
+        .await;
+    (list.content, me.content)
+}
+
+/// `emig-bot migrate-to pg_url` with `sqlite_url` as the database.
+async fn migrate_to(dir: &Path, sqlite_url: &str, pg_url: &str) -> Output {
+    finish(
+        emig_bot(
+            dir,
+            &[
+                ("EMIG_DISCORD_TOKEN", TEST_TOKEN),
+                ("EMIG_DATABASE_URL", sqlite_url),
+            ],
+        )
+        .arg("migrate-to")
+        .arg(pg_url),
+    )
+    .await
+}
+
+/// Runs on the PostgreSQL pass only (`scripts/test-postgres`): a chapter's SQLite database,
+/// with something in every part of the bot, is copied by `emig-bot migrate-to` into an empty
+/// PostgreSQL database; every table's count matches, the bot on the copy shows the member
+/// the same, new rows get new ids, and a second run into the filled database is refused.
+#[tokio::test]
+async fn postgres_migrate_to_copies_a_sqlite_chapter_whole() {
+    if crate::support::db::postgres_server().is_none() {
+        eprintln!("no PostgreSQL server (EMIG_TEST_DATABASE_URL): the PostgreSQL pass runs this");
+        return;
+    }
+    let bot = crate::support::TestBot::start_sqlite_with(&[]).await;
+    crate::forgery::member_a_with_everything(&bot).await;
+    let before = shown_to_member_a(&bot).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("chapter.db");
+    bot.store.backup_to(&file).await.expect("a copy to migrate");
+    bot.stop().await.expect("stopped");
+    let sqlite_url = format!("sqlite://{}", file.display());
+    let source = crate::support::db::Db::open(&sqlite_url).await;
+    // Letter ids up to 1,000 were handed out once (their rows since erased): never again.
+    source
+        .execute("UPDATE sqlite_sequence SET seq = 1000 WHERE name = 'letters'")
+        .await;
+    let mut counts = Vec::new();
+    for table in source.tables().await {
+        counts.push((
+            table.clone(),
+            source
+                .scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .await,
+        ));
+    }
+    source.close().await;
+    let filled = counts.iter().filter(|(_, n)| *n > 0).count();
+    assert!(filled >= 15, "most tables hold rows: {counts:?}");
+
+    let pg_url = crate::support::db::fresh_url(dir.path()).await;
+    let out = migrate_to(dir.path(), &sqlite_url, &pg_url).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("every count matches"), "{stdout}");
+
+    let target = crate::support::db::Db::open(&pg_url).await;
+    for (table, n) in &counts {
+        let copied = target
+            .scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .await;
+        assert_eq!(copied, *n, "{table}");
+    }
+    let next_letter = target
+        .scalar("SELECT nextval(pg_get_serial_sequence('letters', 'id'))")
+        .await;
+    assert_eq!(next_letter, 1001);
+    target.close().await;
+
+    // The bot on the copy: the same answers, and a new contact gets a fresh id.
+    let moved = crate::support::TestBot::start_on_database(&pg_url).await;
+    assert_eq!(shown_to_member_a(&moved).await, before);
+    let added = moved
+        .member(MEMBER_A)
+        .run_command("contact add", [("name", "Dr. After The Move")])
+        .await;
+    assert!(
+        added.content.contains("Dr. After The Move"),
+        "{}",
+        added.content
+    );
+    moved.stop().await.expect("stopped");
+
+    // Into a database that holds data: refused, nothing changed.
+    let again = migrate_to(dir.path(), &sqlite_url, &pg_url).await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("already holds data"),
+        "{}",
+        text(&again.stderr)
+    );
+}

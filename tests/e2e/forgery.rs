@@ -106,7 +106,7 @@ fn assert_refused(what: &str, reply: &Reply, body: &Value) {
 /// A member with a chapter, a contact with a follow-up, a letter, a program linked to the
 /// contact, a shared story, a conference plan with a target, a fair interest and question,
 /// and a digest DM with its buttons.
-async fn member_a_with_everything(bot: &TestBot) {
+pub(crate) async fn member_a_with_everything(bot: &TestBot) {
     bot.member(MANAGER)
         .with_permissions(MEMBER_PERMISSIONS | PERM_MANAGE_GUILD)
         .run_command(
