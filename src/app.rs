@@ -67,7 +67,11 @@ impl App {
         tracing::debug!(elapsed = ?started.elapsed(), "draft templates loaded");
         let pool = db::connect(&settings.database).await?;
         tracing::debug!(elapsed = ?started.elapsed(), "database open and migrated");
-        let store = Store::new(pool);
+        let mut store = Store::new(pool);
+        if settings.discord.shards.count() < settings.discord.shards.total {
+            // Other processes claim from the same nudges.
+            store = store.with_claim_spread();
+        }
         let wake = Arc::new(tokio::sync::Notify::new());
         let data = Data {
             actions: crate::actions::Actions {

@@ -103,8 +103,14 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
             connect_sqlite(settings, options).await
         }
         Some(Engine::Postgres) => {
-            let options =
-                PgConnectOptions::from_str(&settings.url).map_err(|e| bad(e.to_string()))?;
+            let options = PgConnectOptions::from_str(&settings.url)
+                .map_err(|e| bad(e.to_string()))?
+                // A write waiting on another's lock gives up after the busy timeout, as
+                // on SQLite: the member is told to try again, within Discord's window.
+                .options([(
+                    "lock_timeout",
+                    format!("{}ms", settings.busy_timeout_ms).as_str(),
+                )]);
             let pool = PgPoolOptions::new()
                 .max_connections(settings.max_connections)
                 .acquire_timeout(Duration::from_secs(10))

@@ -21,7 +21,7 @@ impl Actions {
         by: UserId,
     ) -> ActionResult<usize> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(guild.0).await?;
         tx.configure_chapter(guild, officer_role, fallback_channel, timezone, by, now)
             .await?;
         tx.set_chapter_extras(guild, match_day, members_add_programs)

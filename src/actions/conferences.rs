@@ -36,7 +36,7 @@ impl Actions {
         by: UserId,
         details: &ConferenceDetails,
     ) -> ActionResult<ConferenceId> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(guild.0).await?;
         let id = tx.add_conference(guild, details, by, self.now()).await?;
         tx.commit().await?;
         Ok(id)
@@ -50,7 +50,7 @@ impl Actions {
         details: &ConferenceDetails,
     ) -> ActionResult<Edited> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(guild.0).await?;
         let Some(before) = tx.conference(guild, id).await? else {
             return Err(ActionError::Refused(CONFERENCE_GONE.into()));
         };
@@ -101,7 +101,7 @@ impl Actions {
     /// before-nudges are cancelled. Returns the plans it touched.
     pub async fn remove_conference(&self, guild: GuildId, id: ConferenceId) -> ActionResult<u32> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(guild.0).await?;
         if tx.conference(guild, id).await?.is_none() {
             return Err(ActionError::Refused(CONFERENCE_GONE.into()));
         }
@@ -124,7 +124,7 @@ impl Actions {
         visibility: Visibility,
     ) -> ActionResult<Joined> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let Some(conference) = tx.conference(guild, id).await? else {
             return Err(ActionError::Refused(CONFERENCE_GONE.into()));
         };
@@ -159,7 +159,7 @@ impl Actions {
         id: ConferenceId,
     ) -> ActionResult<Option<u32>> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         // People met there keep their follow-ups, each now nudged on its own — unless their
         // common nudge already went out (or is going out now): they were told.
         if let Some(plan) = tx.plan(owner, id).await? {
@@ -189,7 +189,7 @@ impl Actions {
         note: Option<&str>,
         contact: Option<ContactId>,
     ) -> ActionResult<TargetId> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let Some(plan) = tx.plan(owner, conference).await? else {
             return Err(ActionError::Refused(NOT_GOING.into()));
         };
@@ -217,7 +217,7 @@ impl Actions {
         target: TargetId,
         done: bool,
     ) -> ActionResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         if !tx.set_target_done(owner, target, done).await? {
             return Err(ActionError::Refused(TARGET_GONE.into()));
         }
@@ -227,7 +227,7 @@ impl Actions {
 
     /// Removes one of the member's targets.
     pub async fn remove_target(&self, owner: UserId, target: TargetId) -> ActionResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         if !tx.remove_target(owner, target).await? {
             return Err(ActionError::Refused(TARGET_GONE.into()));
         }

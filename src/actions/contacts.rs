@@ -113,7 +113,7 @@ impl Actions {
         new: NewContact,
         today: NaiveDate,
     ) -> ActionResult<Added> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let added = self.add_in(&mut tx, owner, new, today).await?;
         tx.commit().await?;
         self.wake.notify_one();
@@ -130,7 +130,7 @@ impl Actions {
     ) -> ActionResult<Imported> {
         use crate::domain::import::{name_key, same_person, Card, Identity};
         use std::collections::HashMap;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         // Cards by name, so a 5,000-row sheet against thousands of cards stays quick.
         let mut known: HashMap<String, Vec<Card>> = HashMap::new();
         for card in tx.contact_identities(owner).await? {
@@ -231,7 +231,7 @@ impl Actions {
         opened_at: Option<i64>,
         edit: impl FnOnce(&Contact) -> Result<ContactPatch, ActionError>,
     ) -> ActionResult<Contact> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let stored = tx
             .contact(owner, id)
             .await?
@@ -336,7 +336,7 @@ impl Actions {
         on: NaiveDate,
     ) -> ActionResult<(Interaction, Option<FollowUp>)> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let logged = tx
             .log_interaction(owner, contact, kind, note, on, now)
             .await?

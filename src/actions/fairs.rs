@@ -26,7 +26,7 @@ impl Actions {
     ) -> ActionResult<Fair> {
         let name =
             fair::check_fair(name, on, today).map_err(|e| ActionError::Refused(e.to_string()))?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(guild.0).await?;
         if let Some(c) = conference {
             let id = crate::domain::conference::ConferenceId(c);
             if tx.conference(guild, id).await?.is_none() {
@@ -100,7 +100,7 @@ impl Actions {
         show_name: bool,
     ) -> ActionResult<String> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let Some(name) = tx.fair_program_in(fair, program).await? else {
             return Err(ActionError::Refused(
                 "That program is not on this fair's list: see `/fair programs`.".into(),

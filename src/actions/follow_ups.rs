@@ -87,7 +87,7 @@ impl Actions {
         on: NaiveDate,
     ) -> ActionResult<Completed> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let done = tx
             .follow_up(owner, id)
             .await?
@@ -133,7 +133,7 @@ impl Actions {
         id: i64,
         until: NaiveDate,
     ) -> ActionResult<FollowUp> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let f = tx
             .follow_up(owner, id)
             .await?
@@ -166,7 +166,7 @@ impl Actions {
         planned: &[Planned],
     ) -> ActionResult<Vec<FollowUp>> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let mut scheduled = Vec::new();
         for p in planned {
             let f = schedule_in(&mut tx, self.default_timezone, owner, contact, p, now)
@@ -182,7 +182,7 @@ impl Actions {
     /// Sets the member's time zone and moves every waiting nudge to the same local hour in
     /// it, all or nothing.
     pub async fn set_timezone(&self, owner: UserId, zone: TimeZone) -> ActionResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         tx.set_timezone(owner, zone, self.now()).await?;
         retime_in(&mut tx, self.default_timezone, owner).await?;
         tx.commit().await?;
@@ -192,7 +192,7 @@ impl Actions {
 
     /// Sets the member's delivery hour and moves every waiting nudge to it, all or nothing.
     pub async fn set_nudge_hour(&self, owner: UserId, hour: u8) -> ActionResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         tx.set_nudge_hour(owner, hour, self.now()).await?;
         retime_in(&mut tx, self.default_timezone, owner).await?;
         tx.commit().await?;
@@ -204,7 +204,7 @@ impl Actions {
     /// and sponsor, in one transaction however many there are. Returns how many.
     pub async fn set_match_day(&self, owner: UserId, day: NaiveDate) -> ActionResult<usize> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         tx.set_match_day(owner, day, now).await?;
         let scheduled = schedule_match_day(&mut tx, self.default_timezone, owner, day, now).await?;
         tx.commit().await?;

@@ -27,7 +27,7 @@ impl Actions {
         today: NaiveDate,
     ) -> ActionResult<Letter> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         if tx.contact(owner, contact).await?.is_none() {
             return Err(ActionError::ContactNotFound);
         }
@@ -55,7 +55,7 @@ impl Actions {
         backward_confirmed: bool,
     ) -> ActionResult<(Letter, Move)> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let Some(before) = tx.letter(owner, id).await? else {
             return Err(ActionError::Refused(LETTER_GONE.into()));
         };

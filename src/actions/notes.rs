@@ -19,7 +19,7 @@ impl Actions {
         contact: ContactId,
         today: NaiveDate,
     ) -> ActionResult<Contact> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let text = tx
             .take_pending_note(owner, pending)
             .await?
@@ -49,7 +49,7 @@ impl Actions {
         name: ContactName,
         today: NaiveDate,
     ) -> ActionResult<Added> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let text = tx
             .take_pending_note(owner, pending)
             .await?

@@ -32,7 +32,7 @@ impl Actions {
         let (name, city) =
             program::details(name, city).map_err(|e| ActionError::Refused(e.to_string()))?;
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         tx.ensure_member(owner, now).await?;
         if tx
             .programs(owner)
@@ -68,7 +68,7 @@ impl Actions {
         backward_confirmed: bool,
     ) -> ActionResult<ProgramMoved> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         let Some(before) = tx.program(owner, id).await? else {
             return Err(ActionError::Refused(PROGRAM_GONE.into()));
         };
@@ -125,7 +125,7 @@ impl Actions {
         id: ProgramId,
         contact: ContactId,
     ) -> ActionResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         if tx.program(owner, id).await?.is_none() {
             return Err(ActionError::Refused(PROGRAM_GONE.into()));
         }

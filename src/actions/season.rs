@@ -29,7 +29,7 @@ impl Actions {
         let (starts_on, label) = season::check(kind, starts_on, on, label, today)
             .map_err(|e| ActionError::Refused(e.to_string()))?;
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         tx.ensure_member(owner, now).await?;
         if kind != MilestoneKind::AwayRotation {
             for old in tx.milestones(owner).await? {
@@ -56,7 +56,7 @@ impl Actions {
 
     /// Removes one of the member's milestones and its reminders.
     pub async fn remove_milestone(&self, owner: UserId, id: MilestoneId) -> ActionResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_locked(owner.0).await?;
         if !tx.remove_milestone(owner, id).await? {
             return Err(ActionError::Refused(MILESTONE_GONE.into()));
         }

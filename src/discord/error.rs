@@ -89,14 +89,16 @@ pub fn internal_text(store: &crate::store::Store, error: &CommandError) -> &'sta
     }
 }
 
-/// SQLite's "database is locked" (BUSY, BUSY_SNAPSHOT, LOCKED): another writer held on.
+/// Another writer held on: SQLite's "database is locked" (BUSY, BUSY_SNAPSHOT, LOCKED), or
+/// PostgreSQL's lock wait past `lock_timeout` (55P03), a serialization failure (40001) or a
+/// deadlock it broke (40P01). Nothing was changed; trying again works.
 fn is_busy(error: &CommandError) -> bool {
     let CommandError::Store(StoreError::Database(sqlx::Error::Database(db))) = error else {
         return false;
     };
     matches!(
         db.code().as_deref(),
-        Some("5" | "6" | "517" | "261" | "262")
+        Some("5" | "6" | "517" | "261" | "262" | "55P03" | "40001" | "40P01")
     )
 }
 

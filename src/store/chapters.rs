@@ -66,7 +66,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         tx.configure_chapter(guild, officer_role, fallback_channel, timezone, by, now)
             .await?;
         tx.commit().await
@@ -267,7 +267,7 @@ impl Store {
     /// of its conferences keeps everything but the link).
     pub async fn forget_guild(&self, guild: GuildId, now: DateTime<Utc>) -> StoreResult<Forgotten> {
         let g = sql_id(guild.0);
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         // Follow-ups nudged together for one of its conferences, while that common nudge
         // still waits, get nudges of their own: the member keeps them.
         on!(tx, |c| sqlx::query(

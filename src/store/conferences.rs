@@ -1136,7 +1136,7 @@ impl Store {
         id: ConferenceId,
         event: Option<u64>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         tx.set_conference_event(guild, id, event).await?;
         tx.commit().await
     }
@@ -1166,7 +1166,7 @@ impl Store {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<ConferencePost> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(author.0).await?;
         let unfinished: Option<PostRow> = on!(tx, |c| sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM conference_posts
              WHERE author_id = $1 AND kind = $2 AND conference_id = $3 AND channel_id = $4

@@ -456,7 +456,7 @@ impl Store {
         patch: &ContactPatch,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Result<Contact, crate::domain::contact::ContactError>>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let updated = tx.update_contact(owner, id, patch, now).await?;
         tx.commit().await?;
         Ok(updated)
@@ -464,7 +464,7 @@ impl Store {
 
     /// Deletes the contact and its history. False if it is not the owner's.
     pub async fn delete_contact(&self, owner: UserId, id: ContactId) -> StoreResult<bool> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         // The nudges about its follow-ups go with it (nudges name their subject by id only).
         on!(tx, |c| {
             sqlx::query(
@@ -608,7 +608,7 @@ impl Store {
         happened_on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Interaction>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let logged = tx
             .log_interaction(owner, id, kind, note, happened_on, now)
             .await?;
@@ -725,7 +725,7 @@ impl Store {
         text: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         on!(tx, |c| sqlx::query(
             "DELETE FROM pending_notes WHERE owner_id = $1 AND created_at < $2"
         )

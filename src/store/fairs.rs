@@ -204,7 +204,7 @@ impl Store {
         audience: Option<crate::domain::fair::Audience>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<crate::domain::fair::Question>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         let (any,): (i64,) = on!(tx, |c| sqlx::query_as(
             "SELECT COUNT(*) FROM fair_questions WHERE guild_id = $1"
         )
@@ -261,7 +261,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         tx.ensure_chapter(guild, now).await?;
         on!(tx, |c| sqlx::query(
             "INSERT INTO fair_questions (guild_id, audience, text, author_id, created_at)
@@ -287,7 +287,7 @@ impl Store {
         voter: UserId,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<bool>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         let found: Option<(i64,)> = on!(tx, |c| {
             sqlx::query_as(
             "SELECT id FROM fair_questions WHERE guild_id = $1 AND id = $2 AND removed_at IS NULL",

@@ -601,7 +601,7 @@ impl Store {
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<FollowUp>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let scheduled = tx
             .schedule_follow_up(owner, contact, planned, due_at, now)
             .await?;
@@ -666,7 +666,7 @@ impl Store {
         done: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let closed = tx.close_follow_up(owner, id, done, now).await?;
         tx.commit().await?;
         Ok(closed)
@@ -679,7 +679,7 @@ impl Store {
         contact: ContactId,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let closed: Vec<(i64,)> = on!(tx, |c| sqlx::query_as(
             "UPDATE follow_ups SET state = 'off', closed_at = $1
              WHERE owner_id = $2 AND contact_id = $3 AND state = 'pending' RETURNING id",
@@ -705,7 +705,7 @@ impl Store {
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let moved = tx.move_follow_up(owner, id, window, due_at, now).await?;
         tx.commit().await?;
         Ok(moved)
@@ -713,7 +713,7 @@ impl Store {
 
     /// The windows of the owner's waiting follow-ups (to re-time them after a settings change).
     pub async fn waiting_windows(&self, owner: UserId) -> StoreResult<Vec<(i64, Window)>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let windows = tx.waiting_windows(owner).await?;
         tx.commit().await?;
         Ok(windows)
@@ -725,7 +725,7 @@ impl Store {
         owner: UserId,
         due: &[(i64, DateTime<Utc>)],
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         tx.set_due_times(owner, due).await?;
         tx.commit().await
     }

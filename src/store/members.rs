@@ -252,7 +252,7 @@ impl Store {
         guild: Option<GuildId>,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(user.0).await?;
         on!(tx, |c| sqlx::query(
             "INSERT INTO members (user_id, created_at, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id) DO NOTHING",
@@ -355,7 +355,7 @@ impl Store {
         undeleted_posts: &[super::PostToDelete],
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(user.0).await?;
         super::post_deletions::queue(&mut tx.conn(), undeleted_posts, now).await?;
         // Feedback they gave on others' stories is theirs too (everything else cascades).
         on!(tx, |c| sqlx::query(

@@ -43,6 +43,10 @@ pub struct Store {
     /// When this process last wrote each (member, server) presence (unix seconds; server 0
     /// for none), so a member's every command is not a write.
     presence_written: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(u64, u64), i64>>>,
+    /// This process's own order over the members with due nudges (a multiplier modulo a
+    /// prime), when several processes claim at once, so they mostly start on different
+    /// members; `None`: by member id.
+    spread: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +96,15 @@ impl Store {
             pool,
             full: std::sync::Arc::new(tokio::sync::watch::channel(None).0),
             presence_written: std::sync::Arc::default(),
+            spread: None,
         }
+    }
+
+    /// Goes over the members with due nudges in an order of this process's own (see
+    /// [`Store::members_with_due_nudges`]): for a process among several on one database.
+    pub fn with_claim_spread(mut self) -> Self {
+        self.spread = Some(i64::try_from(random_u64() % (SPREAD_PRIME - 1)).unwrap_or(0) + 1);
+        self
     }
 
     /// Notes a failed operation: a full storage is reported to whoever watches
@@ -153,6 +165,9 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+/// The modulus of [`Store`]'s member order: a prime, so every multiplier permutes.
+pub(crate) const SPREAD_PRIME: u64 = 1_000_003;
 
 /// Snowflakes are below 2^63, and the cast round-trips every u64 anyway.
 fn sql_id(id: u64) -> i64 {

@@ -129,6 +129,18 @@ pub struct Claim {
     pub roll_over_to: DateTime<Utc>,
 }
 
+/// Takes the member's advisory lock (see [`Store::begin_locked`]) for the rest of the
+/// transaction if no one holds it; always true on SQLite.
+async fn try_lock_member(conn: &mut Conn<'_>, owner: UserId) -> StoreResult<bool> {
+    match conn.engine() {
+        Conn::Sqlite(_) => Ok(true),
+        Conn::Postgres(c) => Ok(sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(sql_id(owner.0))
+            .fetch_one(&mut *c)
+            .await?),
+    }
+}
+
 /// The body of a claim, inside the caller's transaction.
 async fn claim_in(
     tx: &mut Conn<'_>,
@@ -138,6 +150,12 @@ async fn claim_in(
     max: u32,
     roll_over_to: DateTime<Utc>,
 ) -> StoreResult<Option<Digest>> {
+    // On PostgreSQL, a member whose action (or another process's claim) is under way is
+    // left for the next run: claiming beside it could split the member's due nudges over two
+    // digests, or miss a follow-up that action is adding.
+    if !try_lock_member(tx, owner).await? {
+        return Ok(None);
+    }
     let (digest_id,): (i64,) = on!(tx, |c| sqlx::query_as(
         "INSERT INTO digests (owner_id, nonce, state, created_at, lease_owner, lease_until)
          VALUES ($1, $2, 'sending', $3, $4, $5) RETURNING id",
@@ -267,8 +285,18 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<DueMember>> {
         type Row = (i64, Option<String>, bool, i64, Option<i64>, Option<i64>);
+        // One process goes by member id; several each go their own way round (a multiplier
+        // modulo a prime), so they seldom reach for the same member at once.
+        let order = match self.spread {
+            None => "m.user_id".to_owned(),
+            Some(k) => format!(
+                "(m.user_id % {}) * {k} % {}, m.user_id",
+                super::SPREAD_PRIME,
+                super::SPREAD_PRIME
+            ),
+        };
         let rows: Vec<Row> = on!(pool & self.pool, |c| {
-            sqlx::query_as(
+            sqlx::query_as(&format!(
             "SELECT m.user_id, m.timezone, m.dms_enabled, m.nudge_hour, m.dms_closed_at, m.dm_retry_at
              FROM members m
              WHERE m.user_id IN (SELECT DISTINCT owner_id FROM nudges
@@ -276,8 +304,8 @@ impl Store {
                -- Paused, DMs closed or backing off: not due for sending yet.
                AND m.dms_enabled AND m.dms_closed_at IS NULL
                AND (m.dm_retry_at IS NULL OR m.dm_retry_at <= $1)
-             ORDER BY m.user_id LIMIT $2",
-        )
+             ORDER BY {order} LIMIT $2",
+        ))
         .bind(sql_instant(now))
         .bind(i64::from(limit))
         .fetch_all(c)
@@ -355,7 +383,7 @@ impl Store {
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(owner.0).await?;
         let id = super::follow_ups::insert_nudge(
             &mut tx.conn(),
             owner,

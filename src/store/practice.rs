@@ -24,7 +24,7 @@ impl Store {
         channel: u64,
         now: DateTime<Utc>,
     ) -> StoreResult<PracticeSession> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(guild.0).await?;
         tx.ensure_chapter(guild, now).await?;
         on!(tx, |c| sqlx::query(
             "UPDATE practice_sessions SET ended_at = $1 WHERE guild_id = $2 AND ended_at IS NULL",
@@ -96,7 +96,7 @@ impl Store {
         joined: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_locked(user.0).await?;
         tx.ensure_member(user, now).await?;
         if joined {
             on!(tx, |c| sqlx::query(

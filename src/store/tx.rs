@@ -30,6 +30,22 @@ impl Store {
         };
         Ok(Tx { inner })
     }
+
+    /// Begins a unit of work that no other unit locked on the same `key` (a member's or a
+    /// server's id: Discord's ids never collide) runs beside, on any process: on PostgreSQL a
+    /// transaction-level advisory lock, held until commit or rollback, so one member's
+    /// read-then-write actions (a double click, two notes saved at once) happen one after the
+    /// other as they do on SQLite, where every write unit already runs alone.
+    pub async fn begin_locked(&self, key: u64) -> StoreResult<Tx> {
+        let mut tx = self.begin().await?;
+        if let Inner::Postgres(t) = &mut tx.inner {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(super::sql_id(key))
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(tx)
+    }
 }
 
 impl Tx {

@@ -443,3 +443,96 @@ async fn two_processes_claiming_at_once_claim_every_nudge_exactly_once() {
     expected.sort_unstable();
     assert_eq!(all, expected, "every due nudge claimed");
 }
+
+/// One member's units of work run one after another on any engine: while one is open (here
+/// a bare locked unit of work, as every member action begins), the member's next action
+/// waits, and runs once the first ends. (On SQLite every write unit runs alone; on
+/// PostgreSQL the member's advisory lock does it.)
+#[tokio::test]
+async fn a_members_actions_run_one_after_another() {
+    use emig_bot::actions::Actions;
+    use emig_bot::domain::contact::{ContactName, NewContact};
+    let (store, _dir) = store().await;
+    let actions = Actions {
+        store: store.clone(),
+        clock: std::sync::Arc::new(emig_bot::clock::ManualClock::new(test_start())),
+        wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        default_timezone: zone("America/New_York"),
+    };
+    store
+        .record_presence(A, None, test_start())
+        .await
+        .expect("member");
+    let first = store.begin_locked(A.0).await.expect("first unit");
+    let today = test_start().date_naive();
+    let mut second = tokio::spawn({
+        let actions = actions.clone();
+        async move {
+            actions
+                .add_contact(
+                    A,
+                    NewContact::named(ContactName::parse("Dr. Waits").expect("name"), today),
+                    today,
+                )
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    });
+    // Still waiting a good while later: it cannot have run beside the first.
+    let waited = tokio::time::timeout(std::time::Duration::from_millis(300), &mut second).await;
+    assert!(waited.is_err(), "the second action ran beside the first");
+    drop(first);
+    second.await.expect("task").expect("then it runs");
+    assert_eq!(
+        store
+            .contacts_named(A, "Dr. Waits")
+            .await
+            .expect("read")
+            .len(),
+        1
+    );
+}
+
+/// On PostgreSQL a claim passes over a member whose action is under way (it would otherwise
+/// split the member's nudges over two digests, or miss a follow-up being added), and takes
+/// them on the next run. Runs on the PostgreSQL pass only.
+#[tokio::test]
+async fn postgres_a_claim_passes_over_a_member_whose_action_is_under_way() {
+    use emig_bot::store::Lease;
+    if crate::support::db::postgres_server().is_none() {
+        eprintln!("no PostgreSQL server (EMIG_TEST_DATABASE_URL): the PostgreSQL pass runs this");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = crate::support::db::fresh_url(dir.path()).await;
+    let owner = 520_000_000_000_000_000;
+    crate::support::seed::due_follow_ups(&url, owner, 1, 3, true).await;
+    let store = Store::new(
+        db::connect(&DatabaseSettings {
+            url,
+            max_connections: 4,
+            busy_timeout_ms: 5000,
+        })
+        .await
+        .expect("open"),
+    );
+    let now = chrono::Utc::now();
+    let lease = Lease {
+        owner: "bench",
+        until: now + Duration::minutes(2),
+    };
+    let busy = store.begin_locked(owner).await.expect("an action");
+    let passed = store
+        .claim_digest(UserId(owner), now, &lease, 50, now + Duration::days(1))
+        .await
+        .expect("claim");
+    assert!(passed.is_none(), "claimed beside the member's action");
+    drop(busy);
+    let taken = store
+        .claim_digest(UserId(owner), now, &lease, 50, now + Duration::days(1))
+        .await
+        .expect("claim")
+        .expect("claimed once the action ended");
+    assert_eq!(taken.nudges.len(), 3);
+}

@@ -368,13 +368,19 @@ impl FakeDiscord {
 
     /// Waits until `found` returns something from the call log; fails with the log after
     /// [`WAIT`].
-    pub async fn wait_for<T>(
+    pub async fn wait_for<T>(&self, what: &str, found: impl FnMut(&[RestCall]) -> Option<T>) -> T {
+        self.wait_for_long(what, WAIT, found).await
+    }
+
+    /// [`FakeDiscord::wait_for`] with its own time limit (benches that run for minutes).
+    pub async fn wait_for_long<T>(
         &self,
         what: &str,
+        limit: std::time::Duration,
         mut found: impl FnMut(&[RestCall]) -> Option<T>,
     ) -> T {
         let mut version = self.state.version.subscribe();
-        let deadline = tokio::time::Instant::now() + WAIT;
+        let deadline = tokio::time::Instant::now() + limit;
         loop {
             if let Some(hit) = found(&lock(&self.state.calls)) {
                 return hit;
@@ -452,7 +458,8 @@ impl FakeDiscord {
     }
 
     /// Rate limits a route like Discord: a bucket of `per_second` requests, refilled at
-    /// `per_second`; a request over it gets 429 with `retry_after`.
+    /// `per_second`; a request over it gets 429 with `retry_after`. Method `*` with path
+    /// `""` is Discord's global limit: every request counts.
     pub fn limit_rate(&self, method: &str, path_contains: &str, per_second: f64) {
         lock(&self.state.limits).push(RateLimit {
             method: method.to_owned(),
@@ -779,7 +786,7 @@ fn over_limit(state: &State, method: &str, path: &str) -> Option<Fault> {
     let mut limits = lock(&state.limits);
     let limit = limits
         .iter_mut()
-        .find(|l| l.method == method && path.contains(&l.path_contains))?;
+        .find(|l| (l.method == "*" || l.method == method) && path.contains(&l.path_contains))?;
     let now = std::time::Instant::now();
     let elapsed = now.duration_since(limit.refilled).as_secs_f64();
     limit.tokens = (limit.tokens + elapsed * limit.per_second).min(limit.capacity);
