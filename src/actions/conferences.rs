@@ -125,6 +125,9 @@ impl Actions {
     ) -> ActionResult<Joined> {
         let now = self.now();
         let mut tx = self.store.begin_locked(owner.0).await?;
+        // Also the chapter's: an officer editing or removing the conference meanwhile would
+        // miss this plan (its reminders keeping the old dates).
+        tx.lock(guild.0).await?;
         let Some(conference) = tx.conference(guild, id).await? else {
             return Err(ActionError::Refused(CONFERENCE_GONE.into()));
         };

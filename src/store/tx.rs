@@ -38,12 +38,7 @@ impl Store {
     /// other as they do on SQLite, where every write unit already runs alone.
     pub async fn begin_locked(&self, key: u64) -> StoreResult<Tx> {
         let mut tx = self.begin().await?;
-        if let Inner::Postgres(t) = &mut tx.inner {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(super::sql_id(key))
-                .execute(&mut **t)
-                .await?;
-        }
+        tx.lock(key).await?;
         Ok(tx)
     }
 }
@@ -53,6 +48,18 @@ impl Tx {
         match self.inner {
             Inner::Sqlite(t) => t.commit().await?,
             Inner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Also holds `key`'s lock (see [`Store::begin_locked`]) until this unit ends. A unit
+    /// takes a member's key before a server's, never the other way round.
+    pub async fn lock(&mut self, key: u64) -> StoreResult<()> {
+        if let Inner::Postgres(t) = &mut self.inner {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(super::sql_id(key))
+                .execute(&mut **t)
+                .await?;
         }
         Ok(())
     }
