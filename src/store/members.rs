@@ -37,6 +37,28 @@ struct MemberRow {
     nudge_hour: i64,
 }
 
+/// What `/me show` tells a member about themselves, read in one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    pub member: Member,
+    pub dms_closed: bool,
+    /// Theirs, or their one chapter's.
+    pub match_day: Option<chrono::NaiveDate>,
+    pub contacts: u32,
+    /// Servers where they used the bot.
+    pub chapters: u32,
+}
+
+#[derive(sqlx::FromRow)]
+struct OverviewRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    dms_closed: bool,
+    match_day: Option<chrono::NaiveDate>,
+    contacts: i64,
+    chapters: i64,
+}
+
 impl TryFrom<MemberRow> for Member {
     type Error = StoreError;
 
@@ -171,6 +193,45 @@ impl Store {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
     pub async fn member(&self, user: UserId) -> StoreResult<Member> {
         member(&mut self.held().await?.engine(), user).await
+    }
+
+    /// The member's settings with their DM state, Match Day (see `match_day`), and how many
+    /// contacts and chapters they have: one statement, for `/me show`.
+    pub async fn overview(&self, user: UserId) -> StoreResult<Overview> {
+        let row: Option<OverviewRow> = on!(pool & self.pool, |c| {
+            sqlx::query_as(
+            "SELECT m.user_id, m.timezone, m.stage, m.dms_enabled, m.nudge_hour,
+                    m.dms_closed_at IS NOT NULL AS dms_closed,
+                    COALESCE(m.match_day,
+                      (SELECT ch.match_day FROM chapters ch
+                       JOIN chapter_members cm ON cm.guild_id = ch.guild_id
+                       WHERE cm.user_id = m.user_id
+                         AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1))
+                      AS match_day,
+                    (SELECT COUNT(*) FROM contacts WHERE owner_id = m.user_id) AS contacts,
+                    (SELECT COUNT(*) FROM chapter_members WHERE user_id = m.user_id) AS chapters
+             FROM members m WHERE m.user_id = $1",
+        )
+        .bind(sql_id(user.0))
+        .fetch_optional(c)
+        .await
+        })?;
+        let Some(row) = row else {
+            return Ok(Overview {
+                member: Member::new(user),
+                dms_closed: false,
+                match_day: None,
+                contacts: 0,
+                chapters: 0,
+            });
+        };
+        Ok(Overview {
+            member: Member::try_from(row.member)?,
+            dms_closed: row.dms_closed,
+            match_day: row.match_day,
+            contacts: u32::try_from(row.contacts).unwrap_or(u32::MAX),
+            chapters: u32::try_from(row.chapters).unwrap_or(u32::MAX),
+        })
     }
 
     /// True once for a member whose time zone is only assumed (none set): the first time it

@@ -27,6 +27,7 @@ pub use chapters::{ChapterFigures, Forgotten};
 pub use conferences::{ConferencePost, Joined, PlanNudge, PlanReminder, PlanSummary};
 pub use contacts::{ContactChoice, ContactPage};
 pub use follow_ups::Delivery;
+pub use members::Overview;
 pub use nudges::{random_u64, Claim, Delivered, DueMember, Lease, Outcome};
 pub use post_deletions::{PostToDelete, QueuedDeletion};
 pub use practice::PracticeSession;

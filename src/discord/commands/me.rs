@@ -231,8 +231,8 @@ async fn dm_test(ctx: Context<'_>) -> Result<(), CommandError> {
 #[poise::command(slash_command)]
 async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
     let data = ctx.data();
-    let member = data.store.member(author(ctx)).await?;
-    let chapters = data.store.chapters_of(author(ctx)).await?;
+    let overview = data.store.overview(author(ctx)).await?;
+    let member = &overview.member;
     let zone = match member.timezone {
         Some(zone) => format!("**{zone}**"),
         None => format!(
@@ -245,19 +245,19 @@ async fn show(ctx: Context<'_>) -> Result<(), CommandError> {
         .map_or("not set (set it with `/me stage`)", Stage::label);
     let nudges = if !member.dms.enabled {
         "off (turn them on with `/me nudges`)".to_owned()
-    } else if data.store.dms_closed(author(ctx)).await? {
+    } else if overview.dms_closed {
         "paused: your DMs are closed to me (allow DMs, then `/me dm test`)".to_owned()
     } else {
         format!("by DM at {:02}:00 your time", member.dms.hour)
     };
-    let match_day = data.store.match_day(author(ctx)).await?.map_or_else(
+    let match_day = overview.match_day.map_or_else(
         || "not set (`/me matchday`)".to_owned(),
         |d| d.format("%a %-d %b %Y").to_string(),
     );
-    let contacts = data.store.count_contacts(author(ctx)).await?;
+    let contacts = overview.contacts;
+    let chapters = overview.chapters;
     reply::send(ctx, reply::ephemeral(format!(
-        "**Your settings**\nTime zone: {zone}\nStage: {stage}\nNudges: {nudges}\nMatch Day: {match_day}\nContacts: {contacts}\nChapters (servers where you used me): {}",
-        chapters.len()
+        "**Your settings**\nTime zone: {zone}\nStage: {stage}\nNudges: {nudges}\nMatch Day: {match_day}\nContacts: {contacts}\nChapters (servers where you used me): {chapters}"
     )))
     .await?;
     Ok(())
