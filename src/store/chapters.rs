@@ -268,6 +268,29 @@ impl Store {
     pub async fn forget_guild(&self, guild: GuildId, now: DateTime<Utc>) -> StoreResult<Forgotten> {
         let g = sql_id(guild.0);
         let mut tx = self.begin_locked(guild.0).await?;
+        // The server's plans' nudges are held first, so a claim cannot take one between the
+        // reads and the deletes below (it would be sent while its follow-ups got their own).
+        let lock = tx.engine().for_update();
+        on!(tx, |c| sqlx::query(&format!(
+            "SELECT n.id FROM nudges n
+             WHERE n.subject IN ($1, $2, $3, $4) AND n.state <> 'cancelled'
+               AND (n.subject_id IN (SELECT p.id FROM conference_plans p
+                                     JOIN conferences c ON c.id = p.conference_id
+                                     WHERE c.guild_id = $5)
+                    OR n.subject_id IN (SELECT x.id FROM conference_notices x
+                                        JOIN conference_plans p ON p.id = x.plan_id
+                                        JOIN conferences c ON c.id = p.conference_id
+                                        WHERE c.guild_id = $5))
+             {lock}"
+        ))
+        .bind(crate::domain::conference::WEEK_BEFORE)
+        .bind(crate::domain::conference::DAY_BEFORE)
+        .bind(crate::domain::conference::AFTER)
+        .bind(crate::domain::conference::CHANGED)
+        .bind(g)
+        .fetch_all(&mut *c)
+        .await
+        .map(|rows| rows.len()))?;
         // Follow-ups nudged together for one of its conferences, while that common nudge
         // still waits, get nudges of their own: the member keeps them.
         on!(tx, |c| sqlx::query(
