@@ -89,6 +89,8 @@ impl App {
             timers: std::sync::Mutex::new(std::collections::HashMap::new()),
             defer_after: settings.discord.defer_after,
             privacy_operator: settings.privacy_operator.clone(),
+            shards: settings.discord.shards,
+            shards_ready: std::sync::Mutex::default(),
             request_timeout: std::time::Duration::from_secs(u64::from(
                 settings.nudges.request_timeout_seconds,
             )),

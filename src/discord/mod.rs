@@ -38,6 +38,10 @@ pub struct Data {
     pub request_timeout: std::time::Duration,
     /// Who runs this deployment, for `/privacy`.
     pub privacy_operator: Option<String>,
+    /// The gateway shards this process runs, and those that have received READY: the process
+    /// is ready once all have.
+    pub shards: crate::settings::ShardRange,
+    pub shards_ready: std::sync::Mutex<std::collections::BTreeSet<u32>>,
 }
 
 /// A running one-minute practice timer. A member runs one at a time.

@@ -97,6 +97,20 @@ pub async fn on_event(
     framework: poise::FrameworkContext<'_, Data, CommandError>,
     event: &serenity::FullEvent,
 ) -> Result<(), CommandError> {
+    if let serenity::FullEvent::Ready { data_about_bot } = event {
+        let data = framework.user_data;
+        let shard = data_about_bot.shard.map_or(0, |s| s.id.0);
+        let all = {
+            let mut ready = data.shards_ready.lock().unwrap_or_else(|p| p.into_inner());
+            ready.insert(shard);
+            ready.len() == data.shards.count() as usize
+        };
+        tracing::info!(shard, shards = %data.shards, "gateway shard connected");
+        if all {
+            tracing::info!(shards = %data.shards, "ready: every shard of this process is connected");
+        }
+        return Ok(());
+    }
     if let serenity::FullEvent::GuildDelete { incomplete, .. } = event {
         // Removed from the server (an outage says `unavailable` and proves nothing).
         if !incomplete.unavailable {

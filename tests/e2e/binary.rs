@@ -864,6 +864,12 @@ async fn two_processes_on_two_shards_deliver_every_nudge_once_even_when_one_is_k
     // Each process is ready once its shard is connected; only shard 0's registers.
     fake.wait_for_shards(&[0, 1]).await;
     fake.wait_for_registration().await;
+    let shard_one_log = dir.path().join("shard-1.log");
+    crate::support::bot::eventually("shard 1's process says it is ready", || {
+        let log = std::fs::read_to_string(&shard_one_log).unwrap_or_default();
+        async move { log.contains("ready: every shard of this process is connected") }
+    })
+    .await;
 
     let sent = |calls: &[crate::support::fake_discord::RestCall]| {
         calls
