@@ -156,7 +156,7 @@ async fn claims(engine: &str, url: &str, processes: usize) {
     let deliver = Arc::new(CountingDeliver::default());
     let mut schedulers = Vec::new();
     for _ in 0..processes {
-        let store = Store::new(open(url, 4).await).with_claim_spread();
+        let store = Store::new(open(url, 4).await).shared_with_other_processes();
         schedulers.push(Scheduler::new(
             store,
             Arc::new(ManualClock::new(now)),

@@ -70,7 +70,7 @@ impl App {
         let mut store = Store::new(pool);
         if settings.discord.shards.count() < settings.discord.shards.total {
             // Other processes claim from the same nudges.
-            store = store.with_claim_spread();
+            store = store.shared_with_other_processes();
         }
         let wake = Arc::new(tokio::sync::Notify::new());
         let data = Data {

@@ -371,6 +371,7 @@ impl Store {
         .await
         .map(|r| r.rows_affected()))?;
         tx.commit().await?;
+        self.forget_presences(|(_, server)| *server == guild.0);
         Ok(Forgotten {
             chapter: chapter == 1,
             story_shares: shares,

@@ -282,6 +282,11 @@ impl Store {
             .get(&key)
             .copied();
         if written.is_some_and(|at| now - at < PRESENCE_REFRESH.num_seconds()) {
+            if !self.shared {
+                // Only this process deletes members and memberships, and it forgets what it
+                // deletes: the memory is true.
+                return Ok(());
+            }
             let (present,): (bool,) = on!(pool & self.pool, |c| sqlx::query_as(
                 "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = $1)
                     AND ($2 IS NULL OR EXISTS (SELECT 1 FROM chapter_members
@@ -448,6 +453,7 @@ impl Store {
         .await
         .map(|r| r.rows_affected()))?;
         tx.commit().await?;
+        self.forget_presences(|(member, _)| *member == user.0);
         Ok(done > 0)
     }
 }

@@ -48,6 +48,10 @@ pub struct Store {
     /// prime), when several processes claim at once, so they mostly start on different
     /// members; `None`: by member id.
     spread: Option<i64>,
+    /// Whether other processes write the same database: then a member's remembered presence
+    /// is checked against the database (another process may have erased them), else this
+    /// process's own erasures keep the memory true.
+    shared: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,14 +102,26 @@ impl Store {
             full: std::sync::Arc::new(tokio::sync::watch::channel(None).0),
             presence_written: std::sync::Arc::default(),
             spread: None,
+            shared: false,
         }
     }
 
-    /// Goes over the members with due nudges in an order of this process's own (see
-    /// [`Store::members_with_due_nudges`]): for a process among several on one database.
-    pub fn with_claim_spread(mut self) -> Self {
+    /// For a process among several on one database: goes over the members with due nudges
+    /// in an order of its own (see [`Store::members_with_due_nudges`]), and checks a
+    /// remembered presence against the database, since another process may have erased it.
+    pub fn shared_with_other_processes(mut self) -> Self {
         self.spread = Some(i64::try_from(random_u64() % (SPREAD_PRIME - 1)).unwrap_or(0) + 1);
+        self.shared = true;
         self
+    }
+
+    /// Forgets the presences this process remembers for which `gone` holds (rows it just
+    /// deleted), so the member's next command writes them again.
+    fn forget_presences(&self, gone: impl Fn(&(u64, u64)) -> bool) {
+        self.presence_written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|key, _| !gone(key));
     }
 
     /// Notes a failed operation: a full storage is reported to whoever watches

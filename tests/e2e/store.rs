@@ -536,3 +536,53 @@ async fn postgres_a_claim_passes_over_a_member_whose_action_is_under_way() {
         .expect("claimed once the action ended");
     assert_eq!(taken.nudges.len(), 3);
 }
+
+/// A process's memory of a presence stays true: its own erasure and its own removal from a
+/// server forget it; a process sharing the database with others checks it, since another may
+/// have erased the member.
+#[tokio::test]
+async fn a_remembered_presence_is_forgotten_with_what_it_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = crate::support::db::fresh_url(dir.path()).await;
+    let open = || async {
+        db::connect(&DatabaseSettings {
+            url: url.clone(),
+            max_connections: 2,
+            busy_timeout_ms: 1000,
+        })
+        .await
+        .expect("open")
+    };
+    let alone = Store::new(open().await);
+    let db = crate::support::db::Db::open(&url).await;
+    let membership = "SELECT COUNT(*) FROM chapter_members WHERE guild_id = 10 AND user_id = 1";
+    let t0 = test_start();
+    alone.record_presence(A, Some(G1), t0).await.expect("first");
+    assert_eq!(db.scalar(membership).await, 1);
+    // Removed from the server: the next command within the hour writes it again.
+    alone.forget_guild(G1, t0).await.expect("forget");
+    assert_eq!(db.scalar(membership).await, 0);
+    alone
+        .record_presence(A, Some(G1), t0 + Duration::minutes(5))
+        .await
+        .expect("again");
+    assert_eq!(db.scalar(membership).await, 1);
+
+    // Another process erases the member: one that knows it shares the database notices.
+    let shared = Store::new(open().await).shared_with_other_processes();
+    shared.record_presence(B, Some(G1), t0).await.expect("b");
+    alone
+        .delete_member(B, &[], t0 + Duration::minutes(1))
+        .await
+        .expect("erased elsewhere");
+    shared
+        .record_presence(B, Some(G1), t0 + Duration::minutes(2))
+        .await
+        .expect("b again");
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM chapter_members WHERE guild_id = 10 AND user_id = 2")
+            .await,
+        1
+    );
+    db.close().await;
+}
