@@ -7,63 +7,26 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
 use emig_bot::clock::{ManualClock, SystemClock};
 use emig_bot::db;
-use emig_bot::domain::cadence::{Digest, QuietHours};
-use emig_bot::domain::{TimeZone, UserId};
-use emig_bot::scheduler::{
-    Deliver, DeliverFuture, PostRemoval, Scheduler, SchedulerSettings, Sent,
-};
+use emig_bot::domain::cadence::QuietHours;
+use emig_bot::domain::TimeZone;
+use emig_bot::scheduler::{Scheduler, SchedulerSettings};
 use emig_bot::settings::DatabaseSettings;
-use emig_bot::store::{PostToDelete, Store};
+use emig_bot::store::Store;
 use emig_bot::{App, Deps};
 use support::bot::settings;
+use support::deliver::CountingDeliver;
 use support::FakeDiscord;
 
 const NUDGES: u64 = 100_000;
 const PER_MEMBER: u64 = 5;
 const SEND_RATE: u32 = 10;
 const WINDOW_SECONDS: u64 = 60;
-
-/// Counts deliveries per follow-up and answers at once.
-#[derive(Default)]
-struct CountingDeliver {
-    seen: Mutex<HashMap<i64, u32>>,
-}
-
-impl Deliver for CountingDeliver {
-    fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
-        Box::pin(async move {
-            let mut seen = self.seen.lock().expect("lock");
-            for n in &digest.nudges {
-                *seen.entry(n.subject_id).or_default() += 1;
-            }
-            Ok(Sent {
-                channel_id: 1,
-                message_id: u64::try_from(digest.id).unwrap_or(0),
-            })
-        })
-    }
-    fn find_digest<'a>(
-        &'a self,
-        _: UserId,
-        _: i64,
-        _: DateTime<Utc>,
-    ) -> DeliverFuture<'a, Option<Sent>> {
-        Box::pin(async { Ok(None) })
-    }
-    fn tell_dms_closed<'a>(&'a self, _: UserId) -> DeliverFuture<'a, ()> {
-        Box::pin(async { Ok(()) })
-    }
-    fn delete_post<'a>(&'a self, _: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval> {
-        Box::pin(async { Ok(PostRemoval::Gone) })
-    }
-}
 
 /// `members` members, each with `per_member` contacts whose nudge is due at `due`, and a
 /// cached DM channel (so a nudge costs one request).
@@ -165,13 +128,12 @@ async fn throughput() {
         sent += u64::from(run.nudges_sent);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let seen = deliver.seen.lock().expect("lock");
-    let duplicates: u32 = seen.values().map(|n| n - 1).sum();
+    let (distinct, duplicates) = deliver.distinct_and_duplicates();
     println!(
         "scheduler, zero-latency deliver: {sent} nudges ({} digests of {PER_MEMBER}) in {elapsed:.2} s = {:.0} nudges/s (goal ≥ 5,000/s); distinct {} of {NUDGES}; duplicates {duplicates} (must be 0)",
         NUDGES / PER_MEMBER,
         sent as f64 / elapsed,
-        seen.len()
+        distinct
     );
 }
 

@@ -18,61 +18,25 @@
 mod support;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use emig_bot::clock::ManualClock;
 use emig_bot::db::{self, Pool};
-use emig_bot::domain::cadence::{Digest, QuietHours};
-use emig_bot::domain::{TimeZone, UserId};
-use emig_bot::scheduler::{
-    Deliver, DeliverFuture, PostRemoval, Scheduler, SchedulerSettings, Sent,
-};
+use emig_bot::domain::cadence::QuietHours;
+use emig_bot::domain::TimeZone;
+use emig_bot::scheduler::{Scheduler, SchedulerSettings};
 use emig_bot::settings::DatabaseSettings;
-use emig_bot::store::{PostToDelete, Store};
+use emig_bot::store::Store;
 use emig_bot::{App, Deps};
 use support::bot::settings;
+use support::deliver::CountingDeliver;
 use support::FakeDiscord;
 
 const MEMBERS: i64 = 4_000;
 const PER_MEMBER: i64 = 5;
 const FIRST_MEMBER: i64 = 600_000_000_000_000_000;
-
-/// Counts deliveries per nudge and answers at once.
-#[derive(Default)]
-struct CountingDeliver {
-    seen: Mutex<HashMap<i64, u32>>,
-}
-
-impl Deliver for CountingDeliver {
-    fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
-        Box::pin(async move {
-            let mut seen = self.seen.lock().expect("lock");
-            for n in &digest.nudges {
-                *seen.entry(n.subject_id).or_default() += 1;
-            }
-            Ok(Sent {
-                channel_id: 1,
-                message_id: u64::try_from(digest.id).unwrap_or(0),
-            })
-        })
-    }
-    fn find_digest<'a>(
-        &'a self,
-        _: UserId,
-        _: i64,
-        _: DateTime<Utc>,
-    ) -> DeliverFuture<'a, Option<Sent>> {
-        Box::pin(async { Ok(None) })
-    }
-    fn tell_dms_closed<'a>(&'a self, _: UserId) -> DeliverFuture<'a, ()> {
-        Box::pin(async { Ok(()) })
-    }
-    fn delete_post<'a>(&'a self, _: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval> {
-        Box::pin(async { Ok(PostRemoval::Gone) })
-    }
-}
 
 async fn open(url: &str, connections: u32) -> Pool {
     db::connect(&DatabaseSettings {
@@ -186,13 +150,12 @@ async fn claims(engine: &str, url: &str, processes: usize) {
         per_process.push(run.await.expect("scheduler"));
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let seen = deliver.seen.lock().expect("lock");
-    let duplicates: u32 = seen.values().map(|n| n - 1).sum();
+    let (distinct, duplicates) = deliver.distinct_and_duplicates();
     let sent: u64 = per_process.iter().sum();
     println!(
         "claims, {engine}, {processes} process(es): {sent} nudges in {elapsed:.2} s = {:.0} nudges/s (per process {per_process:?}); distinct {} of {total}; duplicates {duplicates} (must be 0)",
         sent as f64 / elapsed,
-        seen.len(),
+        distinct,
     );
 }
 

@@ -267,6 +267,28 @@ fn run_bot(dir: &Path, fake: &FakeDiscord, db_url: &str, log: &str) -> tokio::pr
     .expect("spawn")
 }
 
+/// Polls the database the bot processes write (they run apart from the test, so no clock can
+/// be advanced) until no nudge is unsent and no digest is still sending; fails after `limit`.
+async fn wait_until_every_nudge_is_sent(db: &crate::support::db::Db, limit: Duration) {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let open = db
+            .scalar(
+                "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
+                      + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
+            )
+            .await;
+        if open == 0 {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{open} nudges or digests still open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Follow-up ids carried by a digest message body (its Done buttons).
 fn nudges_in(body: &Value) -> Vec<i64> {
     let mut out = Vec::new();
@@ -781,23 +803,7 @@ async fn chaos_twenty_kills_and_a_faulty_discord_deliver_every_nudge_exactly_onc
     let killed_at = std::time::Instant::now();
     let mut last = start(kills);
     let db = crate::support::db::Db::open(&db_url).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
-    loop {
-        let open = db
-            .scalar(
-                "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
-                      + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
-            )
-            .await;
-        if open == 0 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{open} nudges or digests still open"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_every_nudge_is_sent(&db, Duration::from_secs(180)).await;
     let recovery = killed_at.elapsed();
     last.start_kill().expect("stop");
     let _ = last.wait().await;
@@ -884,23 +890,7 @@ async fn two_processes_on_two_shards_deliver_every_nudge_once_even_when_one_is_k
     fake.wait_for_shards(&[1]).await;
 
     let db = crate::support::db::Db::open(&db_url).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-    loop {
-        let open = db
-            .scalar(
-                "SELECT (SELECT COUNT(*) FROM nudges WHERE state <> 'sent')
-                      + (SELECT COUNT(*) FROM digests WHERE state = 'sending')",
-            )
-            .await;
-        if open == 0 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{open} nudges or digests still open"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_every_nudge_is_sent(&db, Duration::from_secs(120)).await;
 
     // The survivor answers a member in a server on its shard.
     let help = run_on(&fake, "help", &[]).await;

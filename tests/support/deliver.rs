@@ -160,3 +160,47 @@ impl Deliver for RecordingDeliver {
         })
     }
 }
+
+/// The benches' zero-latency `Deliver`: counts every nudge it is given (by subject id) and
+/// answers at once, so a bench measures claim, record and bookkeeping alone.
+#[derive(Default)]
+pub struct CountingDeliver {
+    pub seen: Mutex<std::collections::HashMap<i64, u32>>,
+}
+
+impl CountingDeliver {
+    /// (distinct nudges delivered, deliveries beyond the first of each).
+    pub fn distinct_and_duplicates(&self) -> (usize, u32) {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        (seen.len(), seen.values().map(|n| n - 1).sum())
+    }
+}
+
+impl Deliver for CountingDeliver {
+    fn send_digest<'a>(&'a self, digest: &'a Digest) -> DeliverFuture<'a, Sent> {
+        Box::pin(async move {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            for n in &digest.nudges {
+                *seen.entry(n.subject_id).or_default() += 1;
+            }
+            Ok(Sent {
+                channel_id: 1,
+                message_id: u64::try_from(digest.id).unwrap_or(0),
+            })
+        })
+    }
+    fn find_digest<'a>(
+        &'a self,
+        _: UserId,
+        _: i64,
+        _: DateTime<Utc>,
+    ) -> DeliverFuture<'a, Option<Sent>> {
+        Box::pin(async { Ok(None) })
+    }
+    fn tell_dms_closed<'a>(&'a self, _: UserId) -> DeliverFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+    fn delete_post<'a>(&'a self, _: &'a PostToDelete) -> DeliverFuture<'a, PostRemoval> {
+        Box::pin(async { Ok(PostRemoval::Gone) })
+    }
+}
