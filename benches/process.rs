@@ -10,11 +10,17 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{quantile, round_trip, rss_kib, sorted_ms, spawn_bot, wait_for_registrations, BIN};
+use common::{
+    quantile, round_trip, rss_kib, sorted_ms, spawn_bot, status_kib, wait_for_registrations, BIN,
+};
 use support::FakeDiscord;
 
 const RUNS: usize = 10;
 const ROUND_TRIPS: usize = 300;
+/// The members the round trips take turns as; each runs a command once before the timing
+/// starts, so the timed ones are reads (a member's very first command records them).
+const MEMBERS: usize = 50;
+const WARM_UP: usize = MEMBERS + 20;
 /// Set in the environment of this bench's own executable to make it the baseline bot.
 const PING_BOT: &str = "EMIG_BENCH_PING_BOT";
 
@@ -87,6 +93,10 @@ fn ping_bot() {
 struct Figures {
     startup: Vec<Duration>,
     rss_mib: Vec<f64>,
+    /// Of the RSS: anonymous memory (heap, stacks, relocated data), and mapped file pages
+    /// (mostly the executable's own code).
+    anon_mib: Vec<f64>,
+    file_mib: Vec<f64>,
     round_trips: Vec<Duration>,
 }
 
@@ -95,13 +105,17 @@ impl Figures {
         quantile(&sorted_ms(&self.startup), 0.5)
     }
     fn p50_rss(&self) -> f64 {
-        let mut rss = self.rss_mib.clone();
-        rss.sort_by(f64::total_cmp);
-        quantile(&rss, 0.5)
+        p50(&self.rss_mib)
     }
     fn trip(&self, p: f64) -> f64 {
         quantile(&sorted_ms(&self.round_trips), p)
     }
+}
+
+fn p50(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    quantile(&sorted, 0.5)
 }
 
 /// Starts a bot with `spawn`, times it to READY, reads its idle RSS, then times `command`.
@@ -113,15 +127,25 @@ async fn measure(
 ) {
     let started = Instant::now();
     let mut child = spawn(fake);
-    wait_for_registrations(fake, 1).await;
-    figures.startup.push(started.elapsed());
+    let registered = wait_for_registrations(fake, 1).await;
+    figures.startup.push(registered.duration_since(started));
     tokio::time::sleep(Duration::from_millis(500)).await;
-    if let Some(kib) = child.id().and_then(rss_kib) {
-        figures.rss_mib.push(kib as f64 / 1024.0);
+    if let Some(pid) = child.id() {
+        let mib = |field| status_kib(pid, field).map(|kib| kib as f64 / 1024.0);
+        if let (Some(rss), Some(anon), Some(file)) = (
+            rss_kib(pid).map(|kib| kib as f64 / 1024.0),
+            mib("RssAnon"),
+            mib("RssFile"),
+        ) {
+            figures.rss_mib.push(rss);
+            figures.anon_mib.push(anon);
+            figures.file_mib.push(file);
+        }
     }
-    for i in 0..(20 + ROUND_TRIPS) {
-        let took = round_trip(fake, common::FIRST_MEMBER + (i % 50) as u64, command, &[]).await;
-        if i >= 20 {
+    for i in 0..(WARM_UP + ROUND_TRIPS) {
+        let member = common::FIRST_MEMBER + (i % MEMBERS) as u64;
+        let took = round_trip(fake, member, command, &[]).await;
+        if i >= WARM_UP {
             figures.round_trips.push(took);
         }
     }
@@ -146,6 +170,14 @@ async fn bench() {
         .status()
         .expect("check");
     assert!(status.success());
+    // Each run copies the main file alone: it must hold everything (a clean stop folds the
+    // write-ahead log in), or the "migrated" runs would quietly migrate from scratch.
+    let wal = dir.path().join("migrated.db-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "check left writes in {}",
+        wal.display()
+    );
     let me = std::env::current_exe().expect("this bench");
 
     let mut baseline = Figures::default();
@@ -192,15 +224,17 @@ async fn bench() {
         );
         let started = Instant::now();
         let mut child = spawn_bot(dir.path(), &fake, &url, &[]);
-        wait_for_registrations(&fake, 1).await;
-        fresh_startup.push(started.elapsed());
+        let registered = wait_for_registrations(&fake, 1).await;
+        fresh_startup.push(registered.duration_since(started));
         child.start_kill().expect("stop");
         let _ = child.wait().await;
     }
     let size = |path: &std::path::Path| {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0
     };
-    println!("process bench: {RUNS} runs each, release builds, {ROUND_TRIPS} round trips per run");
+    println!(
+        "process bench: {RUNS} runs each, release builds, {ROUND_TRIPS} round trips per run after {WARM_UP} untimed ({MEMBERS} members, each seen once first)"
+    );
     println!(
         "{:<44} {:>10} {:>10} {:>8}",
         "", "emig-bot", "poise /ping", "ratio"
@@ -221,6 +255,18 @@ async fn bench() {
         "idle RSS after READY, p50",
         emig.p50_rss(),
         baseline.p50_rss(),
+        "Mi",
+    );
+    row(
+        "  of which anonymous (heap, stacks, data)",
+        p50(&emig.anon_mib),
+        p50(&baseline.anon_mib),
+        "Mi",
+    );
+    row(
+        "  of which mapped from files (code)",
+        p50(&emig.file_mib),
+        p50(&baseline.file_mib),
         "Mi",
     );
     row(
@@ -279,8 +325,9 @@ async fn crash_cost(dir: &std::path::Path) {
         .collect();
     let restarted = Instant::now();
     let mut second = spawn_bot(dir, &fake, &url, &env);
-    wait_for_registrations(&fake, 2).await;
-    let ready = restarted.elapsed();
+    let ready = wait_for_registrations(&fake, 2)
+        .await
+        .duration_since(restarted);
     let recovered = fake
         .wait_for("a recovered digest", |calls| {
             calls

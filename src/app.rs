@@ -50,23 +50,95 @@ pub enum AppError {
 }
 
 pub struct App {
-    client: serenity::Client,
     store: Store,
     scheduler: Scheduler,
     ready: tokio::sync::mpsc::UnboundedReceiver<Result<(), String>>,
-    shards: crate::settings::ShardRange,
+    gateway: Gateway,
+}
+
+/// The gateway connection, started by [`App::build`] while the database opens; stopped if
+/// the app is dropped without running.
+struct Gateway {
+    task: Option<tokio::task::JoinHandle<Result<(), serenity::Error>>>,
+    shards: Arc<serenity::ShardManager>,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let shards = self.shards.clone();
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move { shards.shutdown_all().await });
+            }
+        }
+    }
 }
 
 impl App {
-    /// Opens and migrates the database and prepares the Discord client (no connection yet).
+    /// Opens and migrates the database while the Discord client connects. The commands are
+    /// registered, and events handled, once both are done; a database that cannot be opened
+    /// stops the connection and is the error returned.
     pub async fn build(settings: &Settings, deps: Deps) -> Result<App, AppError> {
         let started = std::time::Instant::now();
         let drafts = Arc::new(crate::domain::draft::Drafts::load(
             settings.templates_dir.as_deref(),
         )?);
         tracing::debug!(elapsed = ?started.elapsed(), "draft templates loaded");
-        let pool = db::connect(&settings.database).await?;
-        tracing::debug!(elapsed = ?started.elapsed(), "database open and migrated");
+        let shards = settings.discord.shards;
+        let registration = if shards.has_shard_zero() {
+            settings
+                .discord
+                .dev_guild_id
+                .map_or(Registration::Global, Registration::Guild)
+        } else {
+            // Commands are the bot's, not a process's: shard 0's process registers them once.
+            Registration::ByShardZero
+        };
+        let (ready_tx, ready) = tokio::sync::mpsc::unbounded_channel();
+        let (data_tx, data_rx) = tokio::sync::oneshot::channel();
+        let framework = discord::framework(data_rx, registration, shards, ready_tx);
+
+        let mut http = serenity::HttpBuilder::new(settings.discord.token.expose());
+        if !settings.discord.uses_real_discord() {
+            // serenity's ratelimiter ignores the proxy and would reach discord.com.
+            http = http
+                .proxy(settings.discord.api_base.clone())
+                .ratelimiter_disabled(true);
+        }
+        let connect = async {
+            let mut client = serenity::ClientBuilder::new_with_http(
+                http.build(),
+                serenity::GatewayIntents::GUILDS,
+            )
+            .framework(framework)
+            .await?;
+            let http = client.http.clone();
+            let shard_manager = client.shard_manager.clone();
+            let task = tokio::spawn(async move {
+                if shards.total == 1 {
+                    client.start().await
+                } else {
+                    // serenity reads the range's end as the last shard, inclusive.
+                    client
+                        .start_shard_range(shards.first..shards.last, shards.total)
+                        .await
+                }
+            });
+            let gateway = Gateway {
+                task: Some(task),
+                shards: shard_manager,
+            };
+            Ok::<_, AppError>((http, gateway))
+        };
+        let open = async {
+            let pool = db::connect(&settings.database).await?;
+            tracing::debug!(elapsed = ?started.elapsed(), "database open and migrated");
+            Ok::<_, AppError>(pool)
+        };
+        // The first error wins; a gateway already connecting is stopped as it is dropped.
+        let ((http, gateway), pool) = tokio::try_join!(connect, open)?;
+
         let mut store = Store::new(pool);
         if settings.discord.shards.count() < settings.discord.shards.total {
             // Other processes claim from the same nudges.
@@ -95,33 +167,9 @@ impl App {
                 settings.nudges.request_timeout_seconds,
             )),
         };
-        let shards = settings.discord.shards;
-        let registration = if shards.has_shard_zero() {
-            settings
-                .discord
-                .dev_guild_id
-                .map_or(Registration::Global, Registration::Guild)
-        } else {
-            // Commands are the bot's, not a process's: shard 0's process registers them once.
-            Registration::ByShardZero
-        };
-        let (ready_tx, ready) = tokio::sync::mpsc::unbounded_channel();
-        let framework = discord::framework(data, registration, shards, ready_tx);
-
-        let mut http = serenity::HttpBuilder::new(settings.discord.token.expose());
-        if !settings.discord.uses_real_discord() {
-            // serenity's ratelimiter ignores the proxy and would reach discord.com.
-            http = http
-                .proxy(settings.discord.api_base.clone())
-                .ratelimiter_disabled(true);
-        }
-        let client =
-            serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
-                .framework(framework)
-                .await?;
         let deliver = deps.deliver.unwrap_or_else(|| {
             Arc::new(DiscordDeliver::new(
-                client.http.clone(),
+                http,
                 store.clone(),
                 deps.clock.clone(),
                 shards.share_of(settings.nudges.send_rate),
@@ -146,13 +194,14 @@ impl App {
             },
             wake,
         );
+        // The framework's setup waits for this from READY on, then registers the commands.
+        let _ = data_tx.send(data);
         tracing::debug!(elapsed = ?started.elapsed(), "app built");
         Ok(App {
-            client,
             store,
             scheduler,
             ready,
-            shards,
+            gateway,
         })
     }
 
@@ -166,7 +215,10 @@ impl App {
         mut self,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), AppError> {
-        let shards = self.client.shard_manager.clone();
+        let shards = self.gateway.shards.clone();
+        let Some(mut gateway) = self.gateway.task.take() else {
+            return Err(AppError::GatewayEnded);
+        };
         // Spawned so a panic in the loop surfaces as a JoinError here, never unnoticed.
         let (stop_nudges, nudges_stopped) = tokio::sync::oneshot::channel::<()>();
         let mut nudges = tokio::spawn(self.scheduler.run(async move {
@@ -174,21 +226,6 @@ impl App {
         }));
         let mut full = self.store.full();
         let outcome = {
-            let shards_to_run = self.shards;
-            let start = async {
-                if shards_to_run.total == 1 {
-                    self.client.start().await
-                } else {
-                    // serenity reads the range's end as the last shard, inclusive.
-                    self.client
-                        .start_shard_range(
-                            shards_to_run.first..shards_to_run.last,
-                            shards_to_run.total,
-                        )
-                        .await
-                }
-            };
-            tokio::pin!(start);
             tokio::pin!(shutdown);
             loop {
                 tokio::select! {
@@ -201,10 +238,10 @@ impl App {
                         };
                         break Err(AppError::SchedulerEnded(why));
                     }
-                    ended = &mut start => {
+                    ended = &mut gateway => {
                         break match ended {
-                            Ok(()) => Err(AppError::GatewayEnded),
-                            Err(e) => Err(AppError::Discord(e)),
+                            Ok(Err(e)) => Err(AppError::Discord(e)),
+                            Ok(Ok(())) | Err(_) => Err(AppError::GatewayEnded),
                         };
                     }
                     Ok(()) = full.changed() => {
@@ -226,6 +263,8 @@ impl App {
                 }
             }
         };
+        // After shutdown_all the connection's task only winds down; dropping it is the same.
+        gateway.abort();
         let _ = stop_nudges.send(());
         if !nudges.is_finished() {
             let _ = nudges.await;

@@ -105,10 +105,15 @@ pub async fn seed_contacts(db_url: &str, members: u64, per_member: u64) -> Durat
 
 /// Resident memory of a process, in KiB (Linux).
 pub fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS")
+}
+
+/// A figure in KiB from `/proc/<pid>/status` (`VmRSS`, `RssAnon`, `RssFile`, …).
+pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
@@ -175,17 +180,17 @@ pub fn spawn_bot(
         .expect("spawn the release binary")
 }
 
-/// Waits for the `n`-th command registration (one per bot started on this fake).
-pub async fn wait_for_registrations(fake: &FakeDiscord, n: usize) {
+/// Waits for the `n`-th command registration (one per bot started on this fake); when it
+/// reached the fake.
+pub async fn wait_for_registrations(fake: &FakeDiscord, n: usize) -> std::time::Instant {
     fake.wait_for("a registration", |calls| {
-        (calls
+        calls
             .iter()
             .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
-            .count()
-            >= n)
-            .then_some(())
+            .nth(n - 1)
+            .map(|c| c.at)
     })
-    .await;
+    .await
 }
 
 /// Sends a slash command as `member` and waits for its first answer; the time between.

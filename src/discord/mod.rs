@@ -86,10 +86,12 @@ pub enum Registration {
     ByShardZero,
 }
 
-/// The framework with every command; `on_ready` hears whether registration worked, because a
-/// failed poise setup would otherwise leave the bot connected but deaf.
+/// The framework with every command. Its `data` arrives once the database is open, which may
+/// be after the gateway is connected: the two happen at once at start-up, and the commands
+/// are registered only when both are done. `on_ready` hears whether registration worked,
+/// because a failed poise setup would otherwise leave the bot connected but deaf.
 pub fn framework(
-    data: Data,
+    data: tokio::sync::oneshot::Receiver<Data>,
     registration: Registration,
     shards: crate::settings::ShardRange,
     on_ready: tokio::sync::mpsc::UnboundedSender<Result<(), String>>,
@@ -114,16 +116,21 @@ pub fn framework(
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 let commands = &framework.options().commands;
+                // Built while the database may still be opening.
+                let builders = poise::builtins::create_application_commands(commands);
+                // Sent by App::build once the database is open; dropped if it failed, and
+                // then the app is already stopping with that error.
+                let Ok(data) = data.await else {
+                    return Err(CommandError::User("the database did not open".into()));
+                };
                 let registered = match registration {
-                    Registration::Global => poise::builtins::register_globally(ctx, commands).await,
-                    Registration::Guild(id) => {
-                        poise::builtins::register_in_guild(
-                            ctx,
-                            commands,
-                            serenity::GuildId::new(id),
-                        )
+                    Registration::Global => serenity::Command::set_global_commands(ctx, builders)
                         .await
-                    }
+                        .map(drop),
+                    Registration::Guild(id) => serenity::GuildId::new(id)
+                        .set_commands(ctx, builders)
+                        .await
+                        .map(drop),
                     Registration::ByShardZero => {
                         tracing::info!(
                             bot = %ready.user.name,

@@ -240,6 +240,9 @@ impl Store {
     /// their DMs closed): one read, so a command with nothing to tell writes nothing. The
     /// notices are still taken by their own conditional update.
     pub async fn notices_may_wait(&self, user: UserId) -> StoreResult<bool> {
+        let Err(epoch) = self.knows_no_notice(user.0) else {
+            return Ok(false);
+        };
         let waiting: Option<bool> = on!(pool & self.pool, |c| sqlx::query_scalar(
             "SELECT (timezone IS NULL AND zone_notice_at IS NULL) OR dms_closed_notice
              FROM members WHERE user_id = $1",
@@ -247,6 +250,11 @@ impl Store {
         .bind(sql_id(user.0))
         .fetch_optional(c)
         .await)?;
+        // A member with no row yet gets one later, and the zone notice with it: only a row
+        // found with nothing waiting is remembered.
+        if waiting == Some(false) {
+            self.remember_no_notice(user.0, epoch);
+        }
         Ok(waiting.unwrap_or(false))
     }
 
@@ -454,6 +462,7 @@ impl Store {
         .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         self.forget_presences(|(member, _)| *member == user.0);
+        self.forget_no_notice(user.0);
         Ok(done > 0)
     }
 }

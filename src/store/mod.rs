@@ -35,6 +35,17 @@ pub use retention::{Trimmed, DELIVERY_LOG_KEPT, PENDING_NOTE_KEPT};
 pub use stories::{FeedbackRefused, Share};
 pub use tx::Tx;
 
+/// See [`Store`]'s `no_notice`. `epoch` counts the notices set and members erased, so a read
+/// that raced with one is not remembered.
+#[derive(Debug, Default)]
+struct NoNotice {
+    members: std::collections::HashSet<u64>,
+    epoch: u64,
+}
+
+/// Members remembered with no notice waiting before the memory starts over.
+const NO_NOTICE_MAX: usize = 100_000;
+
 /// The database, as the rest of the bot sees it.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -44,6 +55,10 @@ pub struct Store {
     /// When this process last wrote each (member, server) presence (unix seconds; server 0
     /// for none), so a member's every command is not a write.
     presence_written: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(u64, u64), i64>>>,
+    /// Members this process found with no once-only notice waiting, so a command of theirs
+    /// does not read for one again. Only a lone process trusts it (see `shared`); it forgets a
+    /// member whenever it sets a notice or erases them.
+    no_notice: std::sync::Arc<std::sync::Mutex<NoNotice>>,
     /// This process's own order over the members with due nudges (a multiplier modulo a
     /// prime), when several processes claim at once, so they mostly start on different
     /// members; `None`: by member id.
@@ -101,6 +116,7 @@ impl Store {
             pool,
             full: std::sync::Arc::new(tokio::sync::watch::channel(None).0),
             presence_written: std::sync::Arc::default(),
+            no_notice: std::sync::Arc::default(),
             spread: None,
             shared: false,
         }
@@ -122,6 +138,37 @@ impl Store {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .retain(|key, _| !gone(key));
+    }
+
+    /// Whether this process knows `member` has no once-only notice waiting; else the epoch
+    /// to hand [`Store::remember_no_notice`] after reading.
+    fn knows_no_notice(&self, member: u64) -> Result<(), u64> {
+        let known = self.no_notice.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.shared && known.members.contains(&member) {
+            Ok(())
+        } else {
+            Err(known.epoch)
+        }
+    }
+
+    /// Remembers that a read begun at `epoch` found no notice waiting for `member`, unless
+    /// a notice was set or a member erased since.
+    fn remember_no_notice(&self, member: u64, epoch: u64) {
+        let mut known = self.no_notice.lock().unwrap_or_else(|p| p.into_inner());
+        if self.shared || known.epoch != epoch {
+            return;
+        }
+        if known.members.len() >= NO_NOTICE_MAX {
+            known.members.clear();
+        }
+        known.members.insert(member);
+    }
+
+    /// A notice may now wait for `member` (or their row is gone): read for it again.
+    fn forget_no_notice(&self, member: u64) {
+        let mut known = self.no_notice.lock().unwrap_or_else(|p| p.into_inner());
+        known.epoch += 1;
+        known.members.remove(&member);
     }
 
     /// Notes a failed operation: a full storage is reported to whoever watches

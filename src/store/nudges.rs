@@ -546,6 +546,9 @@ impl Store {
         }
         log_delivery(&mut tx, digest, outcome, now).await?;
         unit.commit().await?;
+        if newly_closed {
+            self.forget_no_notice(digest.owner.0);
+        }
         Ok(Some(newly_closed))
     }
 

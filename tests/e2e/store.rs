@@ -586,3 +586,48 @@ async fn a_remembered_presence_is_forgotten_with_what_it_named() {
     );
     db.close().await;
 }
+
+#[tokio::test]
+async fn a_member_remembered_with_no_notice_waiting_is_read_again_once_one_may_wait() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = crate::support::db::fresh_url(dir.path()).await;
+    let open = || async {
+        db::connect(&DatabaseSettings {
+            url: url.clone(),
+            max_connections: 2,
+            busy_timeout_ms: 1000,
+        })
+        .await
+        .expect("open")
+    };
+    let alone = Store::new(open().await);
+    let db = crate::support::db::Db::open(&url).await;
+    let t0 = test_start();
+    alone.record_presence(A, Some(G1), t0).await.expect("first");
+    // No time zone set: the zone notice waits, is taken once, then nothing waits.
+    assert!(alone.notices_may_wait(A).await.expect("read"));
+    assert!(alone.take_zone_notice(A, t0).await.expect("take"));
+    assert!(!alone.notices_may_wait(A).await.expect("read"));
+    assert!(!alone.notices_may_wait(A).await.expect("remembered"));
+
+    // Erased, then back: a new member, told again.
+    alone
+        .delete_member(A, &[], t0 + Duration::minutes(1))
+        .await
+        .expect("erase");
+    alone
+        .record_presence(A, Some(G1), t0 + Duration::minutes(2))
+        .await
+        .expect("back");
+    assert!(alone.notices_may_wait(A).await.expect("read after erasure"));
+
+    // A process sharing the database never trusts its memory: another one may set a notice.
+    let shared = Store::new(open().await).shared_with_other_processes();
+    shared.record_presence(B, Some(G1), t0).await.expect("b");
+    assert!(shared.take_zone_notice(B, t0).await.expect("take"));
+    assert!(!shared.notices_may_wait(B).await.expect("read"));
+    db.execute("UPDATE members SET dms_closed_notice = TRUE WHERE user_id = 2")
+        .await;
+    assert!(shared.notices_may_wait(B).await.expect("set elsewhere"));
+    db.close().await;
+}

@@ -666,6 +666,8 @@ async fn rest_handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // When the request had fully arrived: what the fake does with it next is not the bot's.
+    let arrived = std::time::Instant::now();
     let path = uri.path().to_owned();
     let method = method.as_str().to_owned();
     if path.starts_with("/attachments/") {
@@ -681,7 +683,7 @@ async fn rest_handler(
             body: Value::Null,
             status: response.status().as_u16(),
             files: Vec::new(),
-            at: std::time::Instant::now(),
+            at: arrived,
         });
         state.bump();
         return response;
@@ -744,7 +746,7 @@ async fn rest_handler(
         body,
         status: response.status().as_u16(),
         files,
-        at: std::time::Instant::now(),
+        at: arrived,
     });
     state.bump();
     response
