@@ -101,7 +101,7 @@ const BUILT_IN: [(&str, &str); 13] = [
     ),
 ];
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum DraftError {
     #[error("cannot read the template {path}: {reason}")]
     Unreadable { path: String, reason: String },
@@ -203,13 +203,24 @@ impl DraftFacts {
 
 /// The templates in use: built in, with a deployment's overrides.
 pub struct Drafts {
-    env: minijinja::Environment<'static>,
+    /// Compiled at load when a folder overrides templates (so a broken one stops start-up);
+    /// the built-in ones alone, which the tests below compile, at the first draft.
+    env: std::sync::OnceLock<Result<minijinja::Environment<'static>, DraftError>>,
 }
 
 impl Drafts {
-    /// Loads the built-in templates, then `<dir>/<situation>.txt` where such a file exists.
-    /// Every template is compiled now, so a broken override stops start-up, not a draft.
+    /// The built-in templates, then `<dir>/<situation>.txt` where such a file exists. With a
+    /// folder, every template is compiled now, so a broken override stops start-up, not a
+    /// draft.
     pub fn load(override_dir: Option<&Path>) -> Result<Drafts, DraftError> {
+        let env = std::sync::OnceLock::new();
+        if override_dir.is_some() {
+            let _ = env.set(Ok(Self::compile(override_dir)?));
+        }
+        Ok(Drafts { env })
+    }
+
+    fn compile(override_dir: Option<&Path>) -> Result<minijinja::Environment<'static>, DraftError> {
         let mut env = minijinja::Environment::new();
         for (name, source) in BUILT_IN {
             let source = match override_dir.map(|d| d.join(format!("{name}.txt"))) {
@@ -227,7 +238,7 @@ impl Drafts {
                     reason: e.to_string(),
                 })?;
         }
-        Ok(Drafts { env })
+        Ok(env)
     }
 
     pub fn render(&self, situation: Situation, facts: &DraftFacts) -> Result<String, DraftError> {
@@ -235,7 +246,12 @@ impl Drafts {
             name: situation.code().to_owned(),
             reason: e.to_string(),
         };
-        let template = self.env.get_template(situation.code()).map_err(invalid)?;
+        let env = self
+            .env
+            .get_or_init(|| Self::compile(None))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let template = env.get_template(situation.code()).map_err(invalid)?;
         let text = template
             .render(minijinja::value::Serde(facts))
             .map_err(invalid)?;
