@@ -85,6 +85,8 @@ impl App {
             settings.templates_dir.as_deref(),
         )?);
         tracing::debug!(elapsed = ?started.elapsed(), "draft templates loaded");
+        // A bad URL or an impossible folder is reported alone, before connecting.
+        db::prepare(&settings.database)?;
         let shards = settings.discord.shards;
         let registration = if shards.has_shard_zero() {
             settings

@@ -135,6 +135,41 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
     }
 }
 
+/// The checks of [`connect`] that need no connection: the URL, and for SQLite the folder the
+/// file goes in. Run first at start-up, so such an error is reported before anything else
+/// begins (the Discord connection starts while the database opens).
+pub fn prepare(settings: &DatabaseSettings) -> Result<(), DbError> {
+    let bad = |why: String| DbError::BadUrl {
+        url: redact(&settings.url),
+        why,
+    };
+    match Engine::of_url(&settings.url) {
+        Some(Engine::Sqlite) => {
+            let options =
+                SqliteConnectOptions::from_str(&settings.url).map_err(|e| bad(e.to_string()))?;
+            create_folder(&options)
+        }
+        Some(Engine::Postgres) => PgConnectOptions::from_str(&settings.url)
+            .map(drop)
+            .map_err(|e| bad(e.to_string())),
+        None => Err(bad("the scheme must be sqlite: or postgres:".into())),
+    }
+}
+
+/// Creates the folder of a SQLite file (not of `:memory:`).
+fn create_folder(options: &SqliteConnectOptions) -> Result<(), DbError> {
+    let file = options.get_filename();
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if file.as_os_str() != ":memory:" {
+            std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
+                path: folder.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
 async fn connect_sqlite(
     settings: &DatabaseSettings,
     options: SqliteConnectOptions,
@@ -148,15 +183,7 @@ async fn connect_sqlite(
         .foreign_keys(true)
         .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));
 
-    let file = options.get_filename();
-    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if file.as_os_str() != ":memory:" {
-            std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
-                path: folder.display().to_string(),
-                source,
-            })?;
-        }
-    }
+    create_folder(&options)?;
 
     let pool = SqlitePoolOptions::new()
         .max_connections(settings.max_connections)
