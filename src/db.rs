@@ -100,28 +100,40 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating a SQLite file if missing) the database and brings its schema up to date
-/// with that engine's migrations.
-pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
+/// What `database.url` names, parsed.
+enum Target {
+    Sqlite(SqliteConnectOptions),
+    Postgres(PgConnectOptions),
+}
+
+fn parse(settings: &DatabaseSettings) -> Result<Target, DbError> {
     let bad = |why: String| DbError::BadUrl {
         url: redact(&settings.url),
         why,
     };
     match Engine::of_url(&settings.url) {
-        Some(Engine::Sqlite) => {
-            let options =
-                SqliteConnectOptions::from_str(&settings.url).map_err(|e| bad(e.to_string()))?;
-            connect_sqlite(settings, options).await
-        }
-        Some(Engine::Postgres) => {
-            let options = PgConnectOptions::from_str(&settings.url)
-                .map_err(|e| bad(e.to_string()))?
-                // A write waiting on another's lock gives up after the busy timeout, as
-                // on SQLite: the member is told to try again, within Discord's window.
-                .options([(
-                    "lock_timeout",
-                    format!("{}ms", settings.busy_timeout_ms).as_str(),
-                )]);
+        Some(Engine::Sqlite) => SqliteConnectOptions::from_str(&settings.url)
+            .map(Target::Sqlite)
+            .map_err(|e| bad(e.to_string())),
+        Some(Engine::Postgres) => PgConnectOptions::from_str(&settings.url)
+            .map(Target::Postgres)
+            .map_err(|e| bad(e.to_string())),
+        None => Err(bad("the scheme must be sqlite: or postgres:".into())),
+    }
+}
+
+/// Opens (creating a SQLite file if missing) the database and brings its schema up to date
+/// with that engine's migrations.
+pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
+    match parse(settings)? {
+        Target::Sqlite(options) => connect_sqlite(settings, options).await,
+        Target::Postgres(options) => {
+            // A write waiting on another's lock gives up after the busy timeout, as on
+            // SQLite: the member is told to try again, within Discord's window.
+            let options = options.options([(
+                "lock_timeout",
+                format!("{}ms", settings.busy_timeout_ms).as_str(),
+            )]);
             let pool = PgPoolOptions::new()
                 .max_connections(settings.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
@@ -131,7 +143,6 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Ok(Pool::Postgres(pool))
         }
-        None => Err(bad("the scheme must be sqlite: or postgres:".into())),
     }
 }
 
@@ -139,20 +150,9 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
 /// file goes in. Run first at start-up, so such an error is reported before anything else
 /// begins (the Discord connection starts while the database opens).
 pub fn prepare(settings: &DatabaseSettings) -> Result<(), DbError> {
-    let bad = |why: String| DbError::BadUrl {
-        url: redact(&settings.url),
-        why,
-    };
-    match Engine::of_url(&settings.url) {
-        Some(Engine::Sqlite) => {
-            let options =
-                SqliteConnectOptions::from_str(&settings.url).map_err(|e| bad(e.to_string()))?;
-            create_folder(&options)
-        }
-        Some(Engine::Postgres) => PgConnectOptions::from_str(&settings.url)
-            .map(drop)
-            .map_err(|e| bad(e.to_string())),
-        None => Err(bad("the scheme must be sqlite: or postgres:".into())),
+    match parse(settings)? {
+        Target::Sqlite(options) => create_folder(&options),
+        Target::Postgres(_) => Ok(()),
     }
 }
 

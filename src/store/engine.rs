@@ -27,9 +27,6 @@ impl Conn<'_> {
         }
     }
 
-    /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, where several processes claim from the same
-    /// rows: a row another process is claiming is passed over, not waited for. Nothing on
-    /// SQLite, whose one writer at a time makes it moot.
     /// `FOR UPDATE` on PostgreSQL: the rows read stay as read until the unit ends (a claim,
     /// which passes over locked rows, leaves them alone meanwhile). Nothing on SQLite.
     pub(crate) fn for_update(&self) -> &'static str {
@@ -39,6 +36,9 @@ impl Conn<'_> {
         }
     }
 
+    /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, where several processes claim from the same
+    /// rows: a row another process is claiming is passed over, not waited for. Nothing on
+    /// SQLite, whose one writer at a time makes it moot.
     pub(crate) fn skip_locked(&self) -> &'static str {
         match self {
             Conn::Sqlite(_) => "",

@@ -537,6 +537,17 @@ async fn postgres_a_claim_passes_over_a_member_whose_action_is_under_way() {
     assert_eq!(taken.nudges.len(), 3);
 }
 
+/// A pool of its own on `url`, as another process would have.
+async fn open_pool(url: &str) -> db::Pool {
+    db::connect(&DatabaseSettings {
+        url: url.to_owned(),
+        max_connections: 2,
+        busy_timeout_ms: 1000,
+    })
+    .await
+    .expect("open")
+}
+
 /// A process's memory of a presence stays true: its own erasure and its own removal from a
 /// server forget it; a process sharing the database with others checks it, since another may
 /// have erased the member.
@@ -544,16 +555,7 @@ async fn postgres_a_claim_passes_over_a_member_whose_action_is_under_way() {
 async fn a_remembered_presence_is_forgotten_with_what_it_named() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = crate::support::db::fresh_url(dir.path()).await;
-    let open = || async {
-        db::connect(&DatabaseSettings {
-            url: url.clone(),
-            max_connections: 2,
-            busy_timeout_ms: 1000,
-        })
-        .await
-        .expect("open")
-    };
-    let alone = Store::new(open().await);
+    let alone = Store::new(open_pool(&url).await);
     let db = crate::support::db::Db::open(&url).await;
     let membership = "SELECT COUNT(*) FROM chapter_members WHERE guild_id = 10 AND user_id = 1";
     let t0 = test_start();
@@ -569,7 +571,7 @@ async fn a_remembered_presence_is_forgotten_with_what_it_named() {
     assert_eq!(db.scalar(membership).await, 1);
 
     // Another process erases the member: one that knows it shares the database notices.
-    let shared = Store::new(open().await).shared_with_other_processes();
+    let shared = Store::new(open_pool(&url).await).shared_with_other_processes();
     shared.record_presence(B, Some(G1), t0).await.expect("b");
     alone
         .delete_member(B, &[], t0 + Duration::minutes(1))
@@ -591,16 +593,7 @@ async fn a_remembered_presence_is_forgotten_with_what_it_named() {
 async fn a_member_remembered_with_no_notice_waiting_is_read_again_once_one_may_wait() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = crate::support::db::fresh_url(dir.path()).await;
-    let open = || async {
-        db::connect(&DatabaseSettings {
-            url: url.clone(),
-            max_connections: 2,
-            busy_timeout_ms: 1000,
-        })
-        .await
-        .expect("open")
-    };
-    let alone = Store::new(open().await);
+    let alone = Store::new(open_pool(&url).await);
     let db = crate::support::db::Db::open(&url).await;
     let t0 = test_start();
     alone.record_presence(A, Some(G1), t0).await.expect("first");
@@ -622,7 +615,7 @@ async fn a_member_remembered_with_no_notice_waiting_is_read_again_once_one_may_w
     assert!(alone.notices_may_wait(A).await.expect("read after erasure"));
 
     // A process sharing the database never trusts its memory: another one may set a notice.
-    let shared = Store::new(open().await).shared_with_other_processes();
+    let shared = Store::new(open_pool(&url).await).shared_with_other_processes();
     shared.record_presence(B, Some(G1), t0).await.expect("b");
     assert!(shared.take_zone_notice(B, t0).await.expect("take"));
     assert!(!shared.notices_may_wait(B).await.expect("read"));
