@@ -1629,6 +1629,15 @@ async fn a_postponed_conference_reminds_again_and_leaving_after_a_reminder_break
         .await;
     bot.clock.set(at("2027-05-05T13:00:00Z"));
     bot.wait_for_digests(1).await;
+    // The DM reaches Discord before the bot records it sent; an edit in between leaves a
+    // nudge being sent alone (by design), so the edit waits for the record.
+    crate::support::bot::eventually("the week-before DM recorded as sent", || async {
+        before_nudges(&bot, MEMBER_A)
+            .await
+            .iter()
+            .any(|n| n.0 == "conference_week_before" && n.3 == "sent")
+    })
+    .await;
 
     // Postponed by four weeks after the week-before DM went out: another comes before the
     // new dates.
