@@ -87,7 +87,9 @@ async fn seed(db_url: &str, members: u64, per_member: u64, due: DateTime<Utc>) -
         }
     }
     tx.commit().await.expect("commit");
-    Store::new(emig_bot::db::Pool::Sqlite(pool))
+    Store::new(emig_bot::db::Pool::Sqlite(emig_bot::db::SqliteDb::new(
+        pool, true,
+    )))
 }
 
 async fn throughput() {

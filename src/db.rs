@@ -5,18 +5,133 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{PgPool, SqliteConnection, SqlitePool};
 
 use crate::settings::DatabaseSettings;
 
-/// The database the store runs on. Each variant is a pool of that engine's connections; the
-/// store's queries are written once and run on either (see `store::on!`).
+/// The database the store runs on. Each variant holds that engine's connections; the store's
+/// queries are written once and run on either (see `store::on!`).
 #[derive(Debug, Clone)]
 pub enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Postgres(PgPool),
+}
+
+/// SQLite's connections: a pool, and one connection kept out of it for statements run on
+/// their own (most reads, and writes of one statement).
+///
+/// Each SQLite connection is a thread that sqlx talks to over a channel. A pooled connection
+/// costs a second trip to that thread when it goes back (sqlx pings it on release, in a task
+/// of its own); a statement that follows at once finds it not yet back and opens another
+/// connection. The kept connection is used whenever it is free and never goes back, so a
+/// lone statement is one trip and a run of them shares one connection; while it is busy,
+/// statements use the pool. Transactions always use the pool.
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    pool: SqlitePool,
+    kept: std::sync::Arc<Kept>,
+}
+
+#[derive(Debug)]
+struct Kept {
+    /// `None` until first used (it is then taken from the pool), and again after it broke.
+    conn: tokio::sync::Mutex<Option<SqliteConnection>>,
+    /// Whether a connection may be kept at all: not when the pool may hold only one.
+    enabled: bool,
+}
+
+impl SqliteDb {
+    /// `pool`, and with `keep`, one more connection kept aside (taken from the pool when
+    /// first needed, which may then open another in its place).
+    pub fn new(pool: SqlitePool, keep: bool) -> SqliteDb {
+        SqliteDb {
+            pool,
+            kept: std::sync::Arc::new(Kept {
+                conn: tokio::sync::Mutex::new(None),
+                enabled: keep,
+            }),
+        }
+    }
+
+    /// The pool itself, for transactions and for what must not wait on the kept connection.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// A connection for a statement or a few: the kept one if it is free, else one from the
+    /// pool.
+    pub(crate) async fn quick(&self) -> Result<Quick<'_>, sqlx::Error> {
+        if self.kept.enabled {
+            if let Ok(mut slot) = self.kept.conn.try_lock() {
+                if slot.is_none() {
+                    *slot = Some(self.pool.acquire().await?.detach());
+                }
+                if let Ok(conn) = tokio::sync::MutexGuard::try_map(slot, Option::as_mut) {
+                    return Ok(Quick {
+                        conn: QuickConn::Kept(conn),
+                        kept: &self.kept,
+                    });
+                }
+            }
+        }
+        Ok(Quick {
+            conn: QuickConn::Pooled(self.pool.acquire().await?),
+            kept: &self.kept,
+        })
+    }
+
+    async fn close(&self) {
+        if let Some(conn) = self.kept.conn.lock().await.take() {
+            if let Err(e) = sqlx::Connection::close(conn).await {
+                tracing::debug!(error = %e, "the kept connection did not close cleanly");
+            }
+        }
+        // A connection may still be closing when the process exits, leaving the last writes
+        // in the -wal file: correct for SQLite, but a copy of the main file alone would miss
+        // them. Folding the log in first leaves one whole file.
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::debug!(error = %e, "no checkpoint at close");
+        }
+        self.pool.close().await;
+    }
+}
+
+/// A connection from [`SqliteDb::quick`], for as long as it is held.
+pub(crate) struct Quick<'a> {
+    conn: QuickConn<'a>,
+    kept: &'a Kept,
+}
+
+enum QuickConn<'a> {
+    Kept(tokio::sync::MappedMutexGuard<'a, SqliteConnection>),
+    Pooled(PoolConnection<sqlx::Sqlite>),
+}
+
+impl Quick<'_> {
+    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
+        match &mut self.conn {
+            QuickConn::Kept(c) => c,
+            QuickConn::Pooled(c) => c,
+        }
+    }
+
+    /// Gives the connection back, having seen how its statements ended: a kept connection
+    /// whose thread is gone is dropped, and the next statement takes a fresh one.
+    pub(crate) fn release<T>(self, outcome: &Result<T, sqlx::Error>) {
+        let broken = matches!(outcome, Err(sqlx::Error::WorkerCrashed));
+        if let (QuickConn::Kept(guard), true) = (self.conn, broken) {
+            drop(guard);
+            if let Ok(mut slot) = self.kept.conn.try_lock() {
+                *slot = None;
+            }
+        }
+    }
 }
 
 /// Which engine a pool or URL is.
@@ -50,7 +165,7 @@ impl Pool {
     /// PostgreSQL.
     pub fn as_sqlite(&self) -> Option<&SqlitePool> {
         match self {
-            Pool::Sqlite(p) => Some(p),
+            Pool::Sqlite(p) => Some(p.pool()),
             Pool::Postgres(_) => None,
         }
     }
@@ -66,18 +181,7 @@ impl Pool {
     /// Waits for running queries and closes every connection.
     pub async fn close(&self) {
         match self {
-            Pool::Sqlite(p) => {
-                // A connection may still be closing when the process exits, leaving the last
-                // writes in the -wal file: correct for SQLite, but a copy of the main file
-                // alone would miss them. Folding the log in first leaves one whole file.
-                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .execute(p)
-                    .await
-                {
-                    tracing::debug!(error = %e, "no checkpoint at close");
-                }
-                p.close().await;
-            }
+            Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
         }
     }
@@ -185,8 +289,11 @@ async fn connect_sqlite(
 
     create_folder(&options)?;
 
+    // One of the connections is kept out of the pool for lone statements (see SqliteDb),
+    // once there may be two.
+    let keep = settings.max_connections > 1;
     let pool = SqlitePoolOptions::new()
-        .max_connections(settings.max_connections)
+        .max_connections(settings.max_connections - u32::from(keep))
         // A connection to a local file cannot go stale, so the default ping before every
         // acquire (a round trip to the connection's thread, doubling the cost of a one-query
         // read) buys nothing; without it an acquire that is cancelled also keeps its connection.
@@ -195,7 +302,7 @@ async fn connect_sqlite(
         .await
         .map_err(DbError::Open)?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-    Ok(Pool::Sqlite(pool))
+    Ok(Pool::Sqlite(SqliteDb::new(pool, keep)))
 }
 
 /// `url` with any password replaced, fit for a message or a log line.

@@ -8,9 +8,9 @@
 //! appears outside a function that says which engine it is for.
 
 use sqlx::pool::PoolConnection;
-use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection};
+use sqlx::{PgConnection, Postgres, SqliteConnection};
 
-use crate::db::Pool;
+use crate::db::{Pool, Quick};
 
 /// A borrowed connection of either engine: a pooled one, or the one inside a [`super::Tx`].
 pub(crate) enum Conn<'c> {
@@ -47,40 +47,49 @@ impl Conn<'_> {
     }
 }
 
-/// A connection taken from the pool for a few statements outside a transaction.
-pub(crate) enum Held {
-    Sqlite(PoolConnection<Sqlite>),
+/// A connection held for a few statements outside a transaction (on SQLite, the kept one
+/// when it is free: see [`crate::db::SqliteDb`]).
+pub(crate) enum Held<'a> {
+    Sqlite(Quick<'a>),
     Postgres(PoolConnection<Postgres>),
 }
 
-impl Held {
+impl Held<'_> {
     pub(crate) fn engine(&mut self) -> Conn<'_> {
         match self {
-            Held::Sqlite(c) => Conn::Sqlite(c),
+            Held::Sqlite(c) => Conn::Sqlite(c.conn()),
             Held::Postgres(c) => Conn::Postgres(c),
         }
     }
 }
 
 impl Pool {
-    pub(crate) async fn held(&self) -> Result<Held, sqlx::Error> {
+    pub(crate) async fn held(&self) -> Result<Held<'_>, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Held::Sqlite(p.acquire().await?),
+            Pool::Sqlite(p) => Held::Sqlite(p.quick().await?),
             Pool::Postgres(p) => Held::Postgres(p.acquire().await?),
         })
     }
 }
 
 /// Runs `$body` with `$c` bound to the engine's connection (`on!(conn, |c| ...)`, where `conn`
-/// is a [`Conn`], [`Held`] or [`super::Tx`]), or to the engine's pool
-/// (`on!(pool &self.pool, |c| ...)`). The body is written once and compiled for each engine.
+/// is a [`Conn`], [`Held`] or [`super::Tx`]), or to a connection for a lone statement
+/// (`on!(pool &self.pool, |c| ...)`: on PostgreSQL the pool, on SQLite the kept connection
+/// when it is free). The body is written once and compiled for each engine.
 macro_rules! on {
     (pool $pool:expr, |$c:ident| $body:expr) => {
         match $pool {
-            $crate::db::Pool::Sqlite(p) => {
-                let $c: &::sqlx::SqlitePool = p;
-                $body
-            }
+            $crate::db::Pool::Sqlite(p) => match p.quick().await {
+                Ok(mut quick) => {
+                    let outcome = {
+                        let $c: &mut ::sqlx::SqliteConnection = quick.conn();
+                        $body
+                    };
+                    quick.release(&outcome);
+                    outcome
+                }
+                Err(e) => Err(e.into()),
+            },
             $crate::db::Pool::Postgres(p) => {
                 let $c: &::sqlx::PgPool = p;
                 $body

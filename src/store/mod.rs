@@ -200,8 +200,8 @@ impl Store {
         self.pool.engine()
     }
 
-    /// A connection from the pool, for a few statements outside a transaction.
-    pub(crate) async fn held(&self) -> StoreResult<engine::Held> {
+    /// A connection for a few statements outside a transaction.
+    pub(crate) async fn held(&self) -> StoreResult<engine::Held<'_>> {
         Ok(self.pool.held().await?)
     }
 
@@ -218,7 +218,7 @@ impl Store {
         let target = path.to_str().ok_or(BackupError::NotUtf8)?;
         sqlx::query("VACUUM INTO $1")
             .bind(target)
-            .execute(pool)
+            .execute(pool.pool())
             .await
             .map_err(StoreError::from)?;
         Ok(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0))

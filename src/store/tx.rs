@@ -25,7 +25,7 @@ impl Store {
     /// Begins a unit of work.
     pub async fn begin(&self) -> StoreResult<Tx> {
         let inner = match &self.pool {
-            Pool::Sqlite(p) => Inner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p) => Inner::Sqlite(p.pool().begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Inner::Postgres(p.begin().await?),
         };
         Ok(Tx { inner })

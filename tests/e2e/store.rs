@@ -624,3 +624,37 @@ async fn a_member_remembered_with_no_notice_waiting_is_read_again_once_one_may_w
     assert!(shared.notices_may_wait(B).await.expect("set elsewhere"));
     db.close().await;
 }
+
+/// On SQLite, statements run on their own share one kept connection however quickly they
+/// follow each other (a pooled connection goes back only after another trip to its thread,
+/// so a statement right after it opened another connection): the pool stays empty through
+/// a run of reads and single-statement writes, reads at the same time all answer, and a
+/// clean close leaves every write in the main file.
+#[tokio::test]
+async fn lone_sqlite_statements_share_one_kept_connection() {
+    let (store, dir) = sqlite_store().await;
+    let pool = store.pool().as_sqlite().expect("SQLite").clone();
+    let now = test_start();
+    for i in 0..100 {
+        let name = if i % 2 == 0 {
+            "Europe/Berlin"
+        } else {
+            "Asia/Tokyo"
+        };
+        store.set_timezone(A, zone(name), now).await.expect("set");
+        assert_eq!(
+            store.member(A).await.expect("member").timezone,
+            Some(zone(name))
+        );
+        store.overview(A).await.expect("overview");
+    }
+    assert_eq!(pool.size(), 0, "no pooled connection was opened");
+    // Many at once: one gets the kept connection, the rest the pool; all answer.
+    let reads = futures_util::future::join_all((0..20).map(|_| store.member(A))).await;
+    assert!(reads.iter().all(|r| r
+        .as_ref()
+        .is_ok_and(|m| m.timezone == Some(zone("Asia/Tokyo")))));
+    store.close().await;
+    let wal = dir.path().join("nested/data/emig.db-wal");
+    assert!(std::fs::metadata(&wal).map_or(true, |m| m.len() == 0));
+}

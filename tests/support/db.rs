@@ -61,7 +61,10 @@ pub fn is_postgres(url: &str) -> bool {
 macro_rules! on_pool {
     ($pool:expr, |$c:ident| $body:expr) => {
         match $pool {
-            emig_bot::db::Pool::Sqlite($c) => $body,
+            emig_bot::db::Pool::Sqlite(p) => {
+                let $c = p.pool();
+                $body
+            }
             emig_bot::db::Pool::Postgres($c) => $body,
         }
     };
@@ -133,7 +136,7 @@ impl Db {
             Pool::Sqlite(p) => sqlx::query_as(&format!(
                 "SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid"
             ))
-            .fetch_all(p)
+            .fetch_all(p.pool())
             .await
             .expect("columns"),
             Pool::Postgres(p) => sqlx::query_as(
