@@ -51,8 +51,9 @@ async fn ping(ctx: poise::Context<'_, (), PingError>) -> Result<(), PingError> {
     Ok(())
 }
 
-/// The denominator: a poise bot with one command, set up the way emig-bot talks to the fake
-/// (the same runtime, proxy and disabled ratelimiter), registering its command when ready.
+/// The denominator: a poise bot with one command, talking to the fake the way emig-bot does
+/// (proxy, disabled ratelimiter), registering its command when ready, on tokio's default
+/// runtime (a worker thread per core, as `#[tokio::main]` gives; emig-bot runs one).
 fn ping_bot() {
     use poise::serenity_prelude as serenity;
     let token = std::env::var("EMIG_DISCORD_TOKEN").expect("token");

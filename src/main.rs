@@ -44,8 +44,7 @@ enum Command {
 /// Bad settings: the message has been printed, exit 2 like other usage errors.
 const EXIT_CONFIG: u8 = 2;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     // A .env file never overrides a variable that is really set.
     let _ = dotenvy::dotenv();
@@ -57,8 +56,23 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(settings.worker_threads)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("emig-bot: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli.command.unwrap_or(Command::Run), settings))
+}
 
-    match cli.command.unwrap_or(Command::Run) {
+/// Carries out `command` on the runtime.
+async fn run(command: Command, settings: Settings) -> ExitCode {
+    match command {
         Command::Check => match db::connect(&settings.database).await {
             Ok(pool) => {
                 pool.close().await;

@@ -44,6 +44,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("EMIG_PRACTICE_GREEN", "practice.green"),
     ("EMIG_PRACTICE_YELLOW", "practice.yellow"),
     ("EMIG_PRACTICE_RED", "practice.red"),
+    ("EMIG_RUNTIME_WORKER_THREADS", "runtime.worker_threads"),
 ];
 
 /// The variable naming an extra settings file (same as `--config`).
@@ -109,6 +110,8 @@ pub struct Settings {
     pub practice: crate::domain::story::TimerSignals,
     /// Who runs this deployment, as `/privacy` names them.
     pub privacy_operator: Option<String>,
+    /// Threads running the bot's tasks (the binary's async runtime).
+    pub worker_threads: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +259,13 @@ struct Raw {
     drafts: RawDrafts,
     privacy: RawPrivacy,
     practice: RawPractice,
+    runtime: RawRuntime,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuntime {
+    worker_threads: i64,
 }
 
 #[derive(Deserialize)]
@@ -622,7 +632,12 @@ impl Settings {
             return Err(layers.invalid("privacy.operator", "is too long: 300 characters at most"));
         }
         let privacy_operator = (!operator.is_empty()).then(|| operator.to_owned());
+        let worker_threads = usize::try_from(raw.runtime.worker_threads)
+            .ok()
+            .filter(|n| (1..=64).contains(n))
+            .ok_or_else(|| layers.invalid("runtime.worker_threads", "use a number from 1 to 64"))?;
         Ok(Settings {
+            worker_threads,
             nudges,
             templates_dir,
             practice,
@@ -729,11 +744,12 @@ impl fmt::Display for Settings {
             Some(dir) => writeln!(f, "drafts.templates_dir     = {}", dir.display())?,
             None => writeln!(f, "drafts.templates_dir     = (none: built-in templates)")?,
         }
-        write!(
+        writeln!(
             f,
             "practice (green/yellow/red) = {}/{}/{} s",
             self.practice.green, self.practice.yellow, self.practice.red
-        )
+        )?;
+        write!(f, "runtime.worker_threads   = {}", self.worker_threads)
     }
 }
 
@@ -860,6 +876,31 @@ mod tests {
         .unwrap();
         assert_eq!(s.members.default_timezone.name(), "Europe/Berlin");
         assert_eq!(s.database.max_connections, 7);
+    }
+
+    #[test]
+    fn one_worker_thread_unless_set_and_never_none() {
+        let s = Settings::load(None, &env_of(&[("EMIG_DISCORD_TOKEN", TOKEN)])).unwrap();
+        assert_eq!(s.worker_threads, 1);
+        let s = Settings::load(
+            None,
+            &env_of(&[
+                ("EMIG_DISCORD_TOKEN", TOKEN),
+                ("EMIG_RUNTIME_WORKER_THREADS", "4"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.worker_threads, 4);
+        let err = Settings::load(
+            None,
+            &env_of(&[
+                ("EMIG_DISCORD_TOKEN", TOKEN),
+                ("EMIG_RUNTIME_WORKER_THREADS", "0"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("runtime.worker_threads"), "{err}");
     }
 
     #[test]
