@@ -234,8 +234,6 @@ impl Store {
         })
     }
 
-    /// True once for a member whose time zone is only assumed (none set): the first time it
-    /// is asked, so they are told once.
     /// Whether a once-only notice may be waiting for the member (the zone assumed for them,
     /// their DMs closed): one read, so a command with nothing to tell writes nothing. The
     /// notices are still taken by their own conditional update.
@@ -258,6 +256,8 @@ impl Store {
         Ok(waiting.unwrap_or(false))
     }
 
+    /// True once for a member whose time zone is only assumed (none set): the first time it
+    /// is asked, so they are told once.
     pub async fn take_zone_notice(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<bool> {
         let taken = on!(pool & self.pool, |c| sqlx::query(
             "UPDATE members SET zone_notice_at = $1
