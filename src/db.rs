@@ -39,7 +39,7 @@ pub struct SqliteDb {
 struct Kept {
     /// `None` until first used (it is then taken from the pool), and again after it broke.
     conn: tokio::sync::Mutex<Option<SqliteConnection>>,
-    /// Whether a connection may be kept at all: not when the pool may hold only one.
+    /// Whether a connection is kept at all: not when `database.max_connections` is 1.
     enabled: bool,
 }
 
@@ -84,19 +84,24 @@ impl SqliteDb {
     }
 
     async fn close(&self) {
-        if let Some(conn) = self.kept.conn.lock().await.take() {
-            if let Err(e) = sqlx::Connection::close(conn).await {
-                tracing::debug!(error = %e, "the kept connection did not close cleanly");
-            }
-        }
+        // Held to the end: a statement arriving meanwhile uses the pool, which is closing,
+        // rather than taking a new kept connection that nothing would close.
+        let mut kept = self.kept.conn.lock().await;
         // A connection may still be closing when the process exits, leaving the last writes
         // in the -wal file: correct for SQLite, but a copy of the main file alone would miss
         // them. Folding the log in first leaves one whole file.
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-        {
+        let checkpoint = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)");
+        let folded = match kept.as_mut() {
+            Some(conn) => checkpoint.execute(conn).await,
+            None => checkpoint.execute(&self.pool).await,
+        };
+        if let Err(e) = folded {
             tracing::debug!(error = %e, "no checkpoint at close");
+        }
+        if let Some(conn) = kept.take() {
+            if let Err(e) = sqlx::Connection::close(conn).await {
+                tracing::debug!(error = %e, "the kept connection did not close cleanly");
+            }
         }
         self.pool.close().await;
     }

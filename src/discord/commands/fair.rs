@@ -485,7 +485,18 @@ async fn practice_next(ctx: Context<'_>) -> Result<(), CommandError> {
     }
     let (history, round) = data.store.practice_history(session.id).await?;
     let mut rng = fastrand::Rng::with_seed(crate::store::random_u64());
-    let groups = crate::domain::pairing::pair_round(&members, &history, &mut rng);
+    // Hundreds of people take a noticeable moment: off the thread serving other commands.
+    let pinged: Vec<serenity::UserId> = members.iter().map(|u| serenity::UserId::new(*u)).collect();
+    let people = members.len();
+    let groups = tokio::task::spawn_blocking(move || {
+        crate::domain::pairing::pair_round(&members, &history, &mut rng)
+    })
+    .await
+    .map_err(|_| {
+        CommandError::User(
+            "The pairing could not be worked out; nothing was changed. Try again.".into(),
+        )
+    })?;
     let lines: Vec<String> = groups
         .iter()
         .map(|g| {
@@ -501,7 +512,6 @@ async fn practice_next(ctx: Context<'_>) -> Result<(), CommandError> {
         "**Round {round}**\n{}\nSay your one-minute story, then swap. Feedback: clear? specific? on time? one suggestion.",
         lines.join("\n")
     );
-    let pinged: Vec<serenity::UserId> = members.iter().map(|u| serenity::UserId::new(*u)).collect();
     let story = serenity::CreateActionRow::Buttons(vec![serenity::CreateButton::new(
         FairComponent::PracticeStory {
             session: session.id,
@@ -533,7 +543,7 @@ async fn practice_next(ctx: Context<'_>) -> Result<(), CommandError> {
         ctx,
         reply::ephemeral(format!(
             "Round {round} posted: {} people in {} groups.",
-            members.len(),
+            people,
             groups.len()
         )),
     )

@@ -342,15 +342,6 @@ async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
     let owner = author(ctx);
     let data = ctx.data();
     let tables = data.store.export(owner).await?;
-    let document = serde_json::json!({
-        "format": "emig-bot export",
-        "version": 1,
-        "member": owner.to_string(),
-        "exported_at": data.clock.now().to_rfc3339(),
-        "tables": tables,
-    });
-    let json = serde_json::to_string_pretty(&document)
-        .map_err(|e| CommandError::User(format!("The export could not be written: {e}")))?;
     let contacts = data
         .store
         .list_contacts(
@@ -362,20 +353,61 @@ async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
         )
         .await?
         .contacts;
-    let csv = crate::domain::export::contacts_csv(&contacts)
-        .map_err(|e| CommandError::User(format!("The CSV could not be written: {e}")))?;
-    let vcf = crate::domain::export::contacts_vcf(&contacts);
     let limit = match ctx {
         poise::Context::Application(app) => app.interaction.attachment_size_limit as usize,
         poise::Context::Prefix(_) => 8 * 1024 * 1024,
     };
+    let now = data.clock.now();
+    // Writing and zipping a large export takes a while: off the thread serving other commands.
+    let (text, files) =
+        tokio::task::spawn_blocking(move || export_files(owner, tables, &contacts, now, limit))
+            .await
+            .map_err(|_| {
+                CommandError::User(
+                    "The export could not be written; nothing was changed. Try again.".into(),
+                )
+            })??;
+    let mut answer = reply::ephemeral(text);
+    for (name, bytes) in files {
+        answer = answer.attachment(poise::serenity_prelude::CreateAttachment::bytes(
+            bytes, name,
+        ));
+    }
+    reply::send(ctx, answer).await?;
+    Ok(())
+}
+
+/// Files to attach: each file's name and bytes.
+type Files = Vec<(&'static str, Vec<u8>)>;
+
+/// `/me export`'s files and the message announcing them: JSON, CSV and vCard, or one zip of
+/// them when together they pass Discord's attachment `limit`.
+fn export_files(
+    owner: crate::domain::UserId,
+    tables: serde_json::Map<String, serde_json::Value>,
+    contacts: &[crate::domain::contact::Contact],
+    now: chrono::DateTime<chrono::Utc>,
+    limit: usize,
+) -> Result<(String, Files), CommandError> {
+    let document = serde_json::json!({
+        "format": "emig-bot export",
+        "version": 1,
+        "member": owner.to_string(),
+        "exported_at": now.to_rfc3339(),
+        "tables": tables,
+    });
+    let json = serde_json::to_string_pretty(&document)
+        .map_err(|e| CommandError::User(format!("The export could not be written: {e}")))?;
+    let csv = crate::domain::export::contacts_csv(contacts)
+        .map_err(|e| CommandError::User(format!("The CSV could not be written: {e}")))?;
+    let vcf = crate::domain::export::contacts_vcf(contacts);
     let size = json.len() + csv.len() + vcf.len();
     let mut text = format!(
         "Everything I keep about you: `emig-bot-export.json` (every table, one array each), `contacts.csv` ({} contact{}, opens in any spreadsheet) and `contacts.vcf` (imports into a phone's address book).",
         contacts.len(),
         if contacts.len() == 1 { "" } else { "s" }
     );
-    let files: Vec<(&str, Vec<u8>)> = if limit > 0 && size > limit {
+    let files: Files = if limit > 0 && size > limit {
         // Too big to attach as they are: one .zip, never a cut.
         let zip = crate::domain::export::zipped(
             &[
@@ -383,7 +415,7 @@ async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
                 ("contacts.csv", csv.as_bytes()),
                 ("contacts.vcf", vcf.as_bytes()),
             ],
-            data.clock.now(),
+            now,
         )
         .map_err(|e| CommandError::User(format!("The export could not be zipped: {e}")))?;
         if zip.len() > limit {
@@ -405,14 +437,7 @@ async fn export(ctx: Context<'_>) -> Result<(), CommandError> {
             ("contacts.vcf", vcf.into_bytes()),
         ]
     };
-    let mut answer = reply::ephemeral(text);
-    for (name, bytes) in files {
-        answer = answer.attachment(poise::serenity_prelude::CreateAttachment::bytes(
-            bytes, name,
-        ));
-    }
-    reply::send(ctx, answer).await?;
-    Ok(())
+    Ok((text, files))
 }
 
 /// How long downloading an imported sheet may take.
