@@ -299,6 +299,10 @@ async fn connect_sqlite(
     let keep = settings.max_connections > 1;
     let pool = SqlitePoolOptions::new()
         .max_connections(settings.max_connections - u32::from(keep))
+        // A pooled connection is free again once its transaction is done, and a transaction
+        // waits for another writer at most the busy timeout: waiting longer for a connection
+        // than that (and a second to open one) only delays the "try again".
+        .acquire_timeout(Duration::from_millis(settings.busy_timeout_ms) + Duration::from_secs(1))
         // A connection to a local file cannot go stale, so the default ping before every
         // acquire (a round trip to the connection's thread, doubling the cost of a one-query
         // read) buys nothing; without it an acquire that is cancelled also keeps its connection.

@@ -91,10 +91,13 @@ pub fn internal_text(store: &crate::store::Store, error: &CommandError) -> &'sta
 
 /// Another writer held on: SQLite's "database is locked" (BUSY, BUSY_SNAPSHOT, LOCKED), or
 /// PostgreSQL's lock wait past `lock_timeout` (55P03), a serialization failure (40001) or a
-/// deadlock it broke (40P01). Nothing was changed; trying again works.
+/// deadlock it broke (40P01); or every connection stayed taken by such waits past the pool's
+/// timeout. Nothing was changed; trying again works.
 fn is_busy(error: &CommandError) -> bool {
-    let CommandError::Store(StoreError::Database(sqlx::Error::Database(db))) = error else {
-        return false;
+    let db = match error {
+        CommandError::Store(StoreError::Database(sqlx::Error::PoolTimedOut)) => return true,
+        CommandError::Store(StoreError::Database(sqlx::Error::Database(db))) => db,
+        _ => return false,
     };
     matches!(
         db.code().as_deref(),
@@ -235,5 +238,18 @@ pub async fn on_error(error: FrameworkError<'_, Data, CommandError>) {
     };
     if let Err(e) = reply::send(ctx, reply::ephemeral(text)).await {
         tracing::warn!(error = %e, "could not tell the member about an error");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_too_long_for_a_connection_is_busy_not_our_fault() {
+        let timed_out = CommandError::Store(StoreError::Database(sqlx::Error::PoolTimedOut));
+        assert!(is_busy(&timed_out));
+        let other = CommandError::Store(StoreError::Database(sqlx::Error::RowNotFound));
+        assert!(!is_busy(&other));
     }
 }
