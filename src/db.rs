@@ -29,10 +29,28 @@ pub enum Pool {
 /// connection. The kept connection is used whenever it is free and never goes back, so a
 /// lone statement is one trip and a run of them shares one connection; while it is busy,
 /// statements use the pool. Transactions always use the pool.
+///
+/// Besides, one read-only connection of our own (not sqlx's) answers the hottest reads on the
+/// calling thread: see [`SqliteDb::read_here`].
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pool: SqlitePool,
     kept: std::sync::Arc<Kept>,
+    here: std::sync::Arc<Here>,
+}
+
+/// The connection behind [`SqliteDb::read_here`].
+#[derive(Debug, Default)]
+struct Here {
+    /// The database file; `None` when reads are not answered here (an in-memory database,
+    /// which a second connection would not see).
+    file: Option<std::path::PathBuf>,
+    /// Opened at the first read, and again after one failed.
+    conn: std::sync::Mutex<Option<rusqlite::Connection>>,
+    /// Set when the database closes: no connection is opened after.
+    closed: std::sync::atomic::AtomicBool,
+    /// Reads answered here (for tests and benches).
+    answered: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug)]
@@ -53,7 +71,87 @@ impl SqliteDb {
                 conn: tokio::sync::Mutex::new(None),
                 enabled: keep,
             }),
+            here: std::sync::Arc::default(),
         }
+    }
+
+    /// The same, with reads answered on the calling thread from `file` (the database's own
+    /// file, which must exist: see [`SqliteDb::read_here`]).
+    pub fn reading_here(mut self, file: std::path::PathBuf) -> SqliteDb {
+        self.here = std::sync::Arc::new(Here {
+            file: Some(file),
+            ..Here::default()
+        });
+        self
+    }
+
+    /// Runs `read` on the calling thread with a read-only connection of its own, or returns
+    /// `None` when that cannot be done now; the caller then reads through sqlx.
+    ///
+    /// Each sqlx connection to SQLite is a thread of its own, and a statement is a message
+    /// there and an answer back: two thread switches, which on a small machine take several
+    /// times the statement itself. A short read bounded by one member's rows costs less than
+    /// that run here, and a command waits for its answer anyway. Only reads: the connection is
+    /// opened read-only. Never a wait: the connection's busy timeout is zero, and a read that
+    /// would wait (the database locked by a checkpoint), finds the connection in use by another
+    /// thread, or fails in any way returns `None`, so it is done the usual way, which waits and
+    /// reports errors as everywhere else. In WAL mode a read sees every committed write, as any
+    /// new connection's does.
+    pub(crate) fn read_here<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Option<T> {
+        use std::sync::atomic::Ordering;
+        let here = &*self.here;
+        let file = here.file.as_deref()?;
+        let mut slot = match here.conn.try_lock() {
+            Ok(slot) => slot,
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+            // A read panicked holding it: start over with a fresh connection.
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                here.conn.clear_poison();
+                let mut slot = poisoned.into_inner();
+                *slot = None;
+                slot
+            }
+        };
+        if here.closed.load(Ordering::Acquire) {
+            return None;
+        }
+        if slot.is_none() {
+            match open_here(file) {
+                Ok(conn) => *slot = Some(conn),
+                Err(e) => {
+                    tracing::debug!(error = %e, "no connection for reads here");
+                    return None;
+                }
+            }
+        }
+        let conn = slot.as_ref()?;
+        match read(conn) {
+            Ok(answer) => {
+                here.answered.fetch_add(1, Ordering::Relaxed);
+                Some(answer)
+            }
+            Err(e) => {
+                let busy = matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                );
+                if !busy {
+                    tracing::debug!(error = %e, "a read here failed; it goes through the pool");
+                    *slot = None;
+                }
+                None
+            }
+        }
+    }
+
+    /// How many reads [`SqliteDb::read_here`] answered.
+    pub fn reads_answered_here(&self) -> u64 {
+        self.here
+            .answered
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The pool itself, for transactions and for what must not wait on the kept connection.
@@ -84,6 +182,13 @@ impl SqliteDb {
     }
 
     async fn close(&self) {
+        self.here
+            .closed
+            .store(true, std::sync::atomic::Ordering::Release);
+        // A read here holds this only for its statement, on a thread that is not waiting.
+        if let Ok(mut slot) = self.here.conn.lock() {
+            slot.take();
+        }
         // Held to the end: a statement arriving meanwhile uses the pool, which is closing,
         // rather than taking a new kept connection that nothing would close.
         let mut kept = self.kept.conn.lock().await;
@@ -105,6 +210,20 @@ impl SqliteDb {
         }
         self.pool.close().await;
     }
+}
+
+/// The connection for [`SqliteDb::read_here`]: read-only, never waiting, its statements
+/// prepared once.
+fn open_here(file: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::ZERO)?;
+    // Few statements are read here; a small page cache is plenty (the pages are in the OS's).
+    conn.pragma_update(None, "cache_size", -256)?;
+    Ok(conn)
 }
 
 /// A connection from [`SqliteDb::quick`], for as long as it is held.
@@ -168,6 +287,17 @@ impl Pool {
 
     /// The SQLite pool, for what only SQLite has (a file to copy, PRAGMAs); `None` on
     /// PostgreSQL.
+    /// See [`SqliteDb::read_here`]; always `None` on PostgreSQL.
+    pub(crate) fn read_here<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Option<T> {
+        match self {
+            Pool::Sqlite(db) => db.read_here(read),
+            Pool::Postgres(_) => None,
+        }
+    }
+
     pub fn as_sqlite(&self) -> Option<&SqlitePool> {
         match self {
             Pool::Sqlite(p) => Some(p.pool()),
@@ -307,11 +437,18 @@ async fn connect_sqlite(
         // acquire (a round trip to the connection's thread, doubling the cost of a one-query
         // read) buys nothing; without it an acquire that is cancelled also keeps its connection.
         .test_before_acquire(false)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .map_err(DbError::Open)?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-    Ok(Pool::Sqlite(SqliteDb::new(pool, keep)))
+    let db = SqliteDb::new(pool, keep);
+    // A file of its own, not an in-memory database: a second connection sees the same data.
+    let file = options.get_filename();
+    Ok(Pool::Sqlite(if file.is_file() {
+        db.reading_here(file.to_path_buf())
+    } else {
+        db
+    }))
 }
 
 /// `url` with any password replaced, fit for a message or a log line.
@@ -345,6 +482,53 @@ mod tests {
         );
         assert_eq!(Engine::of_url("mysql://u@h/db"), None);
         assert_eq!(Engine::of_url("data/x.db"), None);
+    }
+
+    fn sqlite_settings(url: String) -> DatabaseSettings {
+        DatabaseSettings {
+            url,
+            max_connections: 2,
+            busy_timeout_ms: 1000,
+        }
+    }
+
+    /// A file is read here; an in-memory database, which another connection would not see,
+    /// never is; a failed read leaves it to the pool and the next opens a fresh connection;
+    /// once closed, nothing more is read here.
+    #[tokio::test]
+    async fn reads_here_only_from_a_file_and_never_after_a_failure_or_closing() {
+        let count = |c: &rusqlite::Connection| {
+            c.query_row("SELECT COUNT(*) FROM members", [], |r| r.get::<_, i64>(0))
+        };
+        let memory = connect(&sqlite_settings("sqlite::memory:".into()))
+            .await
+            .expect("in memory");
+        assert_eq!(memory.read_here(count), None);
+        memory.close().await;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("x.db").display());
+        let pool = connect(&sqlite_settings(url)).await.expect("file");
+        assert_eq!(pool.read_here(count), Some(0));
+        let failed: Option<i64> =
+            pool.read_here(|c| c.query_row("SELECT nothing FROM nowhere", [], |r| r.get(0)));
+        assert_eq!(failed, None);
+        assert_eq!(pool.read_here(count), Some(0));
+        // Read-only: a write is refused, and the pool answers instead.
+        let wrote = pool.read_here(|c| {
+            c.execute(
+                "INSERT INTO members (user_id, created_at, updated_at) VALUES (1, 0, 0)",
+                [],
+            )
+        });
+        assert_eq!(wrote, None);
+        assert_eq!(pool.read_here(count), Some(0));
+        let Pool::Sqlite(db) = &pool else {
+            panic!("SQLite");
+        };
+        assert_eq!(db.reads_answered_here(), 3);
+        pool.close().await;
+        assert_eq!(pool.read_here(count), None);
     }
 
     #[test]

@@ -59,6 +59,45 @@ struct OverviewRow {
     chapters: i64,
 }
 
+/// The member's settings with what `/me show` adds: their DM state, Match Day (theirs, or their
+/// one chapter's), and how many contacts and chapters they have.
+const OVERVIEW: &str = "SELECT m.user_id, m.timezone, m.stage, m.dms_enabled, m.nudge_hour,
+        m.dms_closed_at IS NOT NULL AS dms_closed,
+        COALESCE(m.match_day,
+          (SELECT ch.match_day FROM chapters ch
+           JOIN chapter_members cm ON cm.guild_id = ch.guild_id
+           WHERE cm.user_id = m.user_id
+             AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1))
+          AS match_day,
+        (SELECT COUNT(*) FROM contacts WHERE owner_id = m.user_id) AS contacts,
+        (SELECT COUNT(*) FROM chapter_members WHERE user_id = m.user_id) AS chapters
+ FROM members m WHERE m.user_id = $1";
+
+impl OverviewRow {
+    /// The row as [`crate::db::SqliteDb::read_here`] reads it (the columns of [`OVERVIEW`]).
+    fn read_here(row: &rusqlite::Row<'_>) -> rusqlite::Result<OverviewRow> {
+        let match_day: Option<String> = row.get("match_day")?;
+        let match_day = match_day
+            .map(|day| {
+                chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(OverviewRow {
+            member: MemberRow::read_here(row)?,
+            dms_closed: row.get("dms_closed")?,
+            match_day,
+            contacts: row.get("contacts")?,
+            chapters: row.get("chapters")?,
+        })
+    }
+}
+
 impl TryFrom<MemberRow> for Member {
     type Error = StoreError;
 
@@ -101,16 +140,46 @@ impl TryFrom<MemberRow> for Member {
 }
 
 /// The member's settings, or the defaults for someone the bot has not seen yet.
+const MEMBER: &str =
+    "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = $1";
+
 async fn member(conn: &mut Conn<'_>, user: UserId) -> StoreResult<Member> {
     let row: Option<MemberRow> = on!(conn, |c| {
-        sqlx::query_as(
-        "SELECT user_id, timezone, stage, dms_enabled, nudge_hour FROM members WHERE user_id = $1",
-    )
-    .bind(sql_id(user.0))
-    .fetch_optional(&mut *c)
-    .await
+        sqlx::query_as(MEMBER)
+            .bind(sql_id(user.0))
+            .fetch_optional(&mut *c)
+            .await
     })?;
     row.map_or_else(|| Ok(Member::new(user)), Member::try_from)
+}
+
+impl MemberRow {
+    /// The row as [`crate::db::SqliteDb::read_here`] reads it (the columns of [`MEMBER`]).
+    fn read_here(row: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
+        Ok(MemberRow {
+            user_id: row.get("user_id")?,
+            timezone: row.get("timezone")?,
+            stage: row.get("stage")?,
+            dms_enabled: row.get("dms_enabled")?,
+            nudge_hour: row.get("nudge_hour")?,
+        })
+    }
+}
+
+/// One row by the member's id, read on the calling thread when it can be (see
+/// [`crate::db::SqliteDb::read_here`]).
+fn read_here<T>(
+    pool: &crate::db::Pool,
+    sql: &str,
+    user: UserId,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Option<Option<T>> {
+    use rusqlite::OptionalExtension;
+    pool.read_here(|c| {
+        c.prepare_cached(sql)?
+            .query_row([sql_id(user.0)], row)
+            .optional()
+    })
 }
 
 /// Sets one of the member's own settings, creating the member if needed.
@@ -192,30 +261,24 @@ const PRESENCE_CACHE_MAX: usize = 100_000;
 impl Store {
     /// The member's settings, or the defaults for someone the bot has not seen yet.
     pub async fn member(&self, user: UserId) -> StoreResult<Member> {
-        member(&mut self.held().await?.engine(), user).await
+        match read_here(&self.pool, MEMBER, user, MemberRow::read_here) {
+            Some(row) => row.map_or_else(|| Ok(Member::new(user)), Member::try_from),
+            None => member(&mut self.held().await?.engine(), user).await,
+        }
     }
 
     /// The member's settings with their DM state, Match Day (see `match_day`), and how many
     /// contacts and chapters they have: one statement, for `/me show`.
     pub async fn overview(&self, user: UserId) -> StoreResult<Overview> {
-        let row: Option<OverviewRow> = on!(pool & self.pool, |c| {
-            sqlx::query_as(
-            "SELECT m.user_id, m.timezone, m.stage, m.dms_enabled, m.nudge_hour,
-                    m.dms_closed_at IS NOT NULL AS dms_closed,
-                    COALESCE(m.match_day,
-                      (SELECT ch.match_day FROM chapters ch
-                       JOIN chapter_members cm ON cm.guild_id = ch.guild_id
-                       WHERE cm.user_id = m.user_id
-                         AND (SELECT COUNT(*) FROM chapter_members x WHERE x.user_id = m.user_id) = 1))
-                      AS match_day,
-                    (SELECT COUNT(*) FROM contacts WHERE owner_id = m.user_id) AS contacts,
-                    (SELECT COUNT(*) FROM chapter_members WHERE user_id = m.user_id) AS chapters
-             FROM members m WHERE m.user_id = $1",
-        )
-        .bind(sql_id(user.0))
-        .fetch_optional(c)
-        .await
-        })?;
+        let row = match read_here(&self.pool, OVERVIEW, user, OverviewRow::read_here) {
+            Some(row) => row,
+            None => on!(pool & self.pool, |c| {
+                sqlx::query_as(OVERVIEW)
+                    .bind(sql_id(user.0))
+                    .fetch_optional(c)
+                    .await
+            })?,
+        };
         let Some(row) = row else {
             return Ok(Overview {
                 member: Member::new(user),

@@ -658,3 +658,77 @@ async fn lone_sqlite_statements_share_one_kept_connection() {
     let wal = dir.path().join("nested/data/emig.db-wal");
     assert!(std::fs::metadata(&wal).map_or(true, |m| m.len() == 0));
 }
+
+/// The hottest reads (a member's row, `/me show`'s overview) are answered on the calling
+/// thread by a read-only connection of the store's own: they see every committed write at
+/// once, agree with the same reads through sqlx, keep one member's data to that member, and
+/// a write left open elsewhere neither shows in them nor makes them wait (a read here never
+/// waits: it would have gone through the pool, and not counted as answered here).
+#[tokio::test]
+async fn hot_reads_answered_on_the_calling_thread_see_every_committed_write() {
+    use emig_bot::domain::contact::{ContactName, NewContact};
+    let (store, _dir) = sqlite_store().await;
+    let db::Pool::Sqlite(sqlite) = store.pool().clone() else {
+        panic!("SQLite");
+    };
+    // The same database read only through sqlx.
+    let plain = db::SqliteDb::new(sqlite.pool().clone(), false);
+    let through_sqlx = Store::new(db::Pool::Sqlite(plain.clone()));
+    let now = test_start();
+    let answered = sqlite.reads_answered_here();
+    assert_eq!(store.member(A).await.expect("member").timezone, None);
+    assert_eq!(store.overview(A).await.expect("overview").contacts, 0);
+    assert_eq!(sqlite.reads_answered_here(), answered + 2);
+
+    store.set_timezone(A, zone("Asia/Tokyo"), now).await.expect("zone");
+    store.set_stage(A, Stage::M3, now).await.expect("stage");
+    store.set_nudge_hour(A, 7, now).await.expect("hour");
+    store
+        .set_match_day(A, now.date_naive() + Duration::days(90), now)
+        .await
+        .expect("match day");
+    store.record_presence(A, Some(G1), now).await.expect("seen");
+    for name in ["Dr. One", "Dr. Two"] {
+        store
+            .add_contact(
+                A,
+                &NewContact::named(ContactName::parse(name).expect("name"), now.date_naive()),
+                now,
+            )
+            .await
+            .expect("contact");
+    }
+    store.set_timezone(B, zone("Europe/Berlin"), now).await.expect("B");
+    let answered = sqlite.reads_answered_here();
+    let mine = store.overview(A).await.expect("overview");
+    assert_eq!(mine.member.timezone, Some(zone("Asia/Tokyo")));
+    assert_eq!(mine.member.stage, Some(Stage::M3));
+    assert_eq!(mine.member.dms.hour, 7);
+    assert_eq!(mine.match_day, Some(now.date_naive() + Duration::days(90)));
+    assert_eq!((mine.contacts, mine.chapters), (2, 1));
+    assert_eq!(mine, through_sqlx.overview(A).await.expect("through sqlx"));
+    let theirs = store.overview(B).await.expect("B's overview");
+    assert_eq!((theirs.contacts, theirs.chapters), (0, 0));
+    assert_eq!(theirs.member.timezone, Some(zone("Europe/Berlin")));
+    assert_eq!(theirs, through_sqlx.overview(B).await.expect("through sqlx"));
+    assert_eq!(
+        store.member(A).await.expect("member"),
+        through_sqlx.member(A).await.expect("through sqlx")
+    );
+    assert_eq!(sqlite.reads_answered_here(), answered + 3);
+    assert_eq!(plain.reads_answered_here(), 0);
+
+    // A write transaction open elsewhere: the read answers at once, with what is committed.
+    let mut open = sqlite.pool().begin().await.expect("begin");
+    sqlx::query("UPDATE members SET nudge_hour = 9 WHERE user_id = $1")
+        .bind(1_i64)
+        .execute(&mut *open)
+        .await
+        .expect("uncommitted");
+    let answered = sqlite.reads_answered_here();
+    assert_eq!(store.member(A).await.expect("member").dms.hour, 7);
+    assert_eq!(sqlite.reads_answered_here(), answered + 1);
+    open.commit().await.expect("commit");
+    assert_eq!(store.member(A).await.expect("member").dms.hour, 9);
+    assert_eq!(store.overview(A).await.expect("overview").member.dms.hour, 9);
+}
