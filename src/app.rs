@@ -261,6 +261,7 @@ impl App {
                             shards.shutdown_all().await;
                             break Err(AppError::Registration(why));
                         }
+                        crate::memory::give_back_free();
                     }
                 }
             }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod db;
 pub mod discord;
 pub mod domain;
+pub mod memory;
 pub mod scheduler;
 pub mod settings;
 pub mod store;

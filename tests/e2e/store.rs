@@ -680,7 +680,10 @@ async fn hot_reads_answered_on_the_calling_thread_see_every_committed_write() {
     assert_eq!(store.overview(A).await.expect("overview").contacts, 0);
     assert_eq!(sqlite.reads_answered_here(), answered + 2);
 
-    store.set_timezone(A, zone("Asia/Tokyo"), now).await.expect("zone");
+    store
+        .set_timezone(A, zone("Asia/Tokyo"), now)
+        .await
+        .expect("zone");
     store.set_stage(A, Stage::M3, now).await.expect("stage");
     store.set_nudge_hour(A, 7, now).await.expect("hour");
     store
@@ -698,7 +701,10 @@ async fn hot_reads_answered_on_the_calling_thread_see_every_committed_write() {
             .await
             .expect("contact");
     }
-    store.set_timezone(B, zone("Europe/Berlin"), now).await.expect("B");
+    store
+        .set_timezone(B, zone("Europe/Berlin"), now)
+        .await
+        .expect("B");
     let answered = sqlite.reads_answered_here();
     let mine = store.overview(A).await.expect("overview");
     assert_eq!(mine.member.timezone, Some(zone("Asia/Tokyo")));
@@ -710,7 +716,10 @@ async fn hot_reads_answered_on_the_calling_thread_see_every_committed_write() {
     let theirs = store.overview(B).await.expect("B's overview");
     assert_eq!((theirs.contacts, theirs.chapters), (0, 0));
     assert_eq!(theirs.member.timezone, Some(zone("Europe/Berlin")));
-    assert_eq!(theirs, through_sqlx.overview(B).await.expect("through sqlx"));
+    assert_eq!(
+        theirs,
+        through_sqlx.overview(B).await.expect("through sqlx")
+    );
     assert_eq!(
         store.member(A).await.expect("member"),
         through_sqlx.member(A).await.expect("through sqlx")
@@ -730,5 +739,8 @@ async fn hot_reads_answered_on_the_calling_thread_see_every_committed_write() {
     assert_eq!(sqlite.reads_answered_here(), answered + 1);
     open.commit().await.expect("commit");
     assert_eq!(store.member(A).await.expect("member").dms.hour, 9);
-    assert_eq!(store.overview(A).await.expect("overview").member.dms.hour, 9);
+    assert_eq!(
+        store.overview(A).await.expect("overview").member.dms.hour,
+        9
+    );
 }
