@@ -8,9 +8,14 @@
 //! against glibc runs only where that version or a later one is, so asking for 2.36 where it
 //! was built on 2.36 or later narrows nothing.
 
+/// `EMIG_BUILD_PACKED_RELOCS=0` links the usual way: for a build linked against an older
+/// glibc than the building machine's (through another sysroot).
+const OPT_OUT: &str = "EMIG_BUILD_PACKED_RELOCS";
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    if packs_relative_relocations() {
+    println!("cargo:rerun-if-env-changed={OPT_OUT}");
+    if std::env::var(OPT_OUT).as_deref() != Ok("0") && packs_relative_relocations() {
         println!("cargo:rustc-link-arg-bin=emig-bot=-Wl,-z,pack-relative-relocs");
     }
 }

@@ -11,11 +11,14 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    quantile, round_trip, rss_kib, sorted_ms, spawn_bot, status_kib, wait_for_registrations, BIN,
+    quantile, round_trip, rss_kib, sorted_ms, spawn_bot, spawn_bot_from, status_kib,
+    wait_for_registrations, BIN,
 };
 use support::FakeDiscord;
 
-const RUNS: usize = 10;
+/// Start-up times on this 2-core machine vary by a millisecond from run to run: 20 starts
+/// of each bot keep the p50s steady between bench runs.
+const RUNS: usize = 20;
 const ROUND_TRIPS: usize = 300;
 /// The members the round trips take turns as; each runs a command once before the timing
 /// starts, so the timed ones are reads (a member's very first command records them).
@@ -179,7 +182,14 @@ async fn bench() {
         "check left writes in {}",
         wal.display()
     );
-    let me = std::env::current_exe().expect("this bench");
+    // Both bots run from copies made here, the way an installation holds its executable: how
+    // a file's pages came into the page cache decides how many the kernel maps at each fault
+    // (whole folios, and a freshly linked file has smaller ones than a copied one), so two
+    // executables written differently would not compare.
+    let me = dir.path().join("ping-bot");
+    std::fs::copy(std::env::current_exe().expect("this bench"), &me).expect("copy the baseline");
+    let bin = dir.path().join("emig-bot");
+    std::fs::copy(BIN, &bin).expect("copy emig-bot");
 
     let mut baseline = Figures::default();
     let mut emig = Figures::default();
@@ -212,7 +222,7 @@ async fn bench() {
         let url = format!("sqlite://{}", copy.display());
         measure(
             &mut emig,
-            |fake| spawn_bot(dir.path(), fake, &url, &[]),
+            |fake| spawn_bot_from(&bin, dir.path(), fake, &url, &[]),
             &fake,
             "me show",
         )
@@ -224,7 +234,7 @@ async fn bench() {
             dir.path().join(format!("fresh-{run}.db")).display()
         );
         let started = Instant::now();
-        let mut child = spawn_bot(dir.path(), &fake, &url, &[]);
+        let mut child = spawn_bot_from(&bin, dir.path(), &fake, &url, &[]);
         let registered = wait_for_registrations(&fake, 1).await;
         fresh_startup.push(registered.duration_since(started));
         child.start_kill().expect("stop");

@@ -138,8 +138,10 @@ impl App {
             tracing::debug!(elapsed = ?started.elapsed(), "database open and migrated");
             Ok::<_, AppError>(pool)
         };
-        // The first error wins; a gateway already connecting is stopped as it is dropped.
-        let ((http, gateway), pool) = tokio::try_join!(connect, open)?;
+        // The first error wins; a gateway already connecting is stopped as it is dropped. The
+        // database goes first: its first step hands the opening to a thread of its own, which
+        // then runs while this one builds the Discord client.
+        let (pool, (http, gateway)) = tokio::try_join!(open, connect)?;
 
         let mut store = Store::new(pool);
         if settings.discord.shards.count() < settings.discord.shards.total {

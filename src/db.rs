@@ -92,7 +92,8 @@ impl SqliteDb {
     /// there and an answer back: two thread switches, which on a small machine take several
     /// times the statement itself. A short read bounded by one member's rows costs less than
     /// that run here, and a command waits for its answer anyway. Only reads: the connection is
-    /// opened read-only. Never a wait: the connection's busy timeout is zero, and a read that
+    /// opened read-only. No waiting: the connection's busy timeout is zero (SQLite itself only
+    /// retries a few microseconds while a writer updates the log's index), and a read that
     /// would wait (the database locked by a checkpoint), finds the connection in use by another
     /// thread, or fails in any way returns `None`, so it is done the usual way, which waits and
     /// reports errors as everywhere else. In WAL mode a read sees every committed write, as any
@@ -134,12 +135,18 @@ impl SqliteDb {
                 Some(answer)
             }
             Err(e) => {
-                let busy = matches!(
+                tracing::debug!(error = %e, "a read here failed; it goes through the pool");
+                // A failure of the connection itself (not a busy database, nor a value the
+                // row could not be read as, which the pool then reports) opens a fresh one
+                // next time.
+                let broken = matches!(
                     e.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    Some(code) if !matches!(
+                        code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    )
                 );
-                if !busy {
-                    tracing::debug!(error = %e, "a read here failed; it goes through the pool");
+                if broken {
                     *slot = None;
                 }
                 None
@@ -186,9 +193,11 @@ impl SqliteDb {
             .closed
             .store(true, std::sync::atomic::Ordering::Release);
         // A read here holds this only for its statement, on a thread that is not waiting.
-        if let Ok(mut slot) = self.here.conn.lock() {
-            slot.take();
-        }
+        self.here
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         // Held to the end: a statement arriving meanwhile uses the pool, which is closing,
         // rather than taking a new kept connection that nothing would close.
         let mut kept = self.kept.conn.lock().await;
@@ -285,8 +294,6 @@ impl Pool {
         }
     }
 
-    /// The SQLite pool, for what only SQLite has (a file to copy, PRAGMAs); `None` on
-    /// PostgreSQL.
     /// See [`SqliteDb::read_here`]; always `None` on PostgreSQL.
     pub(crate) fn read_here<T>(
         &self,
@@ -298,6 +305,8 @@ impl Pool {
         }
     }
 
+    /// The SQLite pool, for what only SQLite has (a file to copy, PRAGMAs); `None` on
+    /// PostgreSQL.
     pub fn as_sqlite(&self) -> Option<&SqlitePool> {
         match self {
             Pool::Sqlite(p) => Some(p.pool()),
@@ -442,13 +451,16 @@ async fn connect_sqlite(
         .map_err(DbError::Open)?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     let db = SqliteDb::new(pool, keep);
-    // A file of its own, not an in-memory database: a second connection sees the same data.
+    // A plain file: not an in-memory database, which a second connection would not see, nor a
+    // URL whose options (`mode`, `vfs`, `immutable`) a plain open would not follow.
     let file = options.get_filename();
-    Ok(Pool::Sqlite(if file.is_file() {
-        db.reading_here(file.to_path_buf())
-    } else {
-        db
-    }))
+    Ok(Pool::Sqlite(
+        if file.is_file() && !settings.url.contains('?') {
+            db.reading_here(file.to_path_buf())
+        } else {
+            db
+        },
+    ))
 }
 
 /// `url` with any password replaced, fit for a message or a log line.

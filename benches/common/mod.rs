@@ -140,6 +140,17 @@ pub fn spawn_bot(
     db_url: &str,
     env: &[(&str, &str)],
 ) -> tokio::process::Child {
+    spawn_bot_from(std::path::Path::new(BIN), dir, fake, db_url, env)
+}
+
+/// [`spawn_bot`] with the executable at `bin` (a copy of the release binary).
+pub fn spawn_bot_from(
+    bin: &std::path::Path,
+    dir: &std::path::Path,
+    fake: &FakeDiscord,
+    db_url: &str,
+    env: &[(&str, &str)],
+) -> tokio::process::Child {
     // `BENCH_BOT_LOG=<filter>` keeps the bot's log (appended to bench-bot.log) to see where
     // its time goes.
     let (filter, log) = match std::env::var("BENCH_BOT_LOG") {
@@ -163,7 +174,7 @@ pub fn spawn_bot(
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    tokio::process::Command::new(BIN)
+    tokio::process::Command::new(bin)
         .env_clear()
         .envs(extra)
         .current_dir(dir)
