@@ -1,5 +1,6 @@
-//! Links the bot's executable with packed relative relocations (`DT_RELR`) where the C library
-//! it is built against applies them: glibc 2.36 and later.
+//! Links the bot's executable (and the benches', so the process bench's baseline bot is linked
+//! the same way) with packed relative relocations (`DT_RELR`) where the C library it is built
+//! against applies them: glibc 2.36 and later.
 //!
 //! A position-independent executable carries a relocation for every pointer in its data
 //! (about 57,000 here, half of them in chrono-tz's time-zone tables), and the loader reads the
@@ -17,6 +18,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed={OPT_OUT}");
     if std::env::var(OPT_OUT).as_deref() != Ok("0") && packs_relative_relocations() {
         println!("cargo:rustc-link-arg-bin=emig-bot=-Wl,-z,pack-relative-relocs");
+        println!("cargo:rustc-link-arg-benches=-Wl,-z,pack-relative-relocs");
     }
 }
 
